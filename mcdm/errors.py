@@ -1,0 +1,109 @@
+"""Exceptions raised by the package, and the problem record that input errors carry.
+
+The tree::
+
+    McdmError                 base of everything raised on purpose
+    ├── InputError            bad user input (data files, scenario files, matrices, options);
+    │                         carries every Problem found, not just the first
+    ├── ModelError            a scenario that cannot be turned into an optimisation model
+    ├── SolveError            the solver failed (crashed, or stopped with no solution at all)
+    │   └── InfeasibleError   no package meets the requirements; carries the shortfalls
+    └── RankingError          a decision matrix or method set that cannot be ranked
+
+Third-party exceptions (PuLP, HiGHS, pymcdm, pydantic) are translated into these in one place
+each: ``mcdm/io.py`` for pydantic, ``mcdm/milp/solve.py`` for the solvers, ``mcdm/ranking.py``
+for pymcdm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "InfeasibleError",
+    "InputError",
+    "McdmError",
+    "ModelError",
+    "Problem",
+    "RankingError",
+    "SolveError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows.
+
+    ``row`` counts as a spreadsheet user does: the header is row 1, the first data row is row 2.
+    ``column`` is a CSV column or a dotted TOML key path.
+    """
+
+    file: str
+    expected: str
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+    found: bool = True
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}" if self.row is not None else f"key {self.column}")
+        got = f"found {self.value!r}" if self.found else "found nothing"
+        return f"{', '.join(where)}: {got}; expected {self.expected}"
+
+
+class McdmError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class InputError(McdmError, ValueError):
+    """Bad input. ``problems`` lists every problem found in one pass."""
+
+    def __init__(self, problems: Iterable[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem(file="input", expected=problems, found=False)]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the input:"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+class ModelError(McdmError):
+    """A scenario that cannot be turned into an optimisation model."""
+
+
+class SolveError(McdmError):
+    """The solver failed: it crashed, or it stopped without any solution."""
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One requirement an elastic solve could not meet, in the user's terms."""
+
+    requirement: str
+    required: float
+    achieved: float
+    unit: str
+    message: str
+
+    @property
+    def gap(self) -> float:
+        return abs(self.required - self.achieved)
+
+
+class InfeasibleError(SolveError):
+    """No package meets the requirements. ``shortfalls`` says what falls short and by how much."""
+
+    def __init__(self, archetype: str, shortfalls: Iterable[Shortfall]):
+        self.archetype = archetype
+        self.shortfalls: tuple[Shortfall, ...] = tuple(shortfalls)
+        lines = [s.message for s in self.shortfalls] or ["no requirement could be relaxed to fit"]
+        super().__init__(f"{archetype} is infeasible: " + "; ".join(lines))
+
+
+class RankingError(McdmError, ValueError):
+    """A decision matrix, weight vector or method choice that cannot be ranked."""

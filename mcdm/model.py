@@ -1,0 +1,519 @@
+"""Domain model: frozen value objects for members, elements, archetypes, scenarios and packages.
+
+Every class here is a frozen dataclass; change one with :func:`dataclasses.replace`. Nothing here
+reads files or calls a solver: :mod:`mcdm.io` builds these objects from validated input, and the
+core trusts them. Scenario settings carry ``__pydantic_config__`` so that :mod:`mcdm.io` can
+validate a TOML table straight into them with misspelt keys rejected (``extra="forbid"``); that
+attribute is plain data and does not make this module depend on pydantic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+__all__ = [
+    "CRITERIA",
+    "Archetype",
+    "BackstopOption",
+    "BurdenSharing",
+    "Category",
+    "Criterion",
+    "Dataset",
+    "Direction",
+    "Element",
+    "FrontierSettings",
+    "GroupRule",
+    "LeadNations",
+    "Location",
+    "Measure",
+    "Member",
+    "Parameters",
+    "Position",
+    "RankingSettings",
+    "RobustnessSettings",
+    "Scenario",
+    "SolverSettings",
+    "USBackstop",
+]
+
+_FORBID = {"extra": "forbid"}
+
+
+class Location(StrEnum):
+    """Where an element's people and kit are based during the mission."""
+
+    IN_UKRAINE = "in_ukraine"
+    OUTSIDE_UKRAINE = "outside_ukraine"
+    REMOTE = "remote"
+
+
+class Category(StrEnum):
+    """Kind of force an element belongs to; archetype requirements are stated per category."""
+
+    GROUND_COMBAT = "ground_combat"
+    LIGHT_INFANTRY = "light_infantry"
+    AIR_DEFENCE = "air_defence"
+    AIR = "air"
+    ISR = "isr"
+    SENSORS = "sensors"
+    OBSERVER = "observer"
+    ENGINEER = "engineer"
+    LOGISTICS = "logistics"
+    MEDICAL = "medical"
+    HQ = "hq"
+    NAVAL = "naval"
+    TRAINING = "training"
+
+
+#: Categories whose units count as "combat units" in the enabler ratios.
+COMBAT_CATEGORIES = frozenset({Category.GROUND_COMBAT, Category.LIGHT_INFANTRY})
+
+
+class Position(StrEnum):
+    """A member's stated position on contributing to a post-ceasefire force."""
+
+    COMMITTED = "committed"
+    IN_PRINCIPLE = "in_principle"
+    CONDITIONAL = "conditional"
+    UNDECIDED = "undecided"
+    NO_GROUND = "no_ground"
+    OPTED_OUT = "opted_out"
+    UNSTATED = "unstated"
+    BACKSTOP = "backstop"
+
+
+#: Positions that make a contribution politically uncertain (the political-risk criterion).
+UNCERTAIN_POSITIONS = frozenset(
+    {Position.CONDITIONAL, Position.UNDECIDED, Position.UNSTATED, Position.IN_PRINCIPLE}
+)
+
+
+class Confidence(StrEnum):
+    """Confidence in a figure: high, medium, low, or a modelling assumption (see SOURCES.md)."""
+
+    H = "H"
+    M = "M"
+    L = "L"
+    A = "A"
+
+
+class USBackstop(StrEnum):
+    """The United States' role: none, air power and ISR support, or an Article 5-like pledge."""
+
+    NONE = "none"
+    AIR_ISR = "air_isr"
+    ARTICLE5 = "article5"
+
+
+class Measure(StrEnum):
+    """Quantities an archetype can maximise (its primary measure)."""
+
+    DETERRENCE = "deterrence"
+    EARLY_WARNING_KM = "early_warning_km"
+    AIR_DEFENCE_K_KM2 = "air_defence_k_km2"
+
+
+@dataclass(frozen=True)
+class Member:
+    """A coalition country that may contribute, with its caps and stated willingness."""
+
+    member_id: str
+    name: str
+    position: Position
+    role_stated: str
+    gdp_usd_bn: float
+    milex_usd_bn: float
+    active_personnel: int
+    troop_pool: int
+    max_troops_deployed: int | None
+    max_contribution_eur_m: float
+    ground_in_ukraine: bool
+    outside_ukraine: bool
+    nato: bool
+    eu: bool
+    nuclear: bool
+    source: str = ""
+    confidence: str = "A"
+    notes: str = ""
+
+    def deployed_cap(self, rotation_factor: float) -> int:
+        """Troops this member can keep deployed: its pool over the rotation factor, or its cap."""
+        from_pool = int(self.troop_pool // rotation_factor) if rotation_factor > 0 else 0
+        if self.max_troops_deployed is None:
+            return from_pool
+        return min(from_pool, self.max_troops_deployed)
+
+
+@dataclass(frozen=True)
+class Element:
+    """A type of force unit, with its size, annual cost and per-unit contributions."""
+
+    element_id: str
+    name: str
+    category: Category
+    location: Location
+    troops_per_unit: int
+    cost_eur_m: float
+    cost_low_eur_m: float
+    cost_high_eur_m: float
+    deterrence: float
+    early_warning_km: float
+    air_defence_k_km2: float
+    escalation: float
+    readiness_days: int
+    source: str = ""
+    confidence: str = "A"
+    notes: str = ""
+
+    @property
+    def combat(self) -> bool:
+        return self.category in COMBAT_CATEGORIES
+
+
+@dataclass(frozen=True)
+class Archetype:
+    """A kind of package, defined by what any package of this kind must satisfy."""
+
+    __pydantic_config__ = _FORBID
+
+    archetype_id: str
+    name: str
+    description: str
+    primary: Measure
+    troops_min: int = 0
+    troops_max: int | None = None
+    troops_in_ukraine_max: int | None = None
+    required: Mapping[Category, int] = field(default_factory=dict)
+    min_coverage: float = 0.0
+    min_nations: int = 1
+    min_nations_in_ukraine: int = 0
+    enablers: Mapping[Literal["logistics", "medical", "hq"], float] = field(default_factory=dict)
+    allowed_locations: tuple[Location, ...] = tuple(Location)
+    allowed_categories: tuple[Category, ...] = tuple(Category)
+    source: str = ""
+    confidence: str = "A"
+
+
+@dataclass(frozen=True)
+class BackstopOption:
+    """What one US backstop option allows the US to send and how it scales deterrence."""
+
+    __pydantic_config__ = _FORBID
+
+    deterrence_multiplier: float
+    us_categories: tuple[Category, ...] = ()
+    us_locations: tuple[Location, ...] = ()
+    escalation_multiplier: float = 1.0
+    source: str = ""
+    confidence: str = "A"
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Model-wide parameters from ``data/parameters.toml`` (each documented in SOURCES.md)."""
+
+    __pydantic_config__ = _FORBID
+
+    backstop: Mapping[USBackstop, BackstopOption]
+    nation_bonus_nato: float
+    nation_bonus_nuclear: float
+    nation_bonus_other: float
+    usd_per_eur: float
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything read from one data folder, validated and cross-checked."""
+
+    members: Mapping[str, Member]
+    elements: Mapping[str, Element]
+    availability: Mapping[tuple[str, str], int]
+    archetypes: Mapping[str, Archetype]
+    parameters: Parameters
+    root: str = ""
+    digest: str = ""
+
+    def max_units(self, member_id: str, element_id: str) -> int:
+        """Units of ``element_id`` that ``member_id`` can field; a missing pair means 0."""
+        return self.availability.get((member_id, element_id), 0)
+
+
+# --- scenario settings -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrontierSettings:
+    """How many packages to generate per archetype."""
+
+    __pydantic_config__ = _FORBID
+
+    levels: int = 8
+    alternatives: int = 2
+    troop_levels: int = 0
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    """Which MILP solver to use and when to stop it."""
+
+    __pydantic_config__ = _FORBID
+
+    name: Literal["highs", "cbc"] = "highs"
+    time_limit_s: float = 60.0
+    mip_gap: float = 1e-4
+
+
+@dataclass(frozen=True)
+class BurdenSharing:
+    """Each contributing member's cost share must lie within ``band`` of its GDP share.
+
+    With band 0.5 a member whose GDP is 10% of the contributors' GDP pays 5-15% of their cost.
+    Members listed in ``exclude`` are outside the band and outside the GDP base.
+    """
+
+    __pydantic_config__ = _FORBID
+
+    band: float = 0.5
+    exclude: tuple[str, ...] = ("USA",)
+
+
+@dataclass(frozen=True)
+class LeadNations:
+    """Lead nations must together field at least ``min_troop_share`` of the deployed troops."""
+
+    __pydantic_config__ = _FORBID
+
+    members: tuple[str, ...] = ("GBR", "FRA")
+    min_troop_share: float = 0.4
+
+
+@dataclass(frozen=True)
+class GroupRule:
+    """A user rule over a set of members and elements, e.g. at least 1 battalion from the Nordics.
+
+    Empty ``members`` means every member; empty ``elements`` and ``categories`` mean every
+    element. ``measure`` "nations" counts members with at least one unit in the selection.
+    """
+
+    __pydantic_config__ = _FORBID
+
+    name: str
+    sense: Literal[">=", "<=", "=="]
+    value: float
+    measure: Literal["units", "troops", "cost_eur_m", "nations"] = "units"
+    members: tuple[str, ...] = ()
+    elements: tuple[str, ...] = ()
+    categories: tuple[Category, ...] = ()
+
+
+@dataclass(frozen=True)
+class RankingSettings:
+    """How packages are ranked: methods, weighting scheme and consensus rule."""
+
+    __pydantic_config__ = _FORBID
+
+    methods: tuple[str, ...] = (
+        "TOPSIS",
+        "VIKOR",
+        "PROMETHEE_II",
+        "SPOTIS",
+        "WASPAS",
+        "COPRAS",
+        "MABAC",
+    )
+    weighting: Literal["user", "equal", "entropy", "critic", "roc", "swing", "ahp"] = "user"
+    consensus: Literal["borda", "copeland"] = "borda"
+    order: tuple[str, ...] = ()
+    swing: Mapping[str, float] = field(default_factory=dict)
+    ahp: tuple[tuple[float, ...], ...] = ()
+    criteria: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RobustnessSettings:
+    """SMAA and stability settings. ``weight_band`` None means uniform on the simplex."""
+
+    __pydantic_config__ = _FORBID
+
+    smaa_draws: int = 10_000
+    method: str = "TOPSIS"
+    weight_band: float | None = None
+    cost_uncertainty: float = 0.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything one run needs besides the data folder itself."""
+
+    __pydantic_config__ = _FORBID
+
+    name: str
+    budget_eur_bn: float
+    description: str = ""
+    dataset: str = ".."
+    rotation_factor: float = 4.0
+    line_length_km: float = 1200.0
+    us_backstop: USBackstop = USBackstop.AIR_ISR
+    members: tuple[str, ...] = ()
+    archetypes: tuple[str, ...] = ()
+    seed: int = 0
+    frontier: FrontierSettings = field(default_factory=FrontierSettings)
+    solver: SolverSettings = field(default_factory=SolverSettings)
+    burden_sharing: BurdenSharing | None = None
+    lead_nations: LeadNations | None = None
+    rules: tuple[GroupRule, ...] = ()
+    member_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    archetype_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    weights: Mapping[str, float] = field(default_factory=dict)
+    ranking: RankingSettings = field(default_factory=RankingSettings)
+    robustness: RobustnessSettings = field(default_factory=RobustnessSettings)
+    source_path: str = ""
+
+
+# --- criteria --------------------------------------------------------------------------------
+
+
+class Direction(StrEnum):
+    """Whether more of a criterion is better (benefit) or worse (cost)."""
+
+    BENEFIT = "benefit"
+    COST = "cost"
+
+    @property
+    def sign(self) -> int:
+        """pymcdm's type code: 1 for benefit, -1 for cost."""
+        return 1 if self is Direction.BENEFIT else -1
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A column of the decision matrix: its id, label, unit, direction and short explanation."""
+
+    criterion_id: str
+    label: str
+    unit: str
+    direction: Direction
+    help: str
+
+    @property
+    def header(self) -> str:
+        """Column header with the unit, for tables shown to users."""
+        return f"{self.label} ({self.unit})"
+
+
+#: The package criteria, in display order. Formulas are in data/MODEL.md and mcdm/criteria.py.
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion(
+        "deterrence",
+        "Deterrence",
+        "points",
+        Direction.BENEFIT,
+        "Combat power deployed plus a bonus per nation with troops in Ukraine, scaled by "
+        "the US backstop's credibility multiplier.",
+    ),
+    Criterion(
+        "annual_cost_eur_bn",
+        "Annual cost",
+        "EUR bn/yr",
+        Direction.COST,
+        "Annual cost of all units, sustainment included.",
+    ),
+    Criterion(
+        "troops_exposed",
+        "Troops exposed",
+        "troops",
+        Direction.COST,
+        "Troops stationed inside Ukraine at any one time.",
+    ),
+    Criterion(
+        "early_warning_pct",
+        "Early warning",
+        "% of line",
+        Direction.BENEFIT,
+        "Share of the line of contact watched by observers, sensors, drones and satellites.",
+    ),
+    Criterion(
+        "air_defence_k_km2",
+        "Air-defence cover",
+        "1,000 km2",
+        Direction.BENEFIT,
+        "Area protected by air-defence batteries and air policing.",
+    ),
+    Criterion(
+        "escalation_risk",
+        "Escalation risk",
+        "points",
+        Direction.COST,
+        "Risk that the package is drawn into fighting with Russia.",
+    ),
+    Criterion(
+        "burden_gap_pct",
+        "Burden-sharing gap",
+        "%",
+        Direction.COST,
+        "Half the sum of gaps between members' cost shares and GDP shares (0 = in line with GDP).",
+    ),
+    Criterion(
+        "nations",
+        "Contributing nations",
+        "count",
+        Direction.BENEFIT,
+        "Members that send at least one unit.",
+    ),
+    Criterion(
+        "readiness_days",
+        "Readiness",
+        "days",
+        Direction.COST,
+        "Days until the slowest element of the package is in place.",
+    ),
+    Criterion(
+        "political_risk_pct",
+        "Political risk",
+        "% of cost",
+        Direction.COST,
+        "Share of the cost carried by members whose stated position is conditional, "
+        "undecided or unstated.",
+    ),
+)
+CRITERIA_BY_ID: Mapping[str, Criterion] = {c.criterion_id: c for c in CRITERIA}
+
+#: Ranking methods a scenario may name (the adapter in mcdm/ranking.py implements each).
+METHOD_NAMES: tuple[str, ...] = (
+    "TOPSIS",
+    "VIKOR",
+    "PROMETHEE_II",
+    "SPOTIS",
+    "WASPAS",
+    "COPRAS",
+    "MABAC",
+    "WSM",
+    "WPM",
+    "ARAS",
+    "EDAS",
+    "MOORA",
+    "CODAS",
+    "MARCOS",
+    "OCRA",
+)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A scenario applied to its dataset: members filtered and overridden, archetypes chosen.
+
+    ``data`` holds only the scenario's members (with their overrides), the scenario's archetypes
+    (with theirs) and the availability of those members; this is what the optimiser reads.
+    """
+
+    scenario: Scenario
+    data: Dataset
+    digest: str = ""
+
+    @property
+    def backstop(self) -> BackstopOption:
+        return self.data.parameters.backstop[self.scenario.us_backstop]
