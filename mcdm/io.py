@@ -898,6 +898,16 @@ def check_references(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
     for i, rule in enumerate(scenario.rules, start=1):
         for j, mid in enumerate(rule.members, start=1):
             member(f"rules[{i}].members[{j}]", mid)
+        for j, aid in enumerate(rule.archetypes, start=1):
+            if aid not in data.archetypes:
+                problems.append(
+                    Problem(
+                        shown,
+                        "an archetype in archetypes.toml (" + ", ".join(data.archetypes) + ")",
+                        column=f"rules[{i}].archetypes[{j}]",
+                        value=aid,
+                    )
+                )
         for j, eid in enumerate(rule.elements, start=1):
             if eid not in data.elements:
                 problems.append(

@@ -16,6 +16,10 @@ from typing import Literal
 
 __all__ = [
     "CRITERIA",
+    "CRITERIA_BY_ID",
+    "METHOD_NAMES",
+    "US_MEMBER_ID",
+    "Allocation",
     "Archetype",
     "BackstopOption",
     "BurdenSharing",
@@ -26,15 +30,19 @@ __all__ = [
     "Element",
     "FrontierSettings",
     "GroupRule",
+    "Instance",
     "LeadNations",
     "Location",
     "Measure",
     "Member",
+    "Package",
+    "PackageKind",
     "Parameters",
     "Position",
     "RankingSettings",
     "RobustnessSettings",
     "Scenario",
+    "SolveStatus",
     "SolverSettings",
     "USBackstop",
 ]
@@ -84,11 +92,18 @@ class Position(StrEnum):
     UNSTATED = "unstated"
     BACKSTOP = "backstop"
 
+    @property
+    def is_uncertain(self) -> bool:
+        """Whether a contribution from a member in this position may not materialise."""
+        return self in _UNCERTAIN
 
-#: Positions that make a contribution politically uncertain (the political-risk criterion).
-UNCERTAIN_POSITIONS = frozenset(
+
+_UNCERTAIN = frozenset(
     {Position.CONDITIONAL, Position.UNDECIDED, Position.UNSTATED, Position.IN_PRINCIPLE}
 )
+
+#: The member id of the United States, whose contributions the backstop option governs.
+US_MEMBER_ID = "USA"
 
 
 class Confidence(StrEnum):
@@ -264,7 +279,8 @@ class SolverSettings:
 
     name: Literal["highs", "cbc"] = "highs"
     time_limit_s: float = 60.0
-    mip_gap: float = 1e-4
+    mip_gap: float = 0.005
+    tie_break_time_s: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -296,7 +312,8 @@ class GroupRule:
     """A user rule over a set of members and elements, e.g. at least 1 battalion from the Nordics.
 
     Empty ``members`` means every member; empty ``elements`` and ``categories`` mean every
-    element. ``measure`` "nations" counts members with at least one unit in the selection.
+    element; empty ``archetypes`` means every archetype. ``measure`` "nations" counts members
+    with at least one unit in the selection.
     """
 
     __pydantic_config__ = _FORBID
@@ -308,6 +325,7 @@ class GroupRule:
     members: tuple[str, ...] = ()
     elements: tuple[str, ...] = ()
     categories: tuple[Category, ...] = ()
+    archetypes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -517,3 +535,66 @@ class Instance:
     @property
     def backstop(self) -> BackstopOption:
         return self.data.parameters.backstop[self.scenario.us_backstop]
+
+
+# --- packages --------------------------------------------------------------------------------
+
+
+class SolveStatus(StrEnum):
+    """Outcome of one solve, in our terms rather than a solver's codes."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible_at_limit"  # stopped by a time limit or gap with a solution in hand
+    INFEASIBLE = "infeasible"
+    ERROR = "error"
+
+    @property
+    def has_solution(self) -> bool:
+        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+@dataclass(frozen=True, order=True)
+class Allocation:
+    """Units of one element sent by one member."""
+
+    member_id: str
+    element_id: str
+    units: int
+
+
+class PackageKind(StrEnum):
+    """How a package was generated."""
+
+    FRONTIER = "frontier"  # epsilon-constraint level over budget
+    TROOPS = "troops"  # epsilon-constraint level over troops
+    ALTERNATIVE = "alternative"  # near-optimal alternative at the scenario budget (no-good cut)
+
+
+@dataclass(frozen=True)
+class Package:
+    """One solved force mix with its criteria and how it was found."""
+
+    package_id: str
+    archetype: str
+    kind: PackageKind
+    budget_level_eur_bn: float
+    status: SolveStatus
+    allocation: tuple[Allocation, ...]
+    criteria: Mapping[str, float]
+    primary: Measure
+    objective: float
+    binding: tuple[str, ...] = ()
+    solve_time_s: float = 0.0
+    troop_level: int | None = None
+    troops_deployed: int = 0
+    dominated: bool = False
+    gap_to_best_pct: float = 0.0
+    note: str = ""
+
+    @property
+    def annual_cost_eur_bn(self) -> float:
+        return self.criteria["annual_cost_eur_bn"]
+
+    @property
+    def nations(self) -> int:
+        return int(self.criteria["nations"])
