@@ -2,6 +2,11 @@
 
 The public API: load a scenario, generate its packages (PuLP), rank them (pymcdm) and check how
 robust the ranking is; the Streamlit app and the ``mcdm`` command use the same functions.
+
+>>> import mcdm
+>>> instance = mcdm.load_instance("data/scenarios/default.toml")   # doctest: +SKIP
+>>> result = mcdm.run_scenario(instance, jobs=2)                    # doctest: +SKIP
+>>> result.analysis.top                                             # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -17,8 +22,20 @@ from .errors import (
     RankingError,
     SolveError,
 )
-from .io import instantiate, load_dataset, load_instance, load_scenario, read_scenario
-from .model import CRITERIA, Dataset, Instance, Scenario
+from .io import instantiate, load_dataset, load_instance, load_scenario, read_matrix, read_scenario
+from .model import CRITERIA, Dataset, DecisionMatrix, Instance, Package, Scenario
+from .packages import PackageSet, generate_packages
+from .pipeline import (
+    Analysis,
+    RunResult,
+    analyse_packages,
+    optimise_scenario,
+    package_matrix,
+    run_scenario,
+    write_run,
+)
+from .ranking import Ranking, rank_matrix, resolve_weights
+from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
 
 try:
     __version__ = version("mcdm-guarantees")
@@ -27,20 +44,40 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 
 __all__ = [
     "CRITERIA",
+    "Analysis",
     "Dataset",
+    "DecisionMatrix",
     "InfeasibleError",
     "InputError",
     "Instance",
     "McdmError",
     "ModelError",
+    "Package",
+    "PackageSet",
     "Problem",
+    "Ranking",
     "RankingError",
+    "RunResult",
     "Scenario",
+    "SmaaResult",
     "SolveError",
     "__version__",
+    "analyse_packages",
+    "core_index",
+    "generate_packages",
     "instantiate",
     "load_dataset",
     "load_instance",
     "load_scenario",
+    "optimise_scenario",
+    "package_matrix",
+    "rank_matrix",
+    "rank_reversal",
+    "read_matrix",
     "read_scenario",
+    "resolve_weights",
+    "run_scenario",
+    "smaa",
+    "stability_intervals",
+    "write_run",
 ]

@@ -11,12 +11,17 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+import pandas as pd
+
 from . import __version__
 from .errors import InputError, McdmError
-from .io import load_instance, validate_path
+from .io import load_instance, read_matrix, validate_path
+from .kernels import KERNELS
 from .model import SolverSettings
 from .parallel import available_cpus
-from .pipeline import RunResult, optimise_scenario, write_run
+from .pipeline import RunResult, optimise_scenario, run_scenario, versions, write_run, write_tables
+from .ranking import Ranking, rank_matrix
+from .robustness import smaa, stability_intervals
 
 __all__ = ["main"]
 
@@ -87,6 +92,119 @@ def _cmd_optimise(args: argparse.Namespace) -> int:
     out = write_run(result, args.out)
     _print_packages(result)
     print(f"{len(result.packages.packages)} packages written to {out}")
+    return 0
+
+
+def _print_ranking(ranking: Ranking, label: str = "package_id") -> None:
+    table = ranking.frame().reset_index().rename(columns={"id": label})
+    table = table.sort_values(["consensus_rank", label])
+    print(table.to_string(index=False, float_format=lambda v: f"{v:g}"))
+    for c, why in ranking.dropped:
+        print(f"- criterion {c} left out: {why}")
+    for m, why in ranking.failed:
+        print(f"- method {m} left out: {why}")
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    instance = load_instance(args.scenario)
+    settings = _settings(args, instance.scenario.solver)
+    result = run_scenario(
+        instance,
+        settings=settings,
+        jobs=args.jobs,
+        prices=not args.no_prices,
+        progress=_progress(args),
+    )
+    out = write_run(result, args.out)
+    _print_packages(result)
+    if result.analysis is not None:
+        a = result.analysis
+        print()
+        _print_ranking(a.ranking)
+        if a.smaa is not None:
+            share = float(a.smaa.first[list(a.smaa.alternatives).index(a.top)])
+            print(
+                f"Top package: {a.top} (first in {share:.0%} of {a.smaa.draws:,} weight draws, "
+                f"seed {a.smaa.seed})"
+            )
+        for msg in a.weights.warnings:
+            print(f"! {msg}")
+    print(f"Results written to {out}")
+    return 0
+
+
+def _cmd_rank(args: argparse.Namespace) -> int:
+    matrix, weights = read_matrix(args.matrix, args.types, args.weights)
+    methods = (
+        tuple(m.strip().upper() for m in args.methods.split(","))
+        if args.methods
+        else ("TOPSIS", "VIKOR", "PROMETHEE_II", "SPOTIS", "WASPAS", "COPRAS", "MABAC")
+    )
+    if weights is None:
+        weights = [1.0] * len(matrix.criteria)
+        print("(no weights given: equal weights)", file=sys.stderr)
+    ranking = rank_matrix(matrix, weights, methods, args.consensus)
+    tables = {"rankings.csv": ranking.frame().reset_index()}
+    smaa_res = None
+    if args.smaa:
+        smaa_res = smaa(
+            ranking.matrix,
+            ranking.weights,
+            method=args.smaa_method,
+            draws=args.smaa,
+            seed=args.seed,
+            weight_band=args.band,
+        )
+        tables["acceptability.csv"] = smaa_res.frame("id").reset_index()
+    tables["stability.csv"] = stability_intervals(ranking.matrix, ranking.weights, args.smaa_method)
+    tables["weights.csv"] = pd.DataFrame(
+        {"criterion": ranking.matrix.criteria, "weight": ranking.weights}
+    )
+    if ranking.correlations:
+        ws, rs = ranking.correlations["weighted_spearman"], ranking.correlations["rank_similarity"]
+        tables["correlations.csv"] = pd.DataFrame(
+            [
+                {
+                    "method_a": a,
+                    "method_b": b,
+                    "weighted_spearman": ws.loc[a, b],
+                    "rank_similarity": rs.loc[a, b],
+                }
+                for a in ws.index
+                for b in ws.columns
+                if a != b
+            ]
+        )
+    _print_ranking(ranking, "id")
+    if smaa_res is not None:
+        print()
+        print(
+            smaa_res.frame("id")
+            .iloc[:, : min(5, len(matrix.alternatives))]
+            .to_string(float_format=lambda v: f"{v:.3f}")
+        )
+    if args.out:
+        write_tables(
+            tables,
+            args.out,
+            {
+                "matrix": str(args.matrix),
+                "methods": list(methods),
+                "weights": dict(
+                    zip(ranking.matrix.criteria, map(float, ranking.weights), strict=True)
+                ),
+                "smaa": {
+                    "draws": args.smaa,
+                    "seed": args.seed,
+                    "method": args.smaa_method,
+                    "weight_band": args.band,
+                }
+                if args.smaa
+                else None,
+                "versions": versions(),
+            },
+        )
+        print(f"Results written to {args.out}")
     return 0
 
 
@@ -170,12 +288,74 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-prices", action="store_true", help="skip the constraint prices")
     _add_solver_options(p)
     p.set_defaults(func=_cmd_optimise)
+
+    p = sub.add_parser(
+        "run",
+        help="optimise, rank and check robustness for a scenario",
+        description="The whole pipeline: packages (as optimise), then rankings "
+        "by every method of the scenario, the consensus, SMAA rank "
+        "acceptability, weight stability intervals, rank reversal and the core "
+        "index. Same scenario and seed give byte-identical CSV files.",
+    )
+    p.add_argument("scenario", help="scenario .toml file")
+    p.add_argument("--out", required=True, help="output folder (replaced when the run is done)")
+    p.add_argument("--no-prices", action="store_true", help="skip the constraint prices")
+    _add_solver_options(p)
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "rank",
+        help="rank any decision matrix (CSV)",
+        description="Rank the alternatives of a decision matrix. The CSV has a "
+        "header row (id, then the criterion names), optionally rows whose first "
+        "cell is 'type' (1/-1 or benefit/cost) and 'weight' right under it, "
+        "then one row an alternative.",
+    )
+    p.add_argument("matrix", help="decision matrix .csv")
+    p.add_argument("--types", help="directions, e.g. 1,-1,1 or benefit,cost,benefit")
+    p.add_argument("--weights", help="weights, e.g. 0.3,0.2,0.5 (any non-negative numbers)")
+    p.add_argument("--methods", help="comma-separated, e.g. TOPSIS,VIKOR (default: seven)")
+    p.add_argument("--consensus", choices=["borda", "copeland"], default="borda")
+    p.add_argument("--smaa", type=_positive_int, metavar="N", help="SMAA weight draws")
+    p.add_argument("--seed", type=int, default=0, help="seed of the SMAA draws (default 0)")
+    p.add_argument(
+        "--smaa-method",
+        default="TOPSIS",
+        choices=sorted(KERNELS),
+        help="method used in SMAA and stability intervals (default TOPSIS)",
+    )
+    p.add_argument(
+        "--band",
+        type=_gap,
+        help="SMAA weight band around the weights (default: uniform on the simplex)",
+    )
+    p.add_argument("--out", help="folder for rankings.csv, acceptability.csv, ...")
+    p.set_defaults(func=_cmd_rank)
     return parser
+
+
+def _glue_values(argv: Sequence[str]) -> list[str]:
+    """``--types -1,1`` would read "-1,1" as an option; glue such values to their option."""
+    out: list[str] = []
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        if (
+            args[i] in ("--types", "--weights")
+            and i + 1 < len(args)
+            and args[i + 1].startswith("-")
+        ):
+            out.append(f"{args[i]}={args[i + 1]}")
+            i += 2
+            continue
+        out.append(args[i])
+        i += 1
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_glue_values(sys.argv[1:] if argv is None else argv))
     try:
         return int(args.func(args))
     except InputError as exc:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
 from .errors import InputError, Problem
@@ -32,6 +33,7 @@ from .model import (
     Archetype,
     Category,
     Dataset,
+    DecisionMatrix,
     Element,
     GroupRule,
     Instance,
@@ -53,6 +55,7 @@ __all__ = [
     "load_dataset",
     "load_instance",
     "load_scenario",
+    "read_matrix",
     "read_scenario",
     "scenario_from_mapping",
     "validate_path",
@@ -1202,3 +1205,230 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 
 def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+# --- decision matrices (mcdm rank) -------------------------------------------------------------
+
+_TYPE_WORDS = {
+    "1": 1,
+    "+1": 1,
+    "benefit": 1,
+    "max": 1,
+    "profit": 1,
+    "-1": -1,
+    "cost": -1,
+    "min": -1,
+}
+
+
+def parse_types(
+    text: str, where: str, column: str | None = None
+) -> tuple[list[int], list[Problem]]:
+    """Criterion directions from "1,-1,..." or "benefit,cost,..." (also max/min)."""
+    out, problems = [], []
+    for i, word in enumerate(text.split(",")):
+        key = word.strip().lower()
+        if key in _TYPE_WORDS:
+            out.append(_TYPE_WORDS[key])
+        else:
+            problems.append(
+                Problem(
+                    where,
+                    "1 or -1 (or benefit / cost)",
+                    value=word.strip(),
+                    column=column or f"type {i + 1}",
+                )
+            )
+    return out, problems
+
+
+def parse_weights(text: str, where: str) -> tuple[list[float], list[Problem]]:
+    """Weights from "0.3,0.2,..." (any non-negative numbers; they are normalised later)."""
+    out, problems = [], []
+    for i, word in enumerate(text.split(",")):
+        try:
+            w = float(word)
+        except ValueError:
+            w = math.nan
+        if not math.isfinite(w) or w < 0:
+            problems.append(
+                Problem(where, "a weight >= 0", value=word.strip(), column=f"weight {i + 1}")
+            )
+        out.append(w)
+    return out, problems
+
+
+def read_matrix(
+    path: str | Path, types: str | None = None, weights: str | None = None
+) -> tuple[DecisionMatrix, list[float] | None]:
+    """Read a decision matrix CSV for ``mcdm rank``.
+
+    Format: a header row (``id`` then the criterion names), optionally rows whose first cell is
+    ``type`` and ``weight`` right under the header, then one row an alternative. ``types`` and
+    ``weights`` (comma-separated) override those rows. Returns the matrix and the weights (None
+    if neither the file nor the options give any).
+    """
+    path = Path(path)
+    shown = _display(path)
+    problems: list[Problem] = []
+    raw = _read_bytes(path, problems)
+    text = _decode(raw, shown, problems) if raw is not None else None
+    if text is None:
+        raise InputError(problems)
+    try:
+        rows = [
+            r for r in csv.reader(_stdio.StringIO(text, newline="")) if any(c.strip() for c in r)
+        ]
+    except csv.Error as exc:
+        raise InputError([Problem(shown, "well-formed CSV", value=str(exc))]) from exc
+    if not rows:
+        raise InputError(
+            [Problem(shown, "a header row: id, then the criterion names", row=1, found=False)]
+        )
+    header = [h.strip() for h in rows[0]]
+    criteria = header[1:]
+    if len(criteria) < 1:
+        problems.append(
+            Problem(
+                shown, "at least one criterion column after the id", row=1, value=",".join(header)
+            )
+        )
+    for name in criteria:
+        if not name:
+            problems.append(Problem(shown, "a name for every criterion column", row=1, found=False))
+    if len(set(criteria)) != len(criteria):
+        problems.append(
+            Problem(shown, "each criterion named once", row=1, value=",".join(criteria))
+        )
+    type_row = weight_row = None
+    body_start = 1
+    for k in (1, 2):
+        if len(rows) > k and rows[k] and rows[k][0].strip().lower() in ("type", "types"):
+            type_row, body_start = (k + 1, rows[k][1:]), k + 1
+        elif len(rows) > k and rows[k] and rows[k][0].strip().lower() in ("weight", "weights"):
+            weight_row, body_start = (k + 1, rows[k][1:]), k + 1
+        else:
+            break
+    parsed_types: list[int] | None = None
+    if types is not None:
+        parsed_types, probs = parse_types(types, "--types")
+        problems += probs
+    elif type_row is not None:
+        parsed_types = []
+        for j, cell in enumerate(type_row[1]):
+            t, probs = parse_types(cell, shown, column=criteria[j] if j < len(criteria) else "?")
+            problems += [replace_row(p, type_row[0]) for p in probs]
+            parsed_types += t
+    parsed_weights: list[float] | None = None
+    if weights is not None:
+        parsed_weights, probs = parse_weights(weights, "--weights")
+        problems += probs
+    elif weight_row is not None:
+        parsed_weights = []
+        for j, cell in enumerate(weight_row[1]):
+            try:
+                w = float(cell)
+            except ValueError:
+                w = math.nan
+            if not math.isfinite(w) or w < 0:
+                problems.append(
+                    Problem(
+                        shown,
+                        "a weight >= 0",
+                        row=weight_row[0],
+                        column=criteria[j] if j < len(criteria) else "?",
+                        value=cell,
+                    )
+                )
+            parsed_weights.append(w)
+    if parsed_types is None:
+        problems.append(
+            Problem(
+                shown,
+                "criterion directions: a 'type' row under the header or "
+                "--types 1,-1,... (benefit,cost,...)",
+                found=False,
+            )
+        )
+    elif len(parsed_types) != len(criteria):
+        problems.append(
+            Problem(
+                shown,
+                f"{len(criteria)} directions, one per criterion",
+                value=f"{len(parsed_types)} given",
+            )
+        )
+    if parsed_weights is not None and len(parsed_weights) != len(criteria):
+        problems.append(
+            Problem(
+                shown,
+                f"{len(criteria)} weights, one per criterion",
+                value=f"{len(parsed_weights)} given",
+            )
+        )
+    ids: list[str] = []
+    values: list[list[float]] = []
+    seen: dict[str, int] = {}
+    for rownum, row in enumerate(rows[body_start:], start=body_start + 1):
+        cells = [c.strip() for c in row] + [""] * (len(header) - len(row))
+        if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
+            problems.append(
+                Problem(
+                    shown,
+                    f"{len(header)} cells, as in the header",
+                    row=rownum,
+                    value=f"{len(row)} cells",
+                )
+            )
+            continue
+        alt = cells[0]
+        if not alt:
+            problems.append(
+                Problem(shown, "an id for the alternative", row=rownum, column="id", found=False)
+            )
+        elif alt in seen:
+            problems.append(
+                Problem(
+                    shown,
+                    f"a unique id (row {seen[alt]} has the same)",
+                    row=rownum,
+                    column="id",
+                    value=alt,
+                )
+            )
+        seen.setdefault(alt, rownum)
+        vals = []
+        for j, name in enumerate(criteria, start=1):
+            try:
+                v = float(cells[j])
+            except ValueError:
+                v = math.nan
+            if not math.isfinite(v):
+                problems.append(
+                    Problem(
+                        shown,
+                        "a number",
+                        row=rownum,
+                        column=name,
+                        value=cells[j],
+                        found=cells[j] != "",
+                    )
+                )
+            vals.append(v)
+        ids.append(alt)
+        values.append(vals)
+    if len(ids) < 2:
+        problems.append(
+            Problem(shown, "at least two alternatives (rows)", value=f"{len(ids)} row(s)")
+        )
+    if problems:
+        raise InputError(problems)
+    assert parsed_types is not None
+    return (
+        DecisionMatrix(tuple(ids), tuple(criteria), np.array(values), tuple(parsed_types)),
+        parsed_weights,
+    )
+
+
+def replace_row(problem: Problem, row: int) -> Problem:
+    return dataclasses.replace(problem, row=row)

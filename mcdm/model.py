@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+import numpy as np
+
 __all__ = [
     "CRITERIA",
     "CRITERIA_BY_ID",
@@ -26,6 +28,7 @@ __all__ = [
     "Category",
     "Criterion",
     "Dataset",
+    "DecisionMatrix",
     "Direction",
     "Element",
     "FrontierSettings",
@@ -598,3 +601,65 @@ class Package:
     @property
     def nations(self) -> int:
         return int(self.criteria["nations"])
+
+
+# --- decision matrices -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class DecisionMatrix:
+    """Alternatives (rows) scored on criteria (columns), with each criterion's direction.
+
+    Immutable: ``values`` is a read-only copy; change a matrix with :meth:`replace`,
+    :meth:`drop` or :meth:`take`.
+    """
+
+    alternatives: tuple[str, ...]
+    criteria: tuple[str, ...]
+    values: np.ndarray
+    types: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        values = np.array(self.values, dtype=float, copy=True)
+        values.setflags(write=False)
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "alternatives", tuple(self.alternatives))
+        object.__setattr__(self, "criteria", tuple(self.criteria))
+        object.__setattr__(self, "types", tuple(int(t) for t in self.types))
+        n, m = len(self.alternatives), len(self.criteria)
+        if values.shape != (n, m) or len(self.types) != m:
+            raise ValueError(
+                f"DecisionMatrix: values {values.shape} do not match {n} "
+                f"alternatives x {m} criteria and {len(self.types)} types"
+            )
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        n, m = self.values.shape
+        return n, m
+
+    @property
+    def type_array(self) -> np.ndarray:
+        return np.array(self.types, dtype=int)
+
+    def replace(self, **changes: object) -> DecisionMatrix:
+        from dataclasses import replace as _replace
+
+        return _replace(self, **changes)  # type: ignore[arg-type]
+
+    def drop(self, criteria: tuple[str, ...] | list[str]) -> DecisionMatrix:
+        """The matrix without the given criteria."""
+        keep = [j for j, c in enumerate(self.criteria) if c not in set(criteria)]
+        return DecisionMatrix(
+            self.alternatives,
+            tuple(self.criteria[j] for j in keep),
+            self.values[:, keep],
+            tuple(self.types[j] for j in keep),
+        )
+
+    def take(self, rows: list[int] | np.ndarray) -> DecisionMatrix:
+        """The matrix with only the given alternatives (by position)."""
+        rows = list(rows)
+        return DecisionMatrix(
+            tuple(self.alternatives[i] for i in rows), self.criteria, self.values[rows], self.types
+        )

@@ -18,10 +18,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from .errors import McdmError
 from .io import scenario_to_dict
-from .model import Instance, SolverSettings
+from .model import CRITERIA, CRITERIA_BY_ID, DecisionMatrix, Instance, SolverSettings
 from .packages import (
     PackageSet,
     allocations_frame,
@@ -30,8 +32,63 @@ from .packages import (
     packages_frame,
     prices_frame,
 )
+from .ranking import Ranking, WeightResult, rank_matrix, resolve_weights
+from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
 
-__all__ = ["RunResult", "optimise_scenario", "run_metadata", "versions", "write_run"]
+__all__ = [
+    "Analysis",
+    "RunResult",
+    "analyse_packages",
+    "optimise_scenario",
+    "package_matrix",
+    "run_metadata",
+    "run_scenario",
+    "versions",
+    "write_run",
+    "write_tables",
+]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Ranking and robustness of a set of packages under one choice of weights and methods."""
+
+    matrix: DecisionMatrix
+    weights: WeightResult
+    ranking: Ranking
+    smaa: SmaaResult | None
+    stability: pd.DataFrame
+    core: pd.DataFrame
+    reversal: pd.DataFrame | None = None
+    messages: tuple[str, ...] = ()
+
+    @property
+    def top(self) -> str:
+        return self.ranking.top
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """rankings.csv, acceptability.csv, stability.csv, correlations.csv and friends."""
+        rank = self.ranking.frame().reset_index().rename(columns={"id": "package_id"})
+        out = {
+            "rankings.csv": _round(rank),
+            "weights.csv": _round(
+                pd.DataFrame(
+                    {
+                        "criterion": self.weights.criteria,
+                        "weight": self.weights.weights,
+                        "used": [c in self.ranking.matrix.criteria for c in self.weights.criteria],
+                    }
+                )
+            ),
+            "stability.csv": _round(self.stability.copy()),
+            "correlations.csv": _round(_tidy_correlations(self.ranking)),
+            "core.csv": _round(self.core.copy()),
+        }
+        if self.smaa is not None:
+            out["acceptability.csv"] = _round(self.smaa.frame().reset_index())
+        if self.reversal is not None:
+            out["rank_reversal.csv"] = self.reversal
+        return out
 
 
 @dataclass(frozen=True)
@@ -43,6 +100,175 @@ class RunResult:
     settings: SolverSettings
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     timings: Mapping[str, float] = field(default_factory=dict)
+    analysis: Analysis | None = None
+
+
+def _round(df: pd.DataFrame, digits: int = 6) -> pd.DataFrame:
+    floats = df.select_dtypes(include="float").columns
+    df[floats] = df[floats].round(digits)
+    return df
+
+
+def _tidy_correlations(ranking: Ranking) -> pd.DataFrame:
+    rows = []
+    if ranking.correlations:
+        ws = ranking.correlations["weighted_spearman"]
+        rs = ranking.correlations["rank_similarity"]
+        for a in ws.index:
+            for b in ws.columns:
+                if a != b:
+                    rows.append(
+                        {
+                            "method_a": a,
+                            "method_b": b,
+                            "weighted_spearman": float(ws.loc[a, b]),
+                            "rank_similarity": float(rs.loc[a, b]),
+                        }
+                    )
+    return pd.DataFrame(
+        rows, columns=["method_a", "method_b", "weighted_spearman", "rank_similarity"]
+    )
+
+
+def package_matrix(pset: PackageSet, criteria: tuple[str, ...] = ()) -> DecisionMatrix:
+    """The decision matrix of a package set: one row a package, one column a criterion."""
+    crit = criteria or tuple(c.criterion_id for c in CRITERIA)
+    values = np.array([[p.criteria[c] for c in crit] for p in pset.packages], dtype=float)
+    return DecisionMatrix(
+        tuple(p.package_id for p in pset.packages),
+        crit,
+        values.reshape(len(pset.packages), len(crit)),
+        tuple(CRITERIA_BY_ID[c].direction.sign for c in crit),
+    )
+
+
+def _cost_draws(
+    instance: Instance,
+    pset: PackageSet,
+    matrix: DecisionMatrix,
+    draws: int,
+    spread: float,
+    rng: np.random.Generator,
+) -> np.ndarray | None:
+    """Decision matrices with uncertain element costs: each element's annual cost drawn
+    uniformly within +-``spread`` of its value, independently per draw; packages that share an
+    element share its draw. Only the annual-cost column changes."""
+    if spread <= 0 or "annual_cost_eur_bn" not in matrix.criteria:
+        return None
+    elements = list(instance.data.elements)
+    units = np.zeros((len(pset.packages), len(elements)))
+    for i, p in enumerate(pset.packages):
+        for a in p.allocation:
+            units[i, elements.index(a.element_id)] += a.units
+    base = np.array([instance.data.elements[e].cost_eur_m for e in elements])
+    factors = rng.uniform(1 - spread, 1 + spread, size=(draws, len(elements)))
+    costs = (factors * base) @ units.T / 1000.0  # draws x packages, EUR bn
+    out = np.broadcast_to(matrix.values, (draws, *matrix.shape)).copy()
+    out[:, :, matrix.criteria.index("annual_cost_eur_bn")] = costs
+    return out
+
+
+def analyse_packages(
+    instance: Instance,
+    pset: PackageSet,
+    *,
+    weights: Mapping[str, float] | None = None,
+    methods: tuple[str, ...] | None = None,
+    weighting: str | None = None,
+    consensus: str | None = None,
+    smaa_draws: int | None = None,
+    smaa_method: str | None = None,
+    weight_band: float | str | None = "scenario",
+    cost_uncertainty: float | None = None,
+    seed: int | None = None,
+    reversal: bool = True,
+) -> Analysis:
+    """Rank the packages and check the ranking's robustness.
+
+    Every setting defaults to the scenario's (``[weights]``, ``[ranking]``, ``[robustness]``,
+    ``seed``); the app passes the user's current choices instead.
+    """
+    s = instance.scenario
+    rs = s.ranking
+    rb = s.robustness
+    if len(pset.packages) < 2:
+        raise McdmError(
+            f"ranking needs at least two packages; this scenario produced {len(pset.packages)}"
+        )
+    matrix = package_matrix(pset, rs.criteria)
+    wres = resolve_weights(
+        weighting or rs.weighting,
+        matrix,
+        user=weights if weights is not None else (s.weights or dict.fromkeys(matrix.criteria, 1.0)),
+        order=rs.order,
+        swing=rs.swing,
+        ahp=rs.ahp,
+    )
+    ranking = rank_matrix(matrix, wres.as_dict(), methods or rs.methods, consensus or rs.consensus)
+    used = ranking.matrix
+    draws = rb.smaa_draws if smaa_draws is None else smaa_draws
+    method = smaa_method or rb.method
+    band = rb.weight_band if weight_band == "scenario" else weight_band
+    seed = s.seed if seed is None else seed
+    smaa_res = None
+    messages = list(wres.warnings) + list(ranking.messages)
+    if draws > 0:
+        rng = np.random.default_rng([seed, 1])
+        values = _cost_draws(
+            instance,
+            pset,
+            used,
+            draws,
+            rb.cost_uncertainty if cost_uncertainty is None else cost_uncertainty,
+            rng,
+        )
+        smaa_res = smaa(
+            used,
+            ranking.weights,
+            method=method,
+            draws=draws,
+            seed=seed,
+            weight_band=band if isinstance(band, float) else None,
+            value_draws=values,
+        )
+    stability = stability_intervals(used, ranking.weights, method)
+    features = _features(pset)
+    first = (
+        smaa_res.first
+        if smaa_res is not None
+        else (ranking.consensus == ranking.consensus.min()).astype(float)
+    )
+    if smaa_res is None:
+        first = first / first.sum()
+    core = core_index(first, features.loc[list(used.alternatives)])
+    rev = (
+        rank_reversal(used, ranking.weights, tuple(ranking.results), ranking.consensus_rule)
+        if reversal
+        else None
+    )
+    return Analysis(
+        matrix=used,
+        weights=wres,
+        ranking=ranking,
+        smaa=smaa_res,
+        stability=stability,
+        core=core,
+        reversal=rev,
+        messages=tuple(messages),
+    )
+
+
+def _features(pset: PackageSet) -> pd.DataFrame:
+    """For the core index: does each package include each member, and each element?"""
+    rows = {}
+    for p in pset.packages:
+        row = {}
+        for a in p.allocation:
+            row[f"member:{a.member_id}"] = True
+            row[f"element:{a.element_id}"] = True
+        rows[p.package_id] = row
+    df = pd.DataFrame.from_dict(rows, orient="index").fillna(False).astype(bool)
+    return df.reindex(sorted(df.columns), axis=1)
 
 
 def versions() -> dict[str, str]:
@@ -82,6 +308,28 @@ def optimise_scenario(
     )
 
 
+def run_scenario(
+    instance: Instance,
+    *,
+    settings: SolverSettings | None = None,
+    jobs: int = 1,
+    prices: bool = True,
+    reversal: bool = True,
+    progress: Callable[[float, str], None] | None = None,
+) -> RunResult:
+    """The whole pipeline: optimise, rank, check robustness; every table for the run folder."""
+    result = optimise_scenario(
+        instance, settings=settings, jobs=jobs, prices=prices, progress=progress
+    )
+    start = time.perf_counter()
+    if len(result.packages.packages) < 2:
+        return result
+    analysis = analyse_packages(instance, result.packages, reversal=reversal)
+    tables = {**result.tables, **analysis.tables()}
+    timings = {**result.timings, "analyse_s": time.perf_counter() - start}
+    return replace(result, tables=tables, timings=timings, analysis=analysis)
+
+
 def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The content of run.json: scenario, versions, solver, seed, timings, input digest."""
     inst = result.instance
@@ -106,12 +354,34 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
         ],
         "timings_s": {k: round(v, 4) for k, v in result.timings.items()},
         "solve_times_s": {k: round(v, 4) for k, v in result.packages.solve_times.items()},
+        "ranking": None
+        if result.analysis is None
+        else {
+            "top": result.analysis.top,
+            "weights": result.analysis.weights.as_dict(),
+            "weighting": result.analysis.weights.scheme,
+            "consistency_ratio": result.analysis.weights.consistency_ratio,
+            "methods": list(result.analysis.ranking.results),
+            "failed": [list(f) for f in result.analysis.ranking.failed],
+            "dropped_criteria": [list(d) for d in result.analysis.ranking.dropped],
+            "smaa": None
+            if result.analysis.smaa is None
+            else {
+                "method": result.analysis.smaa.method,
+                "draws": result.analysis.smaa.draws,
+                "seed": result.analysis.smaa.seed,
+                "weight_band": result.analysis.smaa.weight_band,
+            },
+            "messages": list(result.analysis.messages),
+        },
         **(extra or {}),
     }
 
 
-def write_run(result: RunResult, out: str | Path, extra: Mapping[str, Any] | None = None) -> Path:
-    """Write a run folder: every table as CSV, then run.json.
+def write_tables(
+    tables: Mapping[str, pd.DataFrame], out: str | Path, meta: Mapping[str, Any]
+) -> Path:
+    """Write tables as CSV and ``meta`` as run.json into ``out``, all or nothing.
 
     Everything is written to a hidden temporary folder beside ``out`` and renamed into place at
     the end, so a run that fails part-way never leaves a folder that looks complete; an older
@@ -121,17 +391,21 @@ def write_run(result: RunResult, out: str | Path, extra: Mapping[str, Any] | Non
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
-        for name, frame in result.tables.items():
+        for name, frame in tables.items():
             frame.to_csv(tmp / name, index=False, lineterminator="\n")
-        meta = run_metadata(result, extra)
         (tmp / "run.json").write_text(
-            json.dumps(meta, indent=2, sort_keys=False, default=str) + "\n", encoding="utf-8"
+            json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8"
         )
         _swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def write_run(result: RunResult, out: str | Path, extra: Mapping[str, Any] | None = None) -> Path:
+    """Write a run folder: every table as CSV, then run.json (see :func:`write_tables`)."""
+    return write_tables(result.tables, out, run_metadata(result, extra))
 
 
 def _swap_into_place(tmp: Path, out: Path) -> None:

@@ -166,3 +166,144 @@ def test_bad_option_is_a_usage_error():
     res = mcdm("optimise", str(DATA / "scenarios" / "default.toml"), "--out", "x", "--gap", "2")
     assert res.returncode == 2
     assert "expected a gap between 0 and 1, got '2'" in res.stderr
+
+
+# --- the whole pipeline: mcdm run ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_default(dataset):
+    scenario, _ = load_scenario(DATA / "scenarios" / "default.toml", dataset)
+    scenario = replace(
+        scenario,
+        archetypes=("tripwire", "observer", "technical_monitoring"),
+        frontier=replace(scenario.frontier, levels=3, alternatives=1),
+        robustness=replace(scenario.robustness, smaa_draws=2000, cost_uncertainty=0.2),
+    )
+    return instantiate(scenario, dataset)
+
+
+def test_run_writes_rankings_acceptability_stability_correlations(tmp_path, small_default):
+    from mcdm.pipeline import run_scenario
+
+    result = run_scenario(small_default, prices=False)
+    out = write_run(result, tmp_path / "run")
+    names = {p.name for p in out.iterdir()}
+    assert {
+        "rankings.csv",
+        "acceptability.csv",
+        "stability.csv",
+        "correlations.csv",
+        "weights.csv",
+        "core.csv",
+        "rank_reversal.csv",
+    } <= names
+    rankings = pd.read_csv(out / "rankings.csv")
+    assert list(rankings.columns) == [
+        "package_id",
+        *small_default.scenario.ranking.methods,
+        "consensus_rank",
+    ]
+    packages = pd.read_csv(out / "packages.csv")
+    assert set(rankings["package_id"]) == set(packages["package_id"])
+    acc = pd.read_csv(out / "acceptability.csv")
+    n = len(packages)
+    assert [f"rank_{k}" for k in range(1, n + 1)] == [
+        c for c in acc.columns if c.startswith("rank_")
+    ]
+    assert "confidence" in acc.columns and any(c.startswith("central_weight_") for c in acc.columns)
+    assert (abs(acc[[f"rank_{k}" for k in range(1, n + 1)]].sum(axis=1) - 1) < 1e-6).all()
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["ranking"]["smaa"]["seed"] == small_default.scenario.seed
+    assert meta["ranking"]["top"] in set(packages["package_id"])
+
+
+def test_same_scenario_and_seed_give_byte_identical_csv_files(tmp_path, small_default):
+    from mcdm.pipeline import run_scenario
+
+    one = write_run(run_scenario(small_default, prices=False), tmp_path / "one")
+    two = write_run(run_scenario(small_default, prices=False, jobs=2), tmp_path / "two")
+    csvs = sorted(p.name for p in one.glob("*.csv"))
+    assert len(csvs) >= 9
+    for name in csvs:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_run_command(tmp_path):
+    res = mcdm(
+        "run",
+        str(DATA / "scenarios" / "monitoring_only.toml"),
+        "--out",
+        str(tmp_path / "r"),
+        "--jobs",
+        "1",
+        "--quiet",
+        "--no-prices",
+    )
+    assert res.returncode == 0, res.stderr
+    assert "consensus_rank" in res.stdout
+    assert "Top package:" in res.stdout and "weight draws, seed 20150312" in res.stdout
+    assert (tmp_path / "r" / "acceptability.csv").exists()
+
+
+# --- mcdm rank on any matrix ----------------------------------------------------------------------
+
+
+MATRIX_CSV = (
+    "id,cost,quality,speed\ntype,cost,benefit,benefit\nweight,0.5,0.3,0.2\n"
+    "A,100,7,3\nB,80,6,5\nC,120,9,4\nD,90,5,2\n"
+)
+
+
+def test_rank_command_with_type_and_weight_rows(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(MATRIX_CSV)
+    res = mcdm("rank", str(path), "--smaa", "500", "--seed", "7", "--out", str(tmp_path / "o"))
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0].split() == [
+        "id",
+        "TOPSIS",
+        "VIKOR",
+        "PROMETHEE_II",
+        "SPOTIS",
+        "WASPAS",
+        "COPRAS",
+        "MABAC",
+        "consensus_rank",
+    ]
+    assert lines[1].split()[0] == "B"  # cheap, fast and decent: first by consensus
+    for name in ("rankings.csv", "acceptability.csv", "stability.csv", "correlations.csv"):
+        assert (tmp_path / "o" / name).exists()
+    weights = pd.read_csv(tmp_path / "o" / "weights.csv")
+    assert list(weights["weight"]) == pytest.approx([0.5, 0.3, 0.2])
+
+
+def test_rank_command_with_options_overriding_the_file(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("id,cost,quality\nA,100,7\nB,80,6\nC,120,9\n")
+    res = mcdm(
+        "rank", str(path), "--types", "-1,1", "--weights", "1,3", "--methods", "topsis,vikor"
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines()[0].split() == ["id", "TOPSIS", "VIKOR", "consensus_rank"]
+
+
+def test_rank_command_reports_every_problem_of_a_bad_matrix(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("id,cost,quality\ntype,cost,better\nA,100,seven\nA,80,6\n")
+    res = mcdm("rank", str(path))
+    assert res.returncode == 1
+    err = res.stderr
+    assert "bad.csv, row 2, column quality: found 'better'; expected 1 or -1" in err
+    assert "bad.csv, row 3, column quality: found 'seven'; expected a number" in err
+    assert "bad.csv, row 4, column id: found 'A'; expected a unique id (row 3 has the same)" in err
+    assert "Traceback" not in err
+
+
+def test_rank_command_needs_directions(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("id,cost,quality\nA,100,7\nB,80,6\n")
+    res = mcdm("rank", str(path))
+    assert res.returncode == 1
+    assert "expected criterion directions" in res.stderr

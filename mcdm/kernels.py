@@ -1,0 +1,177 @@
+"""Vectorised scoring kernels: the ranking methods over many weight (and value) draws at once.
+
+Each kernel reproduces pymcdm 1.4's arithmetic for one method, without any validation, for a
+batch of weight vectors ``W`` (k x m) and either one decision matrix ``X`` (n x m) or a batch of
+them (k x n x m). They return scores (k x n) where **higher is better** for every method (VIKOR's
+Q and SPOTIS's distance are negated). ``tests/test_robustness.py`` checks each kernel against a
+plain loop over pymcdm for the same draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["KERNELS", "ordinal_ranks", "scores"]
+
+Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+def _batched(X: np.ndarray, k: int) -> np.ndarray:
+    return X if X.ndim == 3 else np.broadcast_to(X, (k, *X.shape))
+
+
+def _minmax(X: np.ndarray, types: np.ndarray) -> np.ndarray:
+    """pymcdm's minmax normalisation per column (constant columns give ones)."""
+    lo = X.min(axis=-2, keepdims=True)
+    hi = X.max(axis=-2, keepdims=True)
+    span = hi - lo
+    safe = np.where(span == 0, 1.0, span)
+    out = np.where(types > 0, (X - lo) / safe, (hi - X) / safe)
+    return np.where(span == 0, 1.0, out)
+
+
+def _linear(X: np.ndarray, types: np.ndarray) -> np.ndarray:
+    """pymcdm's linear normalisation: x / max for benefit, min / x for cost."""
+    lo = X.min(axis=-2, keepdims=True)
+    hi = X.max(axis=-2, keepdims=True)
+    return np.where(types > 0, X / hi, lo / X)
+
+
+def topsis(X: np.ndarray, W: np.ndarray, types: np.ndarray) -> np.ndarray:
+    N = _minmax(X, types)
+    if N.ndim == 2:
+        # With w >= 0 the ideal is w_j * max_i N_ij, so both squared distances are linear in
+        # w**2: D+^2 = (N - max N)^2 @ w^2, D-^2 = (N - min N)^2 @ w^2. One matrix product.
+        w2 = W**2
+        dp = np.sqrt(w2 @ ((N - N.max(axis=0)) ** 2).T)
+        dm = np.sqrt(w2 @ ((N - N.min(axis=0)) ** 2).T)
+        return dm / (dm + dp)
+    V = N * W[:, None, :]
+    pis = V.max(axis=1, keepdims=True)
+    nis = V.min(axis=1, keepdims=True)
+    dp = np.sqrt(((V - pis) ** 2).sum(axis=2))
+    dm = np.sqrt(((V - nis) ** 2).sum(axis=2))
+    return dm / (dm + dp)
+
+
+def vikor(X: np.ndarray, W: np.ndarray, types: np.ndarray, v: float = 0.5) -> np.ndarray:
+    hi = X.max(axis=-2, keepdims=True)
+    N = np.where(types > 0, X, hi - X)  # pymcdm's VIKOR default: no scaling, costs flipped
+    fstar = N.max(axis=-2, keepdims=True)
+    fminus = N.min(axis=-2, keepdims=True)
+    ff = (fstar - N) / (fstar - fminus)
+    weighted = ff * W[:, None, :]
+    S = weighted.sum(axis=2)
+    R = weighted.max(axis=2)
+    smin, smax = S.min(axis=1, keepdims=True), S.max(axis=1, keepdims=True)
+    rmin, rmax = R.min(axis=1, keepdims=True), R.max(axis=1, keepdims=True)
+    Q = v * (S - smin) / (smax - smin) + (1 - v) * (R - rmin) / (rmax - rmin)
+    return -Q
+
+
+def promethee_ii(
+    X: np.ndarray, W: np.ndarray, types: np.ndarray, p: np.ndarray | None = None
+) -> np.ndarray:
+    """Net flow with the V-shape preference function, p = each criterion's range by default.
+
+    The net flow is linear in the weights: phi(a) = sum_j w_j * phi_j(a).
+    """
+    Xb = X if X.ndim == 3 else X[None]
+    if p is None:
+        p = Xb.max(axis=1) - Xb.min(axis=1)  # (b, m)
+    else:
+        p = np.broadcast_to(p, (Xb.shape[0], Xb.shape[2]))
+    n = Xb.shape[1]
+    d = Xb[:, :, None, :] - Xb[:, None, :, :]  # d[b, i, j, c] = x_i - x_j
+    d = d * types
+    pp = p[:, None, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pref = np.where(d <= 0, 0.0, np.where(d <= pp, d / pp, 1.0))
+    phi = (pref.sum(axis=2) - pref.sum(axis=1)) / (n - 1)  # (b, n, m)
+    if X.ndim == 2:
+        return W @ phi[0].T
+    return np.einsum("km,knm->kn", W, phi)
+
+
+def spotis(
+    X: np.ndarray, W: np.ndarray, types: np.ndarray, bounds: np.ndarray | None = None
+) -> np.ndarray:
+    """Minus the weighted distance to the ideal point; bounds default to each column's range."""
+    if bounds is None:
+        lo = X.min(axis=-2, keepdims=True)
+        hi = X.max(axis=-2, keepdims=True)
+    else:
+        lo, hi = bounds[:, 0], bounds[:, 1]
+    esp = np.where(types > 0, hi, lo)
+    N = np.abs((X - esp) / (lo - hi))
+    if N.ndim == 2:
+        return -(W @ N.T)
+    return -np.einsum("km,knm->kn", W, N)
+
+
+def waspas(X: np.ndarray, W: np.ndarray, types: np.ndarray, lam: float = 0.5) -> np.ndarray:
+    N = _linear(X, types)
+    if N.ndim == 2:
+        q_sum = W @ N.T
+        q_prod = np.exp(W @ np.log(N).T)
+    else:
+        q_sum = np.einsum("km,knm->kn", W, N)
+        q_prod = np.exp(np.einsum("km,knm->kn", W, np.log(N)))
+    return lam * q_sum + (1 - lam) * q_prod
+
+
+def copras(X: np.ndarray, W: np.ndarray, types: np.ndarray) -> np.ndarray:
+    N = X / X.sum(axis=-2, keepdims=True)
+    Xb = _batched(N, W.shape[0])
+    wm = Xb * W[:, None, :]
+    sp = wm[:, :, types > 0].sum(axis=2)
+    sm = wm[:, :, types < 0].sum(axis=2)
+    smin = sm.min(axis=1, keepdims=True)
+    q = sp + (smin * sm) / (sm * (smin / sm))  # pymcdm 1.4's expression, kept as written
+    return q / q.max(axis=1, keepdims=True)
+
+
+def mabac(X: np.ndarray, W: np.ndarray, types: np.ndarray) -> np.ndarray:
+    """MABAC's score is linear in the weights: sum_j w_j (n1_ij - geomean_i(n1_ij))."""
+    n1 = _minmax(X, types) + 1.0
+    gm = np.exp(np.log(n1).mean(axis=-2, keepdims=True))
+    D = n1 - gm
+    if D.ndim == 2:
+        return W @ D.T
+    return np.einsum("km,knm->kn", W, D)
+
+
+KERNELS: dict[str, Kernel] = {
+    "TOPSIS": topsis,
+    "VIKOR": vikor,
+    "PROMETHEE_II": promethee_ii,
+    "SPOTIS": spotis,
+    "WASPAS": waspas,
+    "COPRAS": copras,
+    "MABAC": mabac,
+}
+
+
+def scores(
+    method: str, X: np.ndarray, W: np.ndarray, types: np.ndarray, chunk: int = 2000
+) -> np.ndarray:
+    """Scores (k x n, higher is better) of ``method`` for every weight draw, in chunks."""
+    kernel = KERNELS[method]
+    types = np.asarray(types, dtype=float)
+    out = np.empty((W.shape[0], X.shape[-2]))
+    for start in range(0, W.shape[0], chunk):
+        stop = start + chunk
+        Xs = X if X.ndim == 2 else X[start:stop]
+        out[start:stop] = kernel(Xs, W[start:stop], types)
+    return out
+
+
+def ordinal_ranks(S: np.ndarray) -> np.ndarray:
+    """Ranks (1 = best) per row of a score matrix; ties go to the lower index."""
+    order = np.argsort(-S, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    rows = np.arange(S.shape[0])[:, None]
+    ranks[rows, order] = np.arange(1, S.shape[1] + 1)
+    return ranks

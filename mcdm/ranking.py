@@ -1,0 +1,513 @@
+"""The pymcdm adapter: ranking methods, weighting schemes, consensus and rank correlations.
+
+The only module that imports pymcdm. It normalises weights, maps directions to pymcdm's types,
+builds a fresh method object for every call (PROMETHEE II with ``vshape`` and ``p`` failed on a
+second call of the same object in pymcdm 1.4), drops criteria that do not vary (VIKOR raises on
+them, SPOTIS and CRITIC divide by their zero range), shifts columns holding zeros for the methods
+whose normalisation divides by the values (WASPAS, WPM, ARAS), turns pymcdm's warnings into
+messages for the user, and reports a method that still fails instead of letting it sink the rest.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pymcdm
+from pymcdm import correlations
+from pymcdm import methods as pm
+from pymcdm import weights as pw
+from pymcdm.helpers import rankdata
+from pymcdm.weights.subjective import AHP
+
+from .errors import InputError, Problem, RankingError
+from .model import METHOD_NAMES, DecisionMatrix
+
+__all__ = [
+    "METHODS",
+    "MethodResult",
+    "Ranking",
+    "WeightResult",
+    "consensus_ranks",
+    "method_preferences",
+    "prepare_values",
+    "rank_correlations",
+    "rank_matrix",
+    "resolve_weights",
+    "weights_ahp",
+    "weights_roc",
+    "weights_swing",
+]
+
+#: Relative threshold below which a criterion's spread counts as "does not vary".
+CONSTANT_TOL = 1e-9
+#: Methods whose normalisation divides by the values, so a zero (or negative) breaks them.
+POSITIVE_ONLY = frozenset({"WASPAS", "WPM", "ARAS", "MARCOS", "OCRA", "COPRAS"})
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """How to build one pymcdm method for a given matrix, and how to read its output."""
+
+    name: str
+    build: Callable[[np.ndarray, np.ndarray], pymcdm.methods.mcda_method.MCDA_method]
+    higher_is_better: bool
+    citation: str
+
+
+def _bounds(matrix: np.ndarray) -> np.ndarray:
+    return np.column_stack([matrix.min(axis=0), matrix.max(axis=0)])
+
+
+def _ranges(matrix: np.ndarray) -> np.ndarray:
+    return matrix.max(axis=0) - matrix.min(axis=0)
+
+
+METHODS: dict[str, MethodSpec] = {
+    "TOPSIS": MethodSpec("TOPSIS", lambda X, t: pm.TOPSIS(), True, "Hwang & Yoon (1981)"),
+    "VIKOR": MethodSpec("VIKOR", lambda X, t: pm.VIKOR(), False, "Opricovic & Tzeng (2004)"),
+    "PROMETHEE_II": MethodSpec(
+        "PROMETHEE_II",
+        lambda X, t: pm.PROMETHEE_II("vshape", p=list(_ranges(X))),
+        True,
+        "Brans & Vincke (1985); V-shape preference, p = each criterion's range",
+    ),
+    "SPOTIS": MethodSpec(
+        "SPOTIS",
+        lambda X, t: pm.SPOTIS(_bounds(X)),
+        False,
+        "Dezert et al. (2020); bounds = each criterion's range",
+    ),
+    "WASPAS": MethodSpec("WASPAS", lambda X, t: pm.WASPAS(), True, "Zavadskas et al. (2012)"),
+    "COPRAS": MethodSpec("COPRAS", lambda X, t: pm.COPRAS(), True, "Zavadskas et al. (1994)"),
+    "MABAC": MethodSpec("MABAC", lambda X, t: pm.MABAC(), True, "Pamučar & Ćirović (2015)"),
+    "WSM": MethodSpec("WSM", lambda X, t: pm.WSM(), True, "weighted sum"),
+    "WPM": MethodSpec("WPM", lambda X, t: pm.WPM(), True, "weighted product"),
+    "ARAS": MethodSpec("ARAS", lambda X, t: pm.ARAS(), True, "Zavadskas & Turskis (2010)"),
+    "EDAS": MethodSpec("EDAS", lambda X, t: pm.EDAS(), True, "Keshavarz Ghorabaee et al. (2015)"),
+    "MOORA": MethodSpec("MOORA", lambda X, t: pm.MOORA(), True, "Brauers & Zavadskas (2006)"),
+    "CODAS": MethodSpec("CODAS", lambda X, t: pm.CODAS(), True, "Keshavarz Ghorabaee (2016)"),
+    "MARCOS": MethodSpec("MARCOS", lambda X, t: pm.MARCOS(), True, "Stević et al. (2020)"),
+    "OCRA": MethodSpec("OCRA", lambda X, t: pm.OCRA(), True, "Parkan (1994)"),
+}
+assert tuple(METHODS) == METHOD_NAMES, "model.METHOD_NAMES and ranking.METHODS must agree"
+
+
+@dataclass(frozen=True)
+class MethodResult:
+    """One method's answer: preference values as pymcdm gives them, and ranks (1 = best)."""
+
+    method: str
+    preferences: np.ndarray
+    ranks: np.ndarray
+    higher_is_better: bool
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WeightResult:
+    """Weights (normalised, aligned with the criteria), how they were made, and any warning."""
+
+    criteria: tuple[str, ...]
+    weights: np.ndarray
+    scheme: str
+    consistency_ratio: float | None = None
+    warnings: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, float]:
+        return {c: float(w) for c, w in zip(self.criteria, self.weights, strict=True)}
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """All methods' rankings of one decision matrix, the consensus and method correlations."""
+
+    matrix: DecisionMatrix
+    weights: np.ndarray
+    results: Mapping[str, MethodResult]
+    consensus: np.ndarray
+    consensus_score: np.ndarray
+    consensus_rule: str
+    dropped: tuple[tuple[str, str], ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()
+    messages: tuple[str, ...] = ()
+    correlations: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def top(self) -> str:
+        """The alternative the consensus puts first."""
+        return self.matrix.alternatives[int(np.argmin(self.consensus))]
+
+    def frame(self) -> pd.DataFrame:
+        """Ranks per method and the consensus, one row an alternative."""
+        df = pd.DataFrame(
+            {m: r.ranks for m, r in self.results.items()},
+            index=pd.Index(self.matrix.alternatives, name="id"),
+        )
+        df["consensus_rank"] = self.consensus
+        return df
+
+
+# --- one method ----------------------------------------------------------------------------------
+
+
+def _shift_non_positive(
+    values: np.ndarray, criteria: Sequence[str]
+) -> tuple[np.ndarray, list[str]]:
+    """Shift columns holding a value <= 0 so their minimum becomes a tenth of their range.
+
+    A translation keeps every difference between alternatives; a zero troop count or a zero
+    political risk is a normal value here, and WASPAS, WPM and ARAS divide by the values.
+    """
+    out = values.astype(float).copy()
+    notes = []
+    for j, name in enumerate(criteria):
+        col = out[:, j]
+        if col.min() <= 0:
+            span = col.max() - col.min()
+            shift = -col.min() + (0.1 * span if span > 0 else 1.0)
+            out[:, j] = col + shift
+            notes.append(f"{name} shifted by {shift:+,.4g} (it holds zeros)")
+    return out, notes
+
+
+def prepare_values(
+    method: str, values: np.ndarray, criteria: Sequence[str]
+) -> tuple[np.ndarray, list[str]]:
+    """The matrix a method actually sees: shifted where its normalisation needs positive
+    values (see :func:`_shift_non_positive`), unchanged otherwise."""
+    X = np.asarray(values, dtype=float)
+    if method in POSITIVE_ONLY:
+        X, shifted = _shift_non_positive(X, criteria)
+        return X, [f"{method}: {s}" for s in shifted]
+    return X, []
+
+
+def method_preferences(
+    method: str,
+    values: np.ndarray,
+    weights: np.ndarray,
+    types: np.ndarray,
+    criteria: Sequence[str] | None = None,
+) -> MethodResult:
+    """Run one pymcdm method with a fresh object; pymcdm's warnings become notes.
+
+    Raises
+    ------
+    RankingError
+        If pymcdm raises or returns NaN; the message names the method and the reason.
+    """
+    spec = METHODS[method]
+    criteria = list(criteria or [f"C{j + 1}" for j in range(values.shape[1])])
+    X, notes = prepare_values(method, values, criteria)
+    types = np.asarray(types, dtype=int)
+    if method == "COPRAS" and np.all(types == 1):
+        raise RankingError("COPRAS needs at least one cost criterion; all are benefits")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            body = spec.build(X, types)
+            prefs = np.asarray(body(X, np.asarray(weights, dtype=float), types), dtype=float)
+        except (ValueError, ZeroDivisionError, FloatingPointError, IndexError) as exc:
+            raise RankingError(f"{method} could not rank this matrix: {exc}") from exc
+    for w in caught:
+        text = str(w.message)
+        if "dominant" in text or "dominated" in text:
+            continue  # reported once for the whole matrix, with names (see rank_matrix)
+        notes.append(f"{method}: {text}")
+    if not np.all(np.isfinite(prefs)):
+        raise RankingError(f"{method} returned undefined preference values (NaN) for this matrix")
+    ranks = rankdata(prefs, reverse=spec.higher_is_better)
+    return MethodResult(
+        method, prefs, np.asarray(ranks, dtype=float), spec.higher_is_better, tuple(notes)
+    )
+
+
+# --- weights ------------------------------------------------------------------------------------
+
+
+def _normalise(raw: np.ndarray, what: str) -> np.ndarray:
+    raw = np.asarray(raw, dtype=float)
+    if raw.ndim != 1 or not np.all(np.isfinite(raw)) or np.any(raw < 0) or raw.sum() <= 0:
+        raise InputError(
+            [
+                Problem(
+                    "weights",
+                    "non-negative numbers, at least one above zero",
+                    value=list(np.round(raw, 6)),
+                    column=what,
+                )
+            ]
+        )
+    return raw / raw.sum()
+
+
+def weights_roc(order: Sequence[str], criteria: Sequence[str]) -> np.ndarray:
+    """Rank-order centroid weights from an ordering, most important first.
+
+    ``w_k = (1/n) * sum_{i=k..n} 1/i`` (Barron & Barrett 1996); criteria missing from
+    ``order`` share the last places equally.
+    """
+    n = len(criteria)
+    full = list(order) + [c for c in criteria if c not in order]
+    roc = np.array([sum(1.0 / i for i in range(k, n + 1)) / n for k in range(1, n + 1)])
+    return np.array([roc[full.index(c)] for c in criteria])
+
+
+def weights_swing(points: Mapping[str, float], criteria: Sequence[str]) -> np.ndarray:
+    """SWING weights: points given to each criterion's swing from worst to best (the most
+    valued swing gets 100), normalised."""
+    return _normalise(np.array([float(points.get(c, 0.0)) for c in criteria]), "swing")
+
+
+def weights_ahp(pairwise: Sequence[Sequence[float]]) -> tuple[np.ndarray, float]:
+    """AHP weights from a reciprocal pairwise comparison matrix, and its consistency ratio."""
+    M = np.asarray(pairwise, dtype=float)
+    if M.ndim != 2 or M.shape[0] != M.shape[1] or np.any(M <= 0):
+        raise InputError(
+            [Problem("AHP matrix", "a square matrix of positive comparisons", value=M.tolist())]
+        )
+    ahp = AHP(matrix=M)
+    w = np.asarray(ahp(), dtype=float)
+    return w / w.sum(), float(ahp.get_cr())
+
+
+def resolve_weights(
+    scheme: str,
+    matrix: DecisionMatrix,
+    *,
+    user: Mapping[str, float] | None = None,
+    order: Sequence[str] = (),
+    swing: Mapping[str, float] | None = None,
+    ahp: Sequence[Sequence[float]] = (),
+) -> WeightResult:
+    """Weights for the matrix's criteria under a scheme.
+
+    ``user``: any non-negative numbers per criterion (missing means 0), normalised. ``equal``,
+    ``entropy`` and ``critic`` come from the matrix (pymcdm). ``roc`` needs ``order``,
+    ``swing`` needs points, ``ahp`` a pairwise matrix over the criteria in their order; an AHP
+    consistency ratio above 0.1 gives a warning.
+    """
+    crit = matrix.criteria
+    msgs: list[str] = []
+    cr = None
+    if scheme == "user":
+        w = _normalise(np.array([float((user or {}).get(c, 0.0)) for c in crit]), "user")
+    elif scheme == "equal":
+        w = pw.equal_weights(matrix.values)
+    elif scheme == "entropy":
+        w = pw.entropy_weights(matrix.values)
+    elif scheme == "critic":
+        w = pw.critic_weights(matrix.values)
+    elif scheme == "roc":
+        w = weights_roc(order, crit)
+    elif scheme == "swing":
+        w = weights_swing(swing or {}, crit)
+    elif scheme == "ahp":
+        if len(ahp) != len(crit):
+            raise InputError(
+                [
+                    Problem(
+                        "AHP matrix",
+                        f"a {len(crit)} x {len(crit)} matrix, one row and column per criterion",
+                        value=f"{len(ahp)} rows",
+                    )
+                ]
+            )
+        w, cr = weights_ahp(ahp)
+        if cr > 0.1:
+            msgs.append(
+                f"The AHP comparisons are inconsistent (consistency ratio {cr:.2f} > "
+                "0.10): revisit the judgements before relying on these weights."
+            )
+    else:
+        raise InputError(
+            [
+                Problem(
+                    "weights", "one of user, equal, entropy, critic, roc, swing, ahp", value=scheme
+                )
+            ]
+        )
+    w = np.asarray(w, dtype=float)
+    if not np.all(np.isfinite(w)):
+        raise RankingError(
+            f"{scheme} weights are undefined for this matrix (a criterion with no spread?)"
+        )
+    return WeightResult(crit, w / w.sum(), scheme, cr, tuple(msgs))
+
+
+# --- consensus and correlations ---------------------------------------------------------------
+
+
+def consensus_ranks(
+    ranks: Mapping[str, np.ndarray], rule: str = "borda"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Combine methods' ranks (1 = best) into one ranking; returns (ranks, scores).
+
+    ``borda``: each method gives an alternative n - rank points; most points first.
+    ``copeland``: an alternative scores +1 for each other alternative it beats in a majority of
+    methods and -1 for each that beats it; highest score first. Ties share the average rank.
+    """
+    R = np.array(list(ranks.values()), dtype=float)  # methods x n
+    n = R.shape[1]
+    if rule == "borda":
+        score = (n - R).sum(axis=0)
+    elif rule == "copeland":
+        wins = (R[:, :, None] < R[:, None, :]).sum(axis=0)  # i beats j in how many methods
+        beats = wins > wins.T
+        score = beats.sum(axis=1) - beats.sum(axis=0)
+        score = score.astype(float)
+    else:
+        raise InputError([Problem("consensus", "borda or copeland", value=rule)])
+    return np.asarray(rankdata(score, reverse=True), dtype=float), score
+
+
+def rank_correlations(ranks: Mapping[str, np.ndarray]) -> dict[str, pd.DataFrame]:
+    """Weighted Spearman (r_w) and rank similarity (WS) between every pair of methods."""
+    names = list(ranks)
+    out = {}
+    for label, fn in (
+        ("weighted_spearman", correlations.weighted_spearman),
+        ("rank_similarity", correlations.rank_similarity_coef),
+    ):
+        M = np.ones((len(names), len(names)))
+        for i, a in enumerate(names):
+            for j, b in enumerate(names):
+                if i != j:
+                    M[i, j] = float(fn(np.asarray(ranks[a]), np.asarray(ranks[b])))
+        out[label] = pd.DataFrame(M, index=names, columns=names)
+    return out
+
+
+# --- the whole ranking ------------------------------------------------------------------------
+
+
+def constant_criteria(matrix: DecisionMatrix) -> list[str]:
+    """Criteria whose value is the same for every alternative (they tell nothing apart)."""
+    X = matrix.values
+    spread = X.max(axis=0) - X.min(axis=0)
+    scale = np.maximum(np.abs(X).max(axis=0), 1.0)
+    return [
+        c for c, s, sc in zip(matrix.criteria, spread, scale, strict=True) if s <= CONSTANT_TOL * sc
+    ]
+
+
+def _dominance_messages(matrix: DecisionMatrix) -> list[str]:
+    X = matrix.values * matrix.type_array
+    out = []
+    n = X.shape[0]
+    for i in range(n):
+        others = np.delete(np.arange(n), i)
+        if others.size and np.all(X[i] >= X[others]):
+            out.append(
+                f"{matrix.alternatives[i]} is at least as good as every other "
+                "alternative on every criterion: every method ranks it first."
+            )
+    return out
+
+
+def rank_matrix(
+    matrix: DecisionMatrix,
+    weights: Mapping[str, float] | Sequence[float] | np.ndarray,
+    methods: Sequence[str] = (
+        "TOPSIS",
+        "VIKOR",
+        "PROMETHEE_II",
+        "SPOTIS",
+        "WASPAS",
+        "COPRAS",
+        "MABAC",
+    ),
+    consensus: str = "borda",
+) -> Ranking:
+    """Rank the alternatives of a decision matrix with several methods and a consensus.
+
+    Parameters
+    ----------
+    matrix
+        Alternatives x criteria, with directions.
+    weights
+        One non-negative number per criterion (a mapping by name, or a sequence in the
+        matrix's order); normalised here. A criterion with weight 0 is left out.
+    methods
+        pymcdm methods by name (see :data:`METHODS`).
+    consensus
+        ``borda`` or ``copeland`` (see :func:`consensus_ranks`).
+
+    Criteria that do not vary are reported in ``dropped`` and left out; a method that fails on
+    this matrix is reported in ``failed`` and left out of the consensus.
+    """
+    if isinstance(weights, Mapping):
+        unknown = [k for k in weights if k not in matrix.criteria]
+        if unknown:
+            raise InputError(
+                [
+                    Problem(
+                        "weights",
+                        "a criterion of the matrix (" + ", ".join(matrix.criteria) + ")",
+                        value=k,
+                        column=k,
+                    )
+                    for k in unknown
+                ]
+            )
+        raw = np.array([float(weights.get(c, 0.0)) for c in matrix.criteria])
+    else:
+        raw = np.asarray(weights, dtype=float)
+        if raw.shape != (len(matrix.criteria),):
+            raise InputError(
+                [
+                    Problem(
+                        "weights",
+                        f"{len(matrix.criteria)} weights, one per criterion",
+                        value=list(raw),
+                    )
+                ]
+            )
+    raw = _normalise(raw, "weights")
+    bad = [m for m in methods if m not in METHODS]
+    if bad:
+        raise InputError([Problem("methods", "one of " + ", ".join(METHODS), value=m) for m in bad])
+    if len(matrix.alternatives) < 2:
+        raise RankingError("ranking needs at least two alternatives")
+    dropped = [(c, "the same for every alternative") for c in constant_criteria(matrix)]
+    dropped += [
+        (c, "weight 0")
+        for c, w in zip(matrix.criteria, raw, strict=True)
+        if w == 0 and c not in dict(dropped)
+    ]
+    used = matrix.drop([c for c, _ in dropped])
+    if not used.criteria:
+        raise RankingError(
+            "no criterion tells the alternatives apart (all are constant or weighted 0)"
+        )
+    w = np.array([raw[matrix.criteria.index(c)] for c in used.criteria])
+    w = w / w.sum()
+    results: dict[str, MethodResult] = {}
+    failed = []
+    for name in methods:
+        try:
+            results[name] = method_preferences(name, used.values, w, used.type_array, used.criteria)
+        except RankingError as exc:
+            failed.append((name, str(exc)))
+    if not results:
+        raise RankingError("every method failed: " + "; ".join(f"{m}: {r}" for m, r in failed))
+    ranks = {m: r.ranks for m, r in results.items()}
+    cons, score = consensus_ranks(ranks, consensus)
+    messages = _dominance_messages(used)
+    messages += [n for r in results.values() for n in r.notes]
+    return Ranking(
+        matrix=used,
+        weights=w,
+        results=results,
+        consensus=cons,
+        consensus_score=score,
+        consensus_rule=consensus,
+        dropped=tuple(dropped),
+        failed=tuple(failed),
+        messages=tuple(dict.fromkeys(messages)),
+        correlations=rank_correlations(ranks) if len(ranks) > 1 else {},
+    )
