@@ -129,7 +129,8 @@ def copras(X: np.ndarray, W: np.ndarray, types: np.ndarray) -> np.ndarray:
     sp = wm[:, :, types > 0].sum(axis=2)
     sm = wm[:, :, types < 0].sum(axis=2)
     smin = sm.min(axis=1, keepdims=True)
-    q = sp + (smin * sm) / (sm * (smin / sm))  # pymcdm 1.4's expression, kept as written
+    # the published relative significance (see mcdm.ranking._COPRAS for pymcdm 1.4's slip)
+    q = sp + smin * sm.sum(axis=1, keepdims=True) / (sm * (smin / sm).sum(axis=1, keepdims=True))
     return q / q.max(axis=1, keepdims=True)
 
 

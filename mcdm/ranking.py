@@ -58,6 +58,21 @@ class MethodSpec:
     citation: str
 
 
+class _COPRAS(pm.COPRAS):
+    """pymcdm's COPRAS with the published relative significance.
+
+    pymcdm 1.4.0 computes ``Sp + (min(Sm) * Sm) / (Sm * (min(Sm) / Sm))``, which drops the two
+    sums of Zavadskas et al. (1994) and reduces to ``Sp + Sm``: a higher cost *raises* the
+    score. Here Q_i = S+_i + S-min * sum_j S-_j / (S-_i * sum_j (S-min / S-_j)), as published;
+    ``tests/test_ranking_published.py`` checks it against Kundakci & Tus Isik (2016).
+    """
+
+    def _method(self, matrix, weights, types):
+        nmatrix, wmatrix, Sm, Sp, _, _ = super()._method(matrix, weights, types)
+        Q = Sp + Sm.min() * Sm.sum() / (Sm * np.sum(Sm.min() / Sm))
+        return nmatrix, wmatrix, Sm, Sp, Q, Q / np.max(Q)
+
+
 def _bounds(matrix: np.ndarray) -> np.ndarray:
     return np.column_stack([matrix.min(axis=0), matrix.max(axis=0)])
 
@@ -82,7 +97,12 @@ METHODS: dict[str, MethodSpec] = {
         "Dezert et al. (2020); bounds = each criterion's range",
     ),
     "WASPAS": MethodSpec("WASPAS", lambda X, t: pm.WASPAS(), True, "Zavadskas et al. (2012)"),
-    "COPRAS": MethodSpec("COPRAS", lambda X, t: pm.COPRAS(), True, "Zavadskas et al. (1994)"),
+    "COPRAS": MethodSpec(
+        "COPRAS",
+        lambda X, t: _COPRAS(),
+        True,
+        "Zavadskas et al. (1994); published formula (pymcdm 1.4's is wrong)",
+    ),
     "MABAC": MethodSpec("MABAC", lambda X, t: pm.MABAC(), True, "Pamučar & Ćirović (2015)"),
     "WSM": MethodSpec("WSM", lambda X, t: pm.WSM(), True, "weighted sum"),
     "WPM": MethodSpec("WPM", lambda X, t: pm.WPM(), True, "weighted product"),
