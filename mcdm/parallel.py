@@ -1,21 +1,28 @@
 """Run independent tasks in worker processes (or in this process when one job is asked for).
 
-Workers are started with the ``spawn`` method: a worker forked after HiGHS has run in the parent
-hangs in its first HiGHS solve (highspy 1.16 on Linux), and spawned workers do not inherit that
-state. HiGHS gains nothing from a second thread on these models, so parallelism comes from
+Workers never come from a plain fork of this process: a worker forked after HiGHS has run in
+the parent hangs in its first HiGHS solve (highspy 1.16 on Linux). Where the platform has it,
+workers are forked from a clean *forkserver* that has imported our modules but run no solver
+(fast to start, nothing inherited from HiGHS); elsewhere they are spawned. A new worker imports
+the parent's main module unless it is a ``__main__`` package module: under Streamlit the main
+module is the app script, which would then run again in every worker, so while a pool is open a
+main module run from a path is given the spec of the empty ``mcdm._mp_main`` instead.
+HiGHS gains nothing from a second thread on these models, so parallelism comes from
 processes, one solver thread each.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-__all__ = ["available_cpus", "executor", "map_tasks"]
+__all__ = ["available_cpus", "executor", "map_tasks", "mp_context"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -29,14 +36,38 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def mp_context() -> multiprocessing.context.BaseContext:
+    """The start method for worker processes: forkserver (our modules preloaded), or spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["mcdm.packages"])  # never "__main__"
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+@contextmanager
+def _workers_skip_the_main_script() -> Iterator[None]:
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    main.__spec__ = importlib.util.find_spec("mcdm._mp_main")
+    try:
+        yield
+    finally:
+        main.__spec__ = None
+
+
 @contextmanager
 def executor(jobs: int) -> Iterator[Executor | None]:
-    """A spawn-based process pool for ``jobs`` > 1, else None (run in this process)."""
+    """A process pool for ``jobs`` > 1 (see :func:`mp_context`), else None (this process)."""
     if jobs <= 1:
         yield None
         return
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    with (
+        _workers_skip_the_main_script(),
+        ProcessPoolExecutor(max_workers=jobs, mp_context=mp_context()) as pool,
+    ):
         yield pool
 
 

@@ -260,15 +260,17 @@ def analyse_packages(
 
 def _features(pset: PackageSet) -> pd.DataFrame:
     """For the core index: does each package include each member, and each element?"""
-    rows = {}
-    for p in pset.packages:
-        row = {}
+    names = sorted(
+        {f"member:{a.member_id}" for p in pset.packages for a in p.allocation}
+        | {f"element:{a.element_id}" for p in pset.packages for a in p.allocation}
+    )
+    col = {n: j for j, n in enumerate(names)}
+    has = np.zeros((len(pset.packages), len(names)), dtype=bool)
+    for i, p in enumerate(pset.packages):
         for a in p.allocation:
-            row[f"member:{a.member_id}"] = True
-            row[f"element:{a.element_id}"] = True
-        rows[p.package_id] = row
-    df = pd.DataFrame.from_dict(rows, orient="index").fillna(False).astype(bool)
-    return df.reindex(sorted(df.columns), axis=1)
+            has[i, col[f"member:{a.member_id}"]] = True
+            has[i, col[f"element:{a.element_id}"]] = True
+    return pd.DataFrame(has, index=[p.package_id for p in pset.packages], columns=names)
 
 
 def versions() -> dict[str, str]:

@@ -230,7 +230,11 @@ def method_preferences(
         warnings.simplefilter("always")
         try:
             body = spec.build(X, types)
-            prefs = np.asarray(body(X, np.asarray(weights, dtype=float), types), dtype=float)
+            # pymcdm's own validation repeats checks made above (and its dominance scan is the
+            # costliest part of a call); the adapter validates once, in rank_matrix.
+            prefs = np.asarray(
+                body(X, np.asarray(weights, dtype=float), types, validation=False), dtype=float
+            )
         except (ValueError, ZeroDivisionError, FloatingPointError, IndexError) as exc:
             raise RankingError(f"{method} could not rank this matrix: {exc}") from exc
     for w in caught:

@@ -1,0 +1,39 @@
+"""Contributions: who gives what, cost share against GDP share, how close members are to caps."""
+
+import streamlit as st
+
+from app_pages.common import context
+from mcdm.figures import burden_chart, caps_table, contributions_chart
+
+ctx = context()
+st.title("Contributions")
+ids = [p.package_id for p in ctx.pset.packages]
+if not ids:
+    st.warning("No package to show.")
+    st.stop()
+default = ids.index(ctx.analysis.top) if ctx.analysis is not None else 0
+chosen = st.selectbox("Package", ids, index=default, key="contrib_pick")
+pkg = ctx.pset.get(chosen)
+measure = st.radio(
+    "Show",
+    ["cost_eur_m", "troops"],
+    horizontal=True,
+    format_func={"cost_eur_m": "Annual cost", "troops": "Troops"}.get,
+    key="contrib_measure",
+)
+st.plotly_chart(contributions_chart(ctx.instance, pkg, measure), width="stretch")
+st.plotly_chart(burden_chart(ctx.instance, pkg), width="stretch")
+st.caption(
+    f"Burden-sharing gap of this package: {pkg.criteria['burden_gap_pct']:.1f}% (half "
+    "the sum of gaps between cost shares and GDP shares; 0 = in line with GDP)."
+)
+st.subheader("How close each member is to its caps")
+st.dataframe(
+    caps_table(ctx.instance, pkg),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        c: st.column_config.ProgressColumn(c, min_value=0, max_value=100, format="%.0f%%")
+        for c in ("Troops (% of deployable cap)", "Money (% of annual cap)")
+    },
+)

@@ -1,0 +1,138 @@
+"""Export: the briefing, the scenario file, every table; upload a scenario or replacement data."""
+
+import io
+import zipfile
+
+import streamlit as st
+
+from app_pages.common import MAX_UPLOAD_BYTES, context, use_uploaded_data
+from mcdm.briefing import briefing_html, excel_workbook
+from mcdm.errors import InputError
+from mcdm.io import DATA_FILES, check_references, dataset_from_texts, dump_scenario_toml
+from mcdm.packages import allocations_frame, infeasible_frame, packages_frame, prices_frame
+
+ctx = context()
+st.title("Export and upload")
+tables = {
+    "packages.csv": packages_frame(ctx.pset),
+    "allocations.csv": allocations_frame(ctx.instance, ctx.pset),
+    "infeasible.csv": infeasible_frame(ctx.pset),
+    "prices.csv": prices_frame(ctx.pset),
+}
+if ctx.analysis is not None:
+    tables |= ctx.analysis.tables()
+name = ctx.instance.scenario.name
+
+st.subheader("Download")
+cols = st.columns(4)
+if ctx.analysis is not None:
+    cols[0].download_button(
+        "Briefing (HTML)",
+        briefing_html(ctx.instance, ctx.pset, ctx.analysis),
+        file_name=f"briefing-{name}.html",
+        mime="text/html",
+        help="Self-contained: works offline, charts included; print it to PDF from the browser.",
+    )
+toml_text = dump_scenario_toml(ctx.export_scenario)
+cols[1].download_button(
+    "Scenario (TOML)",
+    toml_text,
+    file_name=f"{name}.toml",
+    mime="application/toml",
+    help="Run it with: mcdm run FILE --out DIR",
+)
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    for fname, frame in tables.items():
+        z.writestr(fname, frame.to_csv(index=False, lineterminator="\n"))
+cols[2].download_button(
+    "All tables (CSV, zip)", buf.getvalue(), file_name=f"{name}-csv.zip", mime="application/zip"
+)
+cols[3].download_button(
+    "All tables (Excel)",
+    excel_workbook(tables),
+    file_name=f"{name}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+with st.expander("The scenario file"):
+    st.code(toml_text, language="toml")
+    st.caption("`mcdm run` on this file reproduces these packages and rankings.")
+
+st.subheader("Upload")
+st.caption(
+    f"Files are read as text and validated like `mcdm validate`; nothing uploaded is "
+    f"ever run. Up to {MAX_UPLOAD_BYTES // 1_000_000} MB a file."
+)
+scen = st.file_uploader("A scenario (.toml)", type=["toml"], key="upload_scenario")
+if scen is not None:
+    raw = scen.getvalue()
+    if len(raw) > MAX_UPLOAD_BYTES:
+        st.error(f"{scen.name}: {len(raw):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}.")
+    else:
+        import tomllib
+
+        from mcdm.io import scenario_from_mapping
+
+        try:
+            doc = tomllib.loads(raw.decode("utf-8"))
+            scenario = scenario_from_mapping(doc, scen.name)
+            from app_pages.common import current_data_dir, data_digest, dataset_at
+
+            root = current_data_dir()
+            problems = check_references(
+                scenario, dataset_at(str(root), data_digest(root)), scen.name
+            )
+            if problems:
+                raise InputError(problems)
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            st.error(f"{scen.name}: found {exc}; expected a UTF-8 TOML scenario file.")
+        except InputError as exc:
+            st.error("\n".join(f"- {p}" for p in exc.problems))
+        else:
+            st.session_state.setdefault("uploaded_scenarios", {})[f"uploaded: {scenario.name}"] = (
+                raw.decode("utf-8")
+            )
+            st.success(
+                f"Scenario '{scenario.name}' is valid; choose 'uploaded: {scenario.name}' "
+                "as the preset in the sidebar."
+            )
+files = st.file_uploader(
+    "Replacement data files (members.csv, elements.csv, availability.csv, "
+    "archetypes.toml, parameters.toml)",
+    type=["csv", "toml"],
+    accept_multiple_files=True,
+    key="upload_data",
+)
+if files:
+    texts, errors = {}, []
+    for f in files:
+        raw = f.getvalue()
+        if f.name not in DATA_FILES:
+            errors.append(
+                f"{f.name}: found an unexpected file name; expected one of " + ", ".join(DATA_FILES)
+            )
+        elif len(raw) > MAX_UPLOAD_BYTES:
+            errors.append(f"{f.name}: {len(raw):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}")
+        else:
+            try:
+                texts[f.name] = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                errors.append(
+                    f"{f.name}: found bytes that are not UTF-8; expected UTF-8 text "
+                    "(save the file as CSV UTF-8)"
+                )
+    if not errors:
+        try:
+            from mcdm.io import default_data_dir
+
+            dataset_from_texts(texts, default_data_dir())
+        except InputError as exc:
+            errors += [str(p) for p in exc.problems]
+    if errors:
+        st.error("The data were not loaded:\n" + "\n".join(f"- {e}" for e in errors))
+    elif st.button("Use these data", key="use_data"):
+        use_uploaded_data(texts)
+        st.success(
+            f"Now using the uploaded data ({', '.join(texts)}); the rest is the bundled "
+            "data. Re-solve from the sidebar."
+        )

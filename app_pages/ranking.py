@@ -1,0 +1,32 @@
+"""Ranking: ranks by method, the consensus, and how far the methods agree."""
+
+import streamlit as st
+
+from app_pages.common import context
+from mcdm.figures import correlation_heatmap, ranks_heatmap
+
+ctx = context()
+st.title("Ranking")
+if ctx.analysis is None:
+    st.warning(ctx.error or "Nothing to rank.")
+    st.stop()
+r = ctx.analysis.ranking
+st.caption(
+    f"Consensus: {r.consensus_rule} over {len(r.results)} methods. Weights used: "
+    + ", ".join(f"{c} {w:.0%}" for c, w in zip(r.matrix.criteria, r.weights, strict=True))
+)
+frame = r.frame()
+st.plotly_chart(ranks_heatmap(frame), width="stretch")
+st.dataframe(frame.sort_values("consensus_rank"), width="stretch")
+if r.correlations:
+    left, right = st.columns(2)
+    left.plotly_chart(
+        correlation_heatmap(r.correlations["weighted_spearman"], "weighted Spearman r_w"),
+        width="stretch",
+    )
+    right.plotly_chart(
+        correlation_heatmap(r.correlations["rank_similarity"], "rank similarity WS"),
+        width="stretch",
+    )
+for msg in ctx.analysis.messages:
+    st.caption(msg)

@@ -1,0 +1,1 @@
+"""Stand-in main module for worker processes (see mcdm.parallel): imports and runs nothing."""

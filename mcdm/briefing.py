@@ -1,0 +1,321 @@
+"""Words, comparisons and exports for people: the top package in plain words, what changed,
+snapshots side by side, a self-contained HTML briefing, an Excel workbook.
+
+Pure functions (no Streamlit): the app shows what they return, the tests read it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.io as pio
+
+from .criteria import contributions
+from .figures import (
+    acceptability_chart,
+    contributions_chart,
+    frontier_chart,
+    member_table,
+    stability_chart,
+)
+from .io import dump_scenario_toml, scenario_to_dict
+from .model import CRITERIA, Instance, Member, Package, Scenario
+from .packages import PackageSet, format_eur_bn
+
+__all__ = [
+    "Summary",
+    "apply_controls",
+    "briefing_html",
+    "describe_top",
+    "diff_settings",
+    "excel_workbook",
+    "summarise",
+    "what_changed",
+]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a setting produced, for "what changed" and snapshot comparison."""
+
+    top: str | None
+    top_archetype: str | None
+    top_cost_eur_bn: float | None
+    top_troops: int | None
+    top_share_first: float | None
+    packages: int
+    infeasible: tuple[str, ...]
+    consensus: Mapping[str, float]
+
+
+def summarise(pset: PackageSet, analysis: Any | None) -> Summary:
+    top = analysis.top if analysis is not None else None
+    pkg = pset.get(top) if top else None
+    share = None
+    if analysis is not None and analysis.smaa is not None and top is not None:
+        share = float(analysis.smaa.first[list(analysis.smaa.alternatives).index(top)])
+    cons = (
+        {}
+        if analysis is None
+        else dict(
+            zip(
+                analysis.ranking.matrix.alternatives,
+                map(float, analysis.ranking.consensus),
+                strict=True,
+            )
+        )
+    )
+    return Summary(
+        top=top,
+        top_archetype=pkg.archetype if pkg else None,
+        top_cost_eur_bn=pkg.annual_cost_eur_bn if pkg else None,
+        top_troops=pkg.troops_deployed if pkg else None,
+        top_share_first=share,
+        packages=len(pset.packages),
+        infeasible=tuple(o.archetype for o in pset.infeasible),
+        consensus=cons,
+    )
+
+
+def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[str]:
+    """The top package in plain words: what it is, what it costs, who sends what, how robust."""
+    top = analysis.top
+    p = pset.get(top)
+    a = instance.data.archetypes[p.archetype]
+    per = contributions(instance, p.allocation)
+    leaders = sorted(per.items(), key=lambda kv: -kv[1]["troops"])[:4]
+    people = ", ".join(
+        f"{instance.data.members[m].name} {r['troops']:,}" for m, r in leaders if r["troops"] > 0
+    )
+    c = p.criteria
+    lines = [
+        f"**{top}** ranks first by consensus of {len(analysis.ranking.results)} methods: "
+        f"a {a.name.lower()} — {a.description[0].lower() + a.description[1:]}",
+        f"It costs **{format_eur_bn(c['annual_cost_eur_bn'])} a year** and deploys "
+        f"**{p.troops_deployed:,} troops** ({int(c['troops_exposed']):,} inside Ukraine) "
+        f"from **{p.nations} nations**"
+        + (f"; the largest contingents: {people}." if people else "."),
+        f"Deterrence {c['deterrence']:,.0f} points, early warning over "
+        f"{c['early_warning_pct']:.0f}% of the {instance.scenario.line_length_km:,.0f} km line, "
+        f"air-defence cover {c['air_defence_k_km2']:,.0f} thousand km², escalation risk "
+        f"{c['escalation_risk']:,.0f} points, ready in {c['readiness_days']:.0f} days.",
+    ]
+    if analysis.smaa is not None:
+        i = list(analysis.smaa.alternatives).index(top)
+        share = analysis.smaa.first[i]
+        best = analysis.smaa.alternatives[int(analysis.smaa.first.argmax())]
+        band = analysis.smaa.weight_band
+        spread = (
+            "weights uniform over every possible weighting"
+            if band is None
+            else f"weights within ±{band:.0%} of yours"
+        )
+        words = "robust" if share >= 0.6 else "fairly robust" if share >= 0.35 else "fragile"
+        lines.append(
+            f"How robust: first in **{share:.0%}** of {analysis.smaa.draws:,} draws of "
+            f"{spread} ({analysis.smaa.method}) — {words}."
+            + (
+                ""
+                if best == top
+                else f" Under uncertain weights **{best}** is first most "
+                f"often ({analysis.smaa.first.max():.0%})."
+            )
+        )
+    narrow = analysis.stability.dropna()
+    narrow = narrow[(narrow["high"] - narrow["low"]) < 0.1]
+    if len(narrow):
+        names = ", ".join(CRITERIA_LABEL.get(c, c) for c in narrow["criterion"])
+        lines.append(
+            f"Its lead is sensitive to the weight of: {names} (a change of under ten "
+            "points moves another package to the top)."
+        )
+    if p.status.value != "optimal":
+        lines.append(
+            "This package was found when the solver hit its time limit: it is "
+            "feasible, not proven optimal."
+        )
+    return lines
+
+
+CRITERIA_LABEL = {c.criterion_id: c.label.lower() for c in CRITERIA}
+
+
+def what_changed(before: Summary | None, after: Summary, settings: list[str]) -> list[str]:
+    """Plain words on what a new setting changed."""
+    if before is None:
+        return []
+    out = [f"You changed: {'; '.join(settings)}."] if settings else []
+    if before.top != after.top:
+        out.append(f"The top package changed from **{before.top}** to **{after.top}**.")
+    elif after.top is not None:
+        out.append(f"**{after.top}** stays on top.")
+    if (
+        before.top_share_first is not None
+        and after.top_share_first is not None
+        and abs(before.top_share_first - after.top_share_first) >= 0.01
+    ):
+        out.append(
+            f"Its share of first places across weight draws went from "
+            f"{before.top_share_first:.0%} to {after.top_share_first:.0%}."
+        )
+    if before.packages != after.packages:
+        out.append(f"Packages: {before.packages} → {after.packages}.")
+    gone = set(after.infeasible) - set(before.infeasible)
+    back = set(before.infeasible) - set(after.infeasible)
+    if gone:
+        out.append("No longer possible: " + ", ".join(sorted(gone)) + ".")
+    if back:
+        out.append("Possible again: " + ", ".join(sorted(back)) + ".")
+    return out
+
+
+def diff_settings(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any]]:
+    """Settings that differ between two scenarios: (key, value in a, value in b)."""
+    da, db = _flat(scenario_to_dict(a)), _flat(scenario_to_dict(b))
+    keys = sorted(set(da) | set(db))
+    return [
+        (k, da.get(k), db.get(k))
+        for k in keys
+        if da.get(k) != db.get(k) and k not in ("name", "description", "dataset")
+    ]
+
+
+def _flat(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, Mapping) and v:
+            out |= _flat(v, key + ".")
+        else:
+            out[key] = v
+    return out
+
+
+def apply_controls(
+    base: Scenario,
+    *,
+    budget_eur_bn: float,
+    rotation_factor: float,
+    line_length_km: float,
+    us_backstop: str,
+    members: tuple[str, ...],
+    archetypes: tuple[str, ...],
+    member_edits: Mapping[str, Mapping[str, Any]],
+    base_members: Mapping[str, Member],
+    all_members: tuple[str, ...],
+    all_archetypes: tuple[str, ...],
+) -> Scenario:
+    """The scenario the app's controls describe: the preset plus the user's changes.
+
+    ``member_edits`` holds, per member, the caps as shown in the editor; values equal to the
+    member's own (after the preset's overrides) are not written as overrides.
+    """
+    overrides = {k: dict(v) for k, v in base.member_overrides.items()}
+    for mid, edits in member_edits.items():
+        m = base_members[mid]
+        for key, value in edits.items():
+            current = getattr(m, key)
+            if value is None and current is None:
+                continue
+            if value != current:
+                overrides.setdefault(mid, {})[key] = value
+    return dataclasses.replace(
+        base,
+        budget_eur_bn=float(budget_eur_bn),
+        rotation_factor=float(rotation_factor),
+        line_length_km=float(line_length_km),
+        us_backstop=us_backstop,  # type: ignore[arg-type]
+        members=() if set(members) == set(all_members) else tuple(members),
+        archetypes=() if set(archetypes) == set(all_archetypes) else tuple(archetypes),
+        member_overrides=overrides,
+    )
+
+
+# --- exports -----------------------------------------------------------------------------------
+
+
+def excel_workbook(tables: Mapping[str, pd.DataFrame]) -> bytes:
+    """All tables in one workbook, one sheet each (names cut to Excel's 31 characters)."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name.removesuffix(".csv")[:31], index=False)
+    return buf.getvalue()
+
+
+def briefing_html(instance: Instance, pset: PackageSet, analysis: Any) -> str:
+    """A self-contained HTML briefing: works offline (plotly.js inline), prints to PDF."""
+    s = instance.scenario
+    top = pset.get(analysis.top)
+    charts = [
+        frontier_chart(instance, pset, highlight=top.package_id),
+        contributions_chart(instance, top),
+        acceptability_chart(analysis.smaa.frame()) if analysis.smaa is not None else None,
+        stability_chart(analysis.stability),
+    ]
+    parts = []
+    for i, fig in enumerate(c for c in charts if c is not None):
+        parts.append(
+            pio.to_html(
+                fig,
+                full_html=False,
+                include_plotlyjs="inline" if i == 0 else False,
+                config={"displayModeBar": False},
+            )
+        )
+    ranking = analysis.ranking.frame().sort_values("consensus_rank").head(10)
+    members = member_table(instance, top)
+    infeasible = "".join(f"<li>{html.escape(o.message)}</li>" for o in pset.infeasible)
+    summary = "".join(f"<p>{_md(line)}</p>" for line in describe_top(instance, pset, analysis))
+    weights = ", ".join(
+        f"{CRITERIA_LABEL.get(c, c)} {w:.0%}"
+        for c, w in zip(analysis.ranking.matrix.criteria, analysis.ranking.weights, strict=True)
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Security-guarantee packages: {html.escape(s.name)}</title>
+<style>
+ body {{ font-family: Georgia, 'Times New Roman', serif; max-width: 960px; margin: 2em auto;
+        color: #111; line-height: 1.45; }}
+ h1, h2 {{ font-family: Helvetica, Arial, sans-serif; }}
+ table {{ border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1.5em; }}
+ th, td {{ border: 1px solid #bbb; padding: 3px 6px; text-align: right; }}
+ th:first-child, td:first-child {{ text-align: left; }}
+ .note {{ color: #444; font-size: 0.9em; }}
+ @media print {{ .pagebreak {{ page-break-before: always; }} body {{ margin: 0.5in; }} }}
+</style></head><body>
+<h1>Security-guarantee packages for Ukraine — {html.escape(s.name)}</h1>
+<p class="note">{html.escape(s.description)} Budget EUR {s.budget_eur_bn:g} bn a year; rotation
+factor {s.rotation_factor:g}; line of contact {s.line_length_km:,.0f} km; US backstop:
+{html.escape(str(s.us_backstop))}. Weights: {html.escape(weights)}. Input digest
+{instance.digest[:12]}.</p>
+<h2>The top package</h2>{summary}
+<h2>Who contributes what</h2>{members.to_html(index=False, float_format=lambda v: f"{v:,.1f}")}
+{parts[1] if len(parts) > 1 else ""}
+<div class="pagebreak"></div>
+<h2>The trade-offs</h2>{parts[0]}
+<h2>Ranking (top 10 by consensus)</h2>{ranking.to_html(float_format=lambda v: f"{v:g}")}
+<h2>How robust the choice is</h2>{"".join(parts[2:])}
+{"<h2>Packages that cannot be built</h2><ul>" + infeasible + "</ul>" if infeasible else ""}
+<p class="note">Figures come from the sourced default data and the model documented in
+data/SOURCES.md and data/MODEL.md. Scenario file to reproduce these results:</p>
+<pre class="note">{html.escape(dump_scenario_toml(s))}</pre>
+</body></html>
+"""
+
+
+def _md(text: str) -> str:
+    """The two bits of Markdown describe_top uses (bold), as HTML."""
+    out = html.escape(text)
+    parts = out.split("**")
+    return "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts))
+
+
+def top_package(pset: PackageSet, analysis: Any) -> Package:
+    return pset.get(analysis.top)

@@ -1,0 +1,520 @@
+"""Chart and table builders for the app and the briefing: pure functions, no Streamlit.
+
+Every chart has axis titles with units and uses the Okabe-Ito palette, which stays distinct
+for the common forms of colour blindness; heat maps use the perceptually uniform "cividis".
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .criteria import burden_base, contributions
+from .model import CRITERIA, CRITERIA_BY_ID, Instance, Package, PackageKind
+from .packages import PackageSet, format_eur_bn
+
+__all__ = [
+    "ARCHETYPE_COLOURS",
+    "OKABE_ITO",
+    "acceptability_chart",
+    "allocation_matrix",
+    "burden_chart",
+    "caps_table",
+    "contributions_chart",
+    "core_chart",
+    "correlation_heatmap",
+    "frontier_chart",
+    "marginal_cost_chart",
+    "member_table",
+    "packages_table",
+    "parallel_chart",
+    "ranks_heatmap",
+    "stability_chart",
+]
+
+#: Okabe & Ito (2008), "Color Universal Design": distinct under common colour blindness.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+ARCHETYPE_COLOURS = {
+    "reassurance": "#0072B2",
+    "tripwire": "#E69F00",
+    "observer": "#009E73",
+    "technical_monitoring": "#CC79A7",
+    "air_shield": "#56B4E9",
+    "hybrid": "#D55E00",
+}
+_LAYOUT = {
+    "template": "plotly_white",
+    "font": {"size": 13},
+    "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
+}
+
+
+def _colour(aid: str, order: Sequence[str]) -> str:
+    if aid in ARCHETYPE_COLOURS:
+        return ARCHETYPE_COLOURS[aid]
+    return OKABE_ITO[list(order).index(aid) % len(OKABE_ITO)]
+
+
+def archetype_names(instance: Instance) -> dict[str, str]:
+    return {aid: a.name for aid, a in instance.data.archetypes.items()}
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+def packages_table(
+    instance: Instance, pset: PackageSet, consensus: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """The packages with their criteria, units in the headers, dominated ones marked."""
+    names = archetype_names(instance)
+    rows = []
+    for p in pset.packages:
+        row = {
+            "Package": p.package_id,
+            "Kind of package": names.get(p.archetype, p.archetype),
+            "How found": _kind_label(p),
+            "Status": p.status.value.replace("_", " "),
+            "Troops deployed": p.troops_deployed,
+        }
+        row |= {c.header: p.criteria[c.criterion_id] for c in CRITERIA}
+        row["Dominated"] = "dominated" if p.dominated else ""
+        if consensus is not None:
+            row["Consensus rank"] = consensus.get(p.package_id)
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    if consensus is not None and len(df):
+        df = df.sort_values(["Consensus rank", "Package"])
+    return df
+
+
+def _kind_label(p: Package) -> str:
+    if p.kind is PackageKind.FRONTIER:
+        return f"best at EUR {p.budget_level_eur_bn:.2f} bn"
+    if p.kind is PackageKind.TROOPS:
+        return f"best with <= {p.troop_level:,} troops"
+    return f"alternative ({p.gap_to_best_pct:.1f}% below the best)"
+
+
+def allocation_matrix(instance: Instance, package: Package) -> pd.DataFrame:
+    """Units per member (rows) and element (columns), members by troops sent."""
+    if not package.allocation:
+        return pd.DataFrame()
+    df = pd.DataFrame(
+        [
+            {
+                "member": instance.data.members[a.member_id].name,
+                "element": instance.data.elements[a.element_id].name,
+                "units": a.units,
+            }
+            for a in package.allocation
+        ]
+    )
+    table = df.pivot_table(
+        index="member", columns="element", values="units", aggfunc="sum", fill_value=0
+    )
+    return table.loc[table.sum(axis=1).sort_values(ascending=False).index]
+
+
+def member_table(instance: Instance, package: Package) -> pd.DataFrame:
+    """Per member: units, troops, troops in Ukraine, cost, cost share and GDP share."""
+    per = contributions(instance, package.allocation)
+    base = burden_base(instance)
+    gdp_total = sum(instance.data.members[m].gdp_usd_bn for m in base) or 1.0
+    total = sum(r["cost_eur_m"] for r in per.values()) or 1.0
+    rows = []
+    for mid, r in sorted(per.items(), key=lambda kv: -kv[1]["cost_eur_m"]):
+        m = instance.data.members[mid]
+        rows.append(
+            {
+                "Member": m.name,
+                "Units": r["units"],
+                "Troops": r["troops"],
+                "Troops in Ukraine": r["troops_in_ukraine"],
+                "Cost (EUR m/yr)": r["cost_eur_m"],
+                "Cost share (%)": 100 * r["cost_eur_m"] / total,
+                "GDP share (%)": 100 * m.gdp_usd_bn / gdp_total if mid in base else None,
+                "Stated position": m.position.value.replace("_", " "),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def caps_table(instance: Instance, package: Package) -> pd.DataFrame:
+    """How close each member is to its caps: troops deployed and money, % of the cap."""
+    per = contributions(instance, package.allocation)
+    rot = instance.scenario.rotation_factor
+    rows = []
+    for mid, r in per.items():
+        m = instance.data.members[mid]
+        cap = m.deployed_cap(rot)
+        rows.append(
+            {
+                "Member": m.name,
+                "Troops (% of deployable cap)": 100 * r["troops"] / cap if cap else None,
+                "Money (% of annual cap)": 100 * r["cost_eur_m"] / m.max_contribution_eur_m
+                if m.max_contribution_eur_m
+                else None,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("Money (% of annual cap)", ascending=False)
+
+
+# --- trade-offs --------------------------------------------------------------------------------
+
+
+def frontier_chart(
+    instance: Instance, pset: PackageSet, highlight: str | None = None, y: str = "deterrence"
+) -> go.Figure:
+    """Cost against a criterion, colour by kind of package, size by troops, hover details."""
+    names = archetype_names(instance)
+    fig = go.Figure()
+    crit = CRITERIA_BY_ID[y]
+    order = list(instance.data.archetypes)
+    for aid in order:
+        pkgs = [p for p in pset.packages if p.archetype == aid]
+        if not pkgs:
+            continue
+        frontier = sorted(
+            (p for p in pkgs if p.kind is PackageKind.FRONTIER), key=lambda p: p.annual_cost_eur_bn
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[p.annual_cost_eur_bn for p in frontier],
+                y=[p.criteria[y] for p in frontier],
+                mode="lines",
+                line={"color": _colour(aid, order), "width": 1.5},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[p.annual_cost_eur_bn for p in pkgs],
+                y=[p.criteria[y] for p in pkgs],
+                mode="markers",
+                name=names.get(aid, aid),
+                marker={
+                    "color": _colour(aid, order),
+                    "size": [8 + 22 * np.sqrt(p.troops_deployed / 30000) for p in pkgs],
+                    "symbol": ["x" if p.dominated else "circle" for p in pkgs],
+                    "line": {
+                        "width": [3 if p.package_id == highlight else 0.5 for p in pkgs],
+                        "color": "black",
+                    },
+                },
+                text=[p.package_id for p in pkgs],
+                customdata=[
+                    [
+                        p.troops_deployed,
+                        p.nations,
+                        p.criteria["early_warning_pct"],
+                        "dominated" if p.dominated else "",
+                        p.status.value,
+                    ]
+                    for p in pkgs
+                ],
+                hovertemplate="<b>%{text}</b><br>cost EUR %{x:.2f} bn/yr<br>"
+                f"{crit.label} %{{y:,.1f}} {crit.unit}<br>troops %{{customdata[0]:,}}"
+                "<br>nations %{customdata[1]}<br>early warning %{customdata[2]:.0f}%"
+                "<br>%{customdata[3]} %{customdata[4]}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        **_LAYOUT,
+        title=f"Cost against {crit.label.lower()} (marker size: troops; x: dominated)",
+        xaxis_title="Annual cost (EUR bn a year)",
+        yaxis_title=crit.header,
+        legend_title="Kind of package",
+    )
+    return fig
+
+
+def marginal_cost_chart(instance: Instance, pset: PackageSet) -> go.Figure:
+    """Along each frontier: extra cost per extra point of the archetype's primary measure."""
+    fig = go.Figure()
+    order = list(instance.data.archetypes)
+    for aid, a in instance.data.archetypes.items():
+        frontier = sorted(
+            (p for p in pset.packages if p.archetype == aid and p.kind is PackageKind.FRONTIER),
+            key=lambda p: p.objective,
+        )
+        xs, ys = [], []
+        for lo, hi in itertools.pairwise(frontier):
+            gain = hi.objective - lo.objective
+            if gain > 1e-9:
+                xs.append((lo.annual_cost_eur_bn + hi.annual_cost_eur_bn) / 2)
+                ys.append(1000 * (hi.annual_cost_eur_bn - lo.annual_cost_eur_bn) / gain)
+        if xs:
+            unit = {
+                "deterrence": "EUR m per deterrence point",
+                "early_warning_km": "EUR m per km watched",
+                "air_defence_k_km2": "EUR m per 1,000 km2 defended",
+            }[a.primary.value]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines+markers",
+                    name=f"{a.name} ({unit})",
+                    line={"color": _colour(aid, order)},
+                )
+            )
+    fig.update_layout(
+        **_LAYOUT,
+        title="Marginal cost along each frontier",
+        xaxis_title="Annual cost (EUR bn a year)",
+        yaxis_title="Extra cost per extra unit of the primary measure (EUR m)",
+        yaxis_type="log",
+    )
+    return fig
+
+
+def parallel_chart(instance: Instance, pset: PackageSet) -> go.Figure:
+    """All criteria at once; colour by kind of package."""
+    order = list(instance.data.archetypes)
+    codes = [order.index(p.archetype) for p in pset.packages]
+    dims = []
+    for c in CRITERIA:
+        vals = [p.criteria[c.criterion_id] for p in pset.packages]
+        dims.append({"label": f"{c.label} ({c.unit})", "values": vals})
+    colours = [_colour(aid, order) for aid in order]
+    scale = (
+        [[i / max(1, len(order) - 1), col] for i, col in enumerate(colours)]
+        if len(order) > 1
+        else [[0, colours[0]], [1, colours[0]]]
+    )
+    fig = go.Figure(
+        go.Parcoords(
+            line={"color": codes, "colorscale": scale, "cmin": 0, "cmax": max(1, len(order) - 1)},
+            dimensions=dims,
+        )
+    )
+    fig.update_layout(
+        **_LAYOUT,
+        title="Every criterion of every package (colour: kind of "
+        "package: " + ", ".join(f"{a.name}" for a in instance.data.archetypes.values()) + ")",
+    )
+    return fig
+
+
+# --- contributions -----------------------------------------------------------------------------
+
+
+def contributions_chart(
+    instance: Instance, package: Package, measure: str = "cost_eur_m"
+) -> go.Figure:
+    """Who gives what: stacked bars per member, split by element category."""
+    rows = [
+        {
+            "member": instance.data.members[a.member_id].name,
+            "category": instance.data.elements[a.element_id].category.value.replace("_", " "),
+            "cost_eur_m": a.units * instance.data.elements[a.element_id].cost_eur_m,
+            "troops": a.units * instance.data.elements[a.element_id].troops_per_unit,
+        }
+        for a in package.allocation
+    ]
+    fig = go.Figure()
+    if rows:
+        df = pd.DataFrame(rows).groupby(["member", "category"], as_index=False).sum()
+        order = df.groupby("member")[measure].sum().sort_values(ascending=False).index
+        for i, cat in enumerate(sorted(df["category"].unique())):
+            part = df[df["category"] == cat].set_index("member")[[measure]].reindex(order)
+            part = part.fillna(0.0)
+            fig.add_trace(
+                go.Bar(
+                    x=list(order),
+                    y=part[measure],
+                    name=cat,
+                    marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+                )
+            )
+    label = "Annual cost (EUR m a year)" if measure == "cost_eur_m" else "Troops deployed"
+    fig.update_layout(
+        **_LAYOUT,
+        barmode="stack",
+        title=f"Who gives what in {package.package_id}",
+        xaxis_title="Member",
+        yaxis_title=label,
+        legend_title="Kind of force",
+    )
+    return fig
+
+
+def burden_chart(instance: Instance, package: Package) -> go.Figure:
+    """Each member's share of the cost against its share of the contributors' GDP."""
+    table = member_table(instance, package).dropna(subset=["GDP share (%)"])
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=table["Member"],
+            y=table["Cost share (%)"],
+            name="Cost share",
+            marker_color=OKABE_ITO[0],
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=table["Member"],
+            y=table["GDP share (%)"],
+            name="GDP share (of members able to contribute)",
+            marker_color=OKABE_ITO[1],
+        )
+    )
+    fig.update_layout(
+        **_LAYOUT,
+        barmode="group",
+        title="Cost share against GDP share",
+        xaxis_title="Member",
+        yaxis_title="Share (%)",
+    )
+    return fig
+
+
+# --- ranking and robustness --------------------------------------------------------------------
+
+
+def ranks_heatmap(rank_frame: pd.DataFrame, top: int = 25) -> go.Figure:
+    """Packages (rows, best consensus first) x methods (columns), cell = rank."""
+    df = rank_frame.sort_values("consensus_rank").head(top)
+    fig = go.Figure(
+        go.Heatmap(
+            z=df.to_numpy(),
+            x=list(df.columns),
+            y=list(df.index),
+            colorscale="cividis_r",
+            colorbar={"title": "Rank"},
+            text=df.to_numpy(),
+            texttemplate="%{text:.0f}",
+            hovertemplate="%{y}<br>%{x}: rank %{z}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        **_LAYOUT,
+        title=f"Rank by method (top {len(df)} by consensus)",
+        xaxis_title="Method",
+        yaxis_title="Package",
+        yaxis_autorange="reversed",
+        height=max(350, 24 * len(df) + 120),
+    )
+    return fig
+
+
+def correlation_heatmap(corr: pd.DataFrame, label: str) -> go.Figure:
+    fig = go.Figure(
+        go.Heatmap(
+            z=corr.to_numpy(),
+            x=list(corr.columns),
+            y=list(corr.index),
+            zmin=0,
+            zmax=1,
+            colorscale="cividis",
+            colorbar={"title": label},
+            text=np.round(corr.to_numpy(), 2),
+            texttemplate="%{text}",
+        )
+    )
+    fig.update_layout(
+        **_LAYOUT,
+        title=f"Agreement between methods ({label})",
+        xaxis_title="Method",
+        yaxis_title="Method",
+    )
+    return fig
+
+
+def acceptability_chart(acceptability: pd.DataFrame, top: int = 12, ranks: int = 5) -> go.Figure:
+    """Stacked bars: how often each package takes rank 1, 2, ... across weight draws."""
+    cols = [c for c in acceptability.columns if c.startswith("rank_")][:ranks]
+    df = acceptability.sort_values(cols, ascending=False).head(top)
+    fig = go.Figure()
+    for i, c in enumerate(cols):
+        fig.add_trace(
+            go.Bar(
+                y=list(df.index),
+                x=100 * df[c],
+                orientation="h",
+                name=f"rank {c.split('_')[1]}",
+                marker_color=OKABE_ITO[i % len(OKABE_ITO)],
+            )
+        )
+    fig.update_layout(
+        **_LAYOUT,
+        barmode="stack",
+        title="Rank acceptability across weight draws",
+        xaxis_title="Share of weight draws (%)",
+        yaxis_title="Package",
+        yaxis_autorange="reversed",
+        height=max(350, 28 * len(df) + 120),
+    )
+    return fig
+
+
+def stability_chart(stability: pd.DataFrame) -> go.Figure:
+    """For each criterion: the weight interval keeping the top package on top; current weight."""
+    labels = [CRITERIA_BY_ID[c].label if c in CRITERIA_BY_ID else c for c in stability["criterion"]]
+    lo = 100 * stability["low"].fillna(0)
+    hi = 100 * stability["high"].fillna(0)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=hi - lo,
+            base=lo,
+            orientation="h",
+            marker_color=OKABE_ITO[4],
+            name="top package stays on top",
+            hovertemplate="%{y}: %{base:.1f}% to %{x:.1f}% wide<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=100 * stability["weight"],
+            mode="markers",
+            marker={"color": OKABE_ITO[5], "size": 12, "symbol": "diamond"},
+            name="current weight",
+        )
+    )
+    fig.update_layout(
+        **_LAYOUT,
+        title="Weight stability intervals",
+        xaxis_title="Weight of the criterion (%)",
+        yaxis_title="Criterion",
+        xaxis_range=[0, 100],
+        height=max(350, 34 * len(labels) + 120),
+    )
+    return fig
+
+
+def core_chart(core: pd.DataFrame, top: int = 30) -> go.Figure:
+    """Core index of members and elements: share of draws in which the first package has them."""
+    df = core[core["core_index"] > 0].sort_values("core_index", ascending=False).head(top)
+    colours = {"core": OKABE_ITO[2], "borderline": OKABE_ITO[1], "exterior": OKABE_ITO[7]}
+    fig = go.Figure(
+        go.Bar(
+            y=df["feature"],
+            x=100 * df["core_index"],
+            orientation="h",
+            marker_color=[colours[s] for s in df["status"]],
+            text=df["status"],
+            textposition="auto",
+        )
+    )
+    fig.update_layout(
+        **_LAYOUT,
+        title="Core index: in the top package in what share of draws",
+        xaxis_title="Share of weight draws (%)",
+        yaxis_title="Member or element",
+        yaxis_autorange="reversed",
+        xaxis_range=[0, 100],
+        height=max(350, 22 * len(df) + 120),
+    )
+    return fig
+
+
+def money(value_bn: float) -> str:
+    return format_eur_bn(value_bn)
