@@ -6,6 +6,8 @@ controls (no form: weights re-rank at once). The pages in app_pages/ describe wh
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -13,6 +15,7 @@ import streamlit as st
 from app_pages import common as ui
 from mcdm.briefing import apply_controls, summarise, what_changed
 from mcdm.errors import McdmError
+from mcdm.kernels import KERNELS
 from mcdm.model import CRITERIA, METHOD_NAMES, USBackstop
 
 st.set_page_config(page_title="Security-guarantee packages", page_icon=":shield:", layout="wide")
@@ -22,11 +25,11 @@ BACKSTOP_LABELS = {
     "air_isr": "Air power and ISR",
     "article5": "Article 5-like pledge",
 }
-DEFAULT_METHODS = ["TOPSIS", "VIKOR", "PROMETHEE_II", "SPOTIS", "WASPAS", "COPRAS", "MABAC"]
+DEFAULT_METHODS = list(KERNELS)  # the seven default methods
 
 data_dir = ui.current_data_dir()
 dataset = ui.dataset_at(str(data_dir), ui.data_digest(data_dir))
-presets = ui.presets(data_dir)
+presets, unusable = ui.presets(dataset)
 
 # --- scenario controls (a form: one button, one solve) ----------------------------------------
 with st.sidebar:
@@ -39,6 +42,8 @@ with st.sidebar:
     )
     base = ui.parse_preset(presets[preset])
     st.caption(base.description)
+    for name, why in unusable.items():
+        st.caption(f"Preset '{name}' does not fit the data in use: {why}")
     k = f"{preset}:{hash(presets[preset]) & 0xFFFF}"  # widgets start from each preset's values
     all_members = tuple(dataset.members)
     all_archetypes = tuple(dataset.archetypes)
@@ -78,13 +83,6 @@ with st.sidebar:
             format_func=BACKSTOP_LABELS.get,
             key=f"backstop:{k}",
         )
-        chosen_members = st.multiselect(
-            "Members taking part",
-            all_members,
-            default=list(base.members or all_members),
-            format_func=lambda m: dataset.members[m].name,
-            key=f"members:{k}",
-        )
         chosen_archetypes = st.multiselect(
             "Kinds of package",
             all_archetypes,
@@ -92,7 +90,16 @@ with st.sidebar:
             format_func=lambda a: dataset.archetypes[a].name,
             key=f"archetypes:{k}",
         )
-        preset_instance = ui.instance_of(base, dataset)
+        members_box = st.expander("Members and their caps")
+        chosen_members = members_box.multiselect(
+            "Members taking part",
+            all_members,
+            default=list(base.members or all_members),
+            format_func=lambda m: dataset.members[m].name,
+            key=f"members:{k}",
+        )
+        # every member as the preset sees it (its overrides applied), not only the preset's own
+        members_now = ui.instance_of(replace(base, members=()), dataset).data.members
         caps = pd.DataFrame(
             [
                 {
@@ -103,17 +110,10 @@ with st.sidebar:
                     "max_contribution_eur_m": m.max_contribution_eur_m,
                     "ground_in_ukraine": m.ground_in_ukraine,
                 }
-                for mid, m in (
-                    preset_instance.data.members
-                    | {
-                        mid: dataset.members[mid]
-                        for mid in all_members
-                        if mid not in preset_instance.data.members
-                    }
-                ).items()
+                for mid, m in members_now.items()
             ]
         )
-        edited = st.data_editor(
+        edited = members_box.data_editor(
             caps,
             key=f"caps:{k}",
             hide_index=True,
@@ -132,7 +132,6 @@ with st.sidebar:
         st.form_submit_button("Solve", type="primary", width="stretch")
 
 edits = {}
-members_now = preset_instance.data.members
 for row in edited.to_dict("records"):
     mid = row["member_id"]
     deployed = row["max_troops_deployed"]
@@ -151,7 +150,7 @@ scenario = apply_controls(
     us_backstop=USBackstop(backstop),
     members=tuple(chosen_members) or all_members,
     archetypes=tuple(chosen_archetypes) or all_archetypes,
-    member_edits={mid: e for mid, e in edits.items() if mid in members_now},
+    member_edits={mid: e for mid, e in edits.items() if mid in chosen_members},
     base_members=members_now,
     all_members=all_members,
     all_archetypes=all_archetypes,
@@ -253,15 +252,27 @@ with st.sidebar:
         )
         / 100
     )
+    smaa_methods = list(KERNELS)  # the methods with a vectorised SMAA kernel
     smaa_method = st.selectbox(
         "SMAA method",
-        ["TOPSIS", "VIKOR", "PROMETHEE_II", "SPOTIS", "WASPAS", "COPRAS", "MABAC"],
-        index=["TOPSIS", "VIKOR", "PROMETHEE_II", "SPOTIS", "WASPAS", "COPRAS", "MABAC"].index(
-            base.robustness.method
-        )
-        if base.robustness.method in METHOD_NAMES[:7]
+        smaa_methods,
+        index=smaa_methods.index(base.robustness.method)
+        if base.robustness.method in smaa_methods
         else 0,
         key=f"smaa_method:{k}",
+    )
+    cost_spread = (
+        st.slider(
+            "Cost uncertainty (±%)",
+            0,
+            50,
+            int(100 * base.robustness.cost_uncertainty),
+            5,
+            key=f"costunc:{k}",
+            help="Each element's annual cost drawn within this band in every SMAA draw; "
+            "gives the confidence factors meaning.",
+        )
+        / 100
     )
 
 settings = {
@@ -272,6 +283,7 @@ settings = {
     "smaa_draws": int(draws),
     "smaa_method": smaa_method,
     "weight_band": band,
+    "cost_uncertainty": cost_spread,
 }
 
 # --- solve (cached per scenario) and analyse (cached per setting) -----------------------------

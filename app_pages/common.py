@@ -16,13 +16,12 @@ from typing import Any
 
 import streamlit as st
 
-from mcdm.briefing import Summary
+from mcdm.errors import InputError
 from mcdm.io import (
+    check_references,
     default_data_dir,
-    dump_scenario_toml,
     instantiate,
     load_dataset,
-    read_scenario,
     scenario_from_mapping,
 )
 from mcdm.model import Dataset, Instance, Scenario
@@ -118,14 +117,30 @@ def use_uploaded_data(texts: dict[str, str]) -> Path:
     return folder
 
 
-def presets(data_dir: Path) -> dict[str, str]:
-    """Scenario presets: the bundled scenarios, then any the user uploaded (name -> TOML)."""
-    out = {}
-    for path in sorted((default_data_dir() / "scenarios").glob("*.toml")):
-        out[path.stem] = path.read_text(encoding="utf-8")
-    out |= st.session_state.get("uploaded_scenarios", {})
-    default = out.pop("default", None)
-    return ({"default": default} if default else {}) | out
+def presets(data: Dataset) -> tuple[dict[str, str], dict[str, str]]:
+    """Scenario presets that fit the data in use (name -> TOML), and those that do not (why).
+
+    The bundled scenarios come first (default at the top), then any the user uploaded.
+    """
+    texts = {
+        p.stem: p.read_text(encoding="utf-8")
+        for p in sorted((default_data_dir() / "scenarios").glob("*.toml"))
+    }
+    texts |= st.session_state.get("uploaded_scenarios", {})
+    ok: dict[str, str] = {}
+    unusable: dict[str, str] = {}
+    for name in sorted(texts, key=lambda n: (n != "default", n)):
+        try:
+            problems = check_references(parse_preset(texts[name]), data, name)
+        except InputError as exc:
+            problems = list(exc.problems)
+        if problems:
+            unusable[name] = str(problems[0]) + (
+                f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+            )
+        else:
+            ok[name] = texts[name]
+    return ok, unusable
 
 
 def parse_preset(text: str) -> Scenario:
@@ -200,22 +215,6 @@ def export_scenario(scenario: Scenario, data_dir: Path, settings: dict[str, Any]
 
 def instance_of(scenario: Scenario, data: Dataset) -> Instance:
     return instantiate(scenario, data)
-
-
-def scenario_toml(scenario: Scenario) -> str:
-    return dump_scenario_toml(scenario)
-
-
-def summary_key() -> str:
-    return "last_summary"
-
-
-def remember_summary(key: str, summary: Summary, scenario: Scenario) -> None:
-    st.session_state[summary_key()] = (key, summary, scenario)
-
-
-def read_scenario_file(path: Path) -> Scenario:
-    return read_scenario(path)
 
 
 def context() -> Context:

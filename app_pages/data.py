@@ -4,13 +4,19 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import context, current_data_dir
+from mcdm.io import default_data_dir
 
 ctx = context()
 data = ctx.instance.data
 st.title("Data and sources")
+where = (
+    "the bundled data (data/)"
+    if current_data_dir() == default_data_dir()
+    else "data you uploaded (the rest from the bundled data)"
+)
 st.caption(
-    f"Data folder: {data.root} · digest {data.digest[:12]} · confidence H high, "
-    "M medium, L low, A modelling assumption (reasoning below)."
+    f"In use: {where} · digest {data.digest[:12]} · confidence H high, M medium, L low, "
+    "A modelling assumption (reasoning under Sources)."
 )
 tabs = st.tabs(["Members", "Elements", "Availability", "Kinds of package", "Sources", "The model"])
 with tabs[0]:
@@ -43,7 +49,5 @@ with tabs[4]:
 with tabs[5]:
     path = root / "MODEL.md"
     if not path.exists():
-        from mcdm.io import default_data_dir
-
         path = default_data_dir() / "MODEL.md"
     st.markdown(path.read_text(encoding="utf-8"))

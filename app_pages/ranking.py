@@ -28,5 +28,15 @@ if r.correlations:
         correlation_heatmap(r.correlations["rank_similarity"], "rank similarity WS"),
         width="stretch",
     )
-for msg in ctx.analysis.messages:
+notes = [m for m in ctx.analysis.messages if "shifted by" in m]
+for msg in (m for m in ctx.analysis.messages if m not in notes):
     st.caption(msg)
+if notes:
+    with st.expander("Method notes"):
+        st.caption(
+            "WASPAS and COPRAS divide by the values, so a criterion holding zeros (no "
+            "troops exposed, no political risk) is shifted up by a tenth of its range for "
+            "them; differences between packages are unchanged (data/MODEL.md)."
+        )
+        for msg in notes:
+            st.caption(msg)

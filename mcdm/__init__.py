@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .batch import BatchResult, expand_sweep, run_batch, scenario_variants
 from .errors import (
     InfeasibleError,
     InputError,
@@ -45,6 +46,7 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 __all__ = [
     "CRITERIA",
     "Analysis",
+    "BatchResult",
     "Dataset",
     "DecisionMatrix",
     "InfeasibleError",
@@ -64,6 +66,7 @@ __all__ = [
     "__version__",
     "analyse_packages",
     "core_index",
+    "expand_sweep",
     "generate_packages",
     "instantiate",
     "load_dataset",
@@ -76,7 +79,9 @@ __all__ = [
     "read_matrix",
     "read_scenario",
     "resolve_weights",
+    "run_batch",
     "run_scenario",
+    "scenario_variants",
     "smaa",
     "stability_intervals",
     "write_run",

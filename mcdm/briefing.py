@@ -95,8 +95,8 @@ def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[st
     )
     c = p.criteria
     lines = [
-        f"**{top}** ranks first by consensus of {len(analysis.ranking.results)} methods: "
-        f"a {a.name.lower()} — {a.description[0].lower() + a.description[1:]}",
+        f"**{top}** ranks first by consensus of {len(analysis.ranking.results)} methods. "
+        f"Kind of package: **{a.name}** — {a.description[0].lower() + a.description[1:]}",
         f"It costs **{format_eur_bn(c['annual_cost_eur_bn'])} a year** and deploys "
         f"**{p.troops_deployed:,} troops** ({int(c['troops_exposed']):,} inside Ukraine) "
         f"from **{p.nations} nations**"

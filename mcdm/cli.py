@@ -14,6 +14,7 @@ from dataclasses import replace
 import pandas as pd
 
 from . import __version__
+from .batch import BatchResult, expand_sweep, run_batch, scenario_variants
 from .errors import InputError, McdmError
 from .io import load_instance, read_matrix, validate_path
 from .kernels import KERNELS
@@ -106,7 +107,18 @@ def _print_ranking(ranking: Ranking, label: str = "package_id") -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    instance = load_instance(args.scenario)
+    if len(args.scenario) > 1:
+        return _finish_batch(
+            run_batch(
+                scenario_variants(args.scenario),
+                args.out,
+                jobs=args.jobs,
+                scheduler=args.scheduler,
+                prices=not args.no_prices,
+                quiet=args.quiet,
+            )
+        )
+    instance = load_instance(args.scenario[0])
     settings = _settings(args, instance.scenario.solver)
     result = run_scenario(
         instance,
@@ -131,6 +143,46 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"! {msg}")
     print(f"Results written to {out}")
     return 0
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    variants = expand_sweep(args.scenario, args.vary or [], args.set or [], args.samples, args.seed)
+    if not args.quiet:
+        print(f"{len(variants)} variants", file=sys.stderr)
+    return _finish_batch(
+        run_batch(
+            variants,
+            args.out,
+            jobs=args.jobs,
+            scheduler=args.scheduler,
+            prices=args.prices,
+            quiet=args.quiet,
+        )
+    )
+
+
+def _finish_batch(result: BatchResult) -> int:
+    tables = result.tables
+    for name in ("summary_top_archetype.csv", "summary_feasibility.csv"):
+        if name in tables and len(tables[name]):
+            print(f"{name.removeprefix('summary_').removesuffix('.csv').replace('_', ' ')}:")
+            print(tables[name].to_string(index=False, float_format=lambda v: f"{v:,.3g}"))
+            print()
+    n = len(result.variants)
+    failed = len(result.failures)
+    print(
+        f"{n} variants: {len(result.done)} run, {len(result.skipped)} already complete, "
+        f"{failed} failed. Results in {result.out}"
+    )
+    for _, row in result.failures.iterrows():
+        print(f"! {row['variant_id']}: {str(row['error']).splitlines()[0]}")
+    if failed:
+        print(
+            f"{failed} variant{'s' if failed != 1 else ''} failed; see "
+            f"{result.out / 'failures.csv'}",
+            file=sys.stderr,
+        )
+    return 1 if failed else 0
 
 
 def _cmd_rank(args: argparse.Namespace) -> int:
@@ -297,11 +349,71 @@ def build_parser() -> argparse.ArgumentParser:
         "acceptability, weight stability intervals, rank reversal and the core "
         "index. Same scenario and seed give byte-identical CSV files.",
     )
-    p.add_argument("scenario", help="scenario .toml file")
+    p.add_argument(
+        "scenario",
+        nargs="+",
+        help="scenario .toml file(s); several run as a batch "
+        "with one sub-folder each and combined tables",
+    )
     p.add_argument("--out", required=True, help="output folder (replaced when the run is done)")
     p.add_argument("--no-prices", action="store_true", help="skip the constraint prices")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with several scenarios: a Dask scheduler to run them on (pip install '.[dask]')",
+    )
     _add_solver_options(p)
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "sweep",
+        help="run many variants of a scenario",
+        description="Run the cross product of --vary values (and --samples Monte "
+        "Carlo draws of element costs and troop pools) of one scenario. Each "
+        "variant is written to OUT/variants/<id>/ when complete, failures to "
+        "failures.csv, combined tables and summaries to OUT/combined/ (CSV and "
+        "Parquet) with manifest.json. Re-running the same command skips the "
+        "variants already complete. Exits 1 if any variant failed.",
+    )
+    p.add_argument("scenario", help="scenario .toml file every variant starts from")
+    p.add_argument(
+        "--vary",
+        action="append",
+        metavar="KEY=VALUES",
+        help="e.g. budget_eur_bn=5:40:5 (start:stop:step, inclusive), "
+        "rotation_factor=3,4,5, member_overrides.DEU.ground_in_ukraine=true,false",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a setting for every variant, e.g. frontier.levels=3",
+    )
+    p.add_argument(
+        "--samples",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Monte Carlo draws of uncertain inputs per combination (default 0)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
+    p.add_argument("--out", required=True, help="batch folder (re-run to resume)")
+    p.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=available_cpus(),
+        metavar="N",
+        help="local worker processes (default: the CPUs available)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. "
+        "tcp://10.0.0.5:8786, instead of local processes (pip install '.[dask]')",
+    )
+    p.add_argument("--prices", action="store_true", help="also price each constraint (slower)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_sweep)
 
     p = sub.add_parser(
         "rank",

@@ -11,13 +11,11 @@ from .model import (
     Allocation,
     Instance,
     Location,
-    Measure,
 )
 
 __all__ = [
     "burden_base",
     "contributions",
-    "measure_value",
     "nation_bonus",
     "score_allocation",
 ]
@@ -65,17 +63,6 @@ def contributions(instance: Instance, allocation: Iterable[Allocation]) -> dict[
         if e.location is Location.IN_UKRAINE:
             row["troops_in_ukraine"] += a.units * e.troops_per_unit
     return dict(out)
-
-
-def measure_value(instance: Instance, allocation: Iterable[Allocation], measure: Measure) -> float:
-    """An archetype's primary measure for an allocation, as the optimiser counts it."""
-    alloc = list(allocation)
-    scores = score_allocation(instance, alloc)
-    if measure is Measure.DETERRENCE:
-        return scores["deterrence"]
-    if measure is Measure.AIR_DEFENCE_K_KM2:
-        return scores["air_defence_k_km2"]
-    return scores["early_warning_pct"] * instance.scenario.line_length_km / 100.0
 
 
 def score_allocation(instance: Instance, allocation: Iterable[Allocation]) -> dict[str, float]:

@@ -59,6 +59,15 @@ def _colour(aid: str, order: Sequence[str]) -> str:
     return OKABE_ITO[list(order).index(aid) % len(OKABE_ITO)]
 
 
+def archetype_legend(instance: Instance) -> str:
+    """HTML: a coloured square and the name of each kind of package (for charts without one)."""
+    order = list(instance.data.archetypes)
+    return " ".join(
+        f'<span style="color:{_colour(aid, order)}">&#9632;</span> {a.name}'
+        for aid, a in instance.data.archetypes.items()
+    )
+
+
 def archetype_names(instance: Instance) -> dict[str, str]:
     return {aid: a.name for aid, a in instance.data.archetypes.items()}
 

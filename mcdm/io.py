@@ -208,6 +208,10 @@ AVAILABILITY_COLUMNS = (
     Column("source", "text"),
     Column("confidence", "choice", choices=_CONFIDENCE),
 )
+#: Element columns a scenario's ``[element_overrides.<element_id>]`` table may set.
+OVERRIDABLE_ELEMENT_COLUMNS = {
+    c.name: c for c in ELEMENT_COLUMNS if c.name not in ("element_id", "category", "location")
+}
 #: Member columns a scenario's ``[member_overrides.ISO3]`` table may set.
 OVERRIDABLE_MEMBER_COLUMNS = {c.name: c for c in MEMBER_COLUMNS if c.name != "member_id"}
 
@@ -728,7 +732,8 @@ def _dataset_from_texts(
 def _known(column: str, table: Mapping[str, object], file: str) -> str:
     ids = list(table)
     shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
-    return f"a {column} listed in {file} ({shown})"
+    article = "an" if column[0] in "aeiou" else "a"
+    return f"{article} {column} listed in {file} ({shown})"
 
 
 def _parameters(doc: Mapping[str, Any], shown: str, problems: list[Problem]) -> Parameters | None:
@@ -933,6 +938,11 @@ def check_references(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
                     value=name,
                 )
             )
+    repeated = sorted({c for c in scenario.ranking.order if scenario.ranking.order.count(c) > 1})
+    for name in repeated:
+        problems.append(
+            Problem(shown, "each criterion once in the order", column="ranking.order", value=name)
+        )
     for name in (*scenario.ranking.order, *scenario.ranking.swing, *scenario.ranking.criteria):
         if name not in CRITERIA_BY_ID:
             problems.append(
@@ -965,6 +975,40 @@ def check_references(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
                 problems.append(
                     Problem(
                         shown, col.expected(), column=f"member_overrides.{mid}.{key}", value=value
+                    )
+                )
+    for eid, table in scenario.element_overrides.items():
+        if eid not in data.elements:
+            problems.append(
+                Problem(
+                    shown,
+                    _known("element_id", data.elements, "elements.csv"),
+                    column=f"element_overrides.{eid}",
+                    value=eid,
+                )
+            )
+            continue
+        for key, value in table.items():
+            col = OVERRIDABLE_ELEMENT_COLUMNS.get(key)
+            if col is None:
+                close = difflib.get_close_matches(
+                    key, list(OVERRIDABLE_ELEMENT_COLUMNS), n=1, cutoff=0.6
+                )
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(
+                    Problem(
+                        shown,
+                        f"an element column{hint}: " + ", ".join(OVERRIDABLE_ELEMENT_COLUMNS),
+                        column=f"element_overrides.{eid}.{key}",
+                        value=key,
+                    )
+                )
+                continue
+            _, ok = col.parse(value)
+            if not ok or (isinstance(value, str) and col.kind in ("int", "float", "bool")):
+                problems.append(
+                    Problem(
+                        shown, col.expected(), column=f"element_overrides.{eid}.{key}", value=value
                     )
                 )
     for aid, table in scenario.archetype_overrides.items():
@@ -1051,9 +1095,21 @@ def instantiate(scenario: Scenario, data: Dataset) -> Instance:
                 {**dataclasses.asdict(a), **scenario.archetype_overrides[aid]}
             )
         archetypes[aid] = a
+    elements = dict(data.elements)
+    for eid, table in scenario.element_overrides.items():
+        parsed = {
+            key: OVERRIDABLE_ELEMENT_COLUMNS[key].parse(value)[0] for key, value in table.items()
+        }
+        e = dataclasses.replace(elements[eid], **parsed)  # type: ignore[arg-type]
+        # a cost moved outside its documented range widens the range rather than contradict it
+        elements[eid] = dataclasses.replace(
+            e,
+            cost_low_eur_m=min(e.cost_low_eur_m, e.cost_eur_m),
+            cost_high_eur_m=max(e.cost_high_eur_m, e.cost_eur_m),
+        )
     availability = {k: v for k, v in data.availability.items() if k[0] in members and v > 0}
     sub = dataclasses.replace(
-        data, members=members, archetypes=archetypes, availability=availability
+        data, members=members, elements=elements, archetypes=archetypes, availability=availability
     )
     return Instance(scenario=scenario, data=sub, digest=scenario_digest(scenario, data))
 
@@ -1275,10 +1331,14 @@ def read_matrix(
     text = _decode(raw, shown, problems) if raw is not None else None
     if text is None:
         raise InputError(problems)
+    rows: list[list[str]] = []
+    lines: list[int] = []  # the spreadsheet row of each kept row (blank lines are skipped)
     try:
-        rows = [
-            r for r in csv.reader(_stdio.StringIO(text, newline="")) if any(c.strip() for c in r)
-        ]
+        reader = csv.reader(_stdio.StringIO(text, newline=""))
+        for r in reader:
+            if any(c.strip() for c in r):
+                rows.append(r)
+                lines.append(reader.line_num)
     except csv.Error as exc:
         raise InputError([Problem(shown, "well-formed CSV", value=str(exc))]) from exc
     if not rows:
@@ -1304,9 +1364,9 @@ def read_matrix(
     body_start = 1
     for k in (1, 2):
         if len(rows) > k and rows[k] and rows[k][0].strip().lower() in ("type", "types"):
-            type_row, body_start = (k + 1, rows[k][1:]), k + 1
+            type_row, body_start = (lines[k], rows[k][1:]), k + 1
         elif len(rows) > k and rows[k] and rows[k][0].strip().lower() in ("weight", "weights"):
-            weight_row, body_start = (k + 1, rows[k][1:]), k + 1
+            weight_row, body_start = (lines[k], rows[k][1:]), k + 1
         else:
             break
     parsed_types: list[int] | None = None
@@ -1369,7 +1429,7 @@ def read_matrix(
     ids: list[str] = []
     values: list[list[float]] = []
     seen: dict[str, int] = {}
-    for rownum, row in enumerate(rows[body_start:], start=body_start + 1):
+    for rownum, row in zip(lines[body_start:], rows[body_start:], strict=True):
         cells = [c.strip() for c in row] + [""] * (len(header) - len(row))
         if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
             problems.append(

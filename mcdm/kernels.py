@@ -162,6 +162,10 @@ def scores(
     kernel = KERNELS[method]
     types = np.asarray(types, dtype=float)
     out = np.empty((W.shape[0], X.shape[-2]))
+    if X.ndim == 3 and method == "PROMETHEE_II":
+        # pairwise differences are draws x n x n x m: keep a chunk near 20M numbers (160 MB)
+        n, m = X.shape[-2], X.shape[-1]
+        chunk = max(1, min(chunk, 20_000_000 // max(1, n * n * m)))
     for start in range(0, W.shape[0], chunk):
         stop = start + chunk
         Xs = X if X.ndim == 2 else X[start:stop]

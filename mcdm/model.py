@@ -240,6 +240,7 @@ class Parameters:
     nation_bonus_nuclear: float
     nation_bonus_other: float
     usd_per_eur: float
+    troop_pool_spread: float = 0.25
     source: str = ""
 
 
@@ -388,6 +389,7 @@ class Scenario:
     lead_nations: LeadNations | None = None
     rules: tuple[GroupRule, ...] = ()
     member_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    element_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     archetype_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     weights: Mapping[str, float] = field(default_factory=dict)
     ranking: RankingSettings = field(default_factory=RankingSettings)
@@ -497,7 +499,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "Political risk",
         "% of cost",
         Direction.COST,
-        "Share of the cost carried by members whose stated position is conditional, "
+        "Share of the cost carried by members whose stated position is in principle, conditional, "
         "undecided or unstated.",
     ),
 )

@@ -53,6 +53,7 @@ __all__ = [
     "mark_dominated",
     "packages_frame",
     "prices_frame",
+    "round_floats",
 ]
 
 MEASURE_LABEL = {
@@ -199,9 +200,11 @@ def _explain(s: Shortfall, instance: Instance) -> ShortfallText:
     achieved = s.achieved
     required = s.required
     if s.key.startswith("enablers.") or s.key == "lead_nations":
-        # expr = supplied - ratio * combat; report the gap in the requirement's own unit
+        # a ratio: required and achieved are what the mix needs and has, in the unit given
         gap = required - achieved
-        text = f"{s.label}: short by {gap:,.1f} {s.unit}"
+        text = (
+            f"{s.label}: short by {gap:,.1f} {s.unit} (needs {required:,.1f}, has {achieved:,.1f})"
+        )
         return ShortfallText(s.key, required, achieved, s.unit, text)
     if s.supply is not None and s.supply < required:
         text = f"{s.label}; {s.supply_text}"
@@ -209,10 +212,10 @@ def _explain(s: Shortfall, instance: Instance) -> ShortfallText:
         line = instance.scenario.line_length_km
         text = (
             f"{s.label}; at best {min(achieved, line):,.0f} km "
-            f"({100 * min(achieved, line) / line:.0f}%) within the caps and the budget"
+            f"({100 * min(achieved, line) / line:.0f}%) within the members' caps"
         )
     else:
-        text = f"{s.label}; at best {achieved:,.0f} within the members' caps and the budget"
+        text = f"{s.label}; at best {achieved:,.0f} within the members' caps"
     return ShortfallText(s.key, required, achieved, s.unit, text)
 
 
@@ -229,6 +232,26 @@ class _Ends:
     top: Solution | None = None
 
 
+def _why_infeasible(
+    instance: Instance, aid: str, settings: SolverSettings
+) -> tuple[ShortfallText, ...]:
+    """What falls short, in two separable causes.
+
+    First, without a budget: if the requirements can be met at some cost, money alone is short
+    and the answer is that cost. Otherwise an elastic model (no budget either) finds the smallest
+    shortfalls that the members' caps and stated willingness leave.
+    """
+    unlimited = 1e12
+    status, cost, _ = min_cost(build_model(instance, aid, budget_eur_m=unlimited), settings)
+    if status.has_solution:
+        budget = instance.scenario.budget_eur_bn
+        need = cost / 1000.0
+        text = f"needs {format_eur_bn(need)} a year; the budget is {format_eur_bn(budget)}"
+        return (ShortfallText("budget", budget, need, "EUR bn/yr", text),)
+    elastic = build_model(instance, aid, elastic=True, budget_eur_m=unlimited)
+    return tuple(_explain(sf, instance) for sf in diagnose(elastic, settings) if sf.key != "budget")
+
+
 def _ends_task(args: tuple[Instance, str, SolverSettings]) -> _Ends:
     """Cheapest feasible mix and best mix at the scenario budget; or why there is none."""
     instance, aid, settings = args
@@ -238,10 +261,7 @@ def _ends_task(args: tuple[Instance, str, SolverSettings]) -> _Ends:
         model = build_model(instance, aid)
         status, cheapest, _ = min_cost(model, settings)
         if not status.has_solution:
-            shortfalls = tuple(
-                _explain(sf, instance)
-                for sf in diagnose(build_model(instance, aid, elastic=True), settings)
-            )
+            shortfalls = _why_infeasible(instance, aid, settings)
             message = (
                 f"{a.name} is not possible: " + "; ".join(sf.message for sf in shortfalls)
                 if shortfalls
@@ -665,7 +685,7 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
                 "binding": "; ".join(p.binding),
             }
         )
-    return _round(pd.DataFrame(rows, columns=_PACKAGE_COLUMNS))
+    return round_floats(pd.DataFrame(rows, columns=_PACKAGE_COLUMNS))
 
 
 _PACKAGE_COLUMNS = [
@@ -702,7 +722,7 @@ def allocations_frame(instance: Instance, pset: PackageSet) -> pd.DataFrame:
                     "cost_eur_m": a.units * e.cost_eur_m,
                 }
             )
-    return _round(
+    return round_floats(
         pd.DataFrame(
             rows, columns=["package_id", "member_id", "element_id", "units", "troops", "cost_eur_m"]
         )
@@ -741,7 +761,7 @@ def infeasible_frame(pset: PackageSet) -> pd.DataFrame:
                     else sf.message,
                 }
             )
-    return _round(
+    return round_floats(
         pd.DataFrame(
             rows,
             columns=[
@@ -775,7 +795,7 @@ def prices_frame(pset: PackageSet) -> pd.DataFrame:
         }
         for c in pset.prices
     ]
-    return _round(
+    return round_floats(
         pd.DataFrame(
             rows,
             columns=[
@@ -795,7 +815,7 @@ def prices_frame(pset: PackageSet) -> pd.DataFrame:
     )
 
 
-def _round(df: pd.DataFrame, digits: int = 6) -> pd.DataFrame:
+def round_floats(df: pd.DataFrame, digits: int = 6) -> pd.DataFrame:
     """Round floats so files are stable across platforms (last-bit noise never shows)."""
     floats = df.select_dtypes(include="float").columns
     df[floats] = df[floats].round(digits)

@@ -31,6 +31,7 @@ from .packages import (
     infeasible_frame,
     packages_frame,
     prices_frame,
+    round_floats,
 )
 from .ranking import Ranking, WeightResult, rank_matrix, resolve_weights
 from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
@@ -70,8 +71,8 @@ class Analysis:
         """rankings.csv, acceptability.csv, stability.csv, correlations.csv and friends."""
         rank = self.ranking.frame().reset_index().rename(columns={"id": "package_id"})
         out = {
-            "rankings.csv": _round(rank),
-            "weights.csv": _round(
+            "rankings.csv": round_floats(rank),
+            "weights.csv": round_floats(
                 pd.DataFrame(
                     {
                         "criterion": self.weights.criteria,
@@ -80,12 +81,12 @@ class Analysis:
                     }
                 )
             ),
-            "stability.csv": _round(self.stability.copy()),
-            "correlations.csv": _round(_tidy_correlations(self.ranking)),
-            "core.csv": _round(self.core.copy()),
+            "stability.csv": round_floats(self.stability.copy()),
+            "correlations.csv": round_floats(_tidy_correlations(self.ranking)),
+            "core.csv": round_floats(self.core.copy()),
         }
         if self.smaa is not None:
-            out["acceptability.csv"] = _round(self.smaa.frame().reset_index())
+            out["acceptability.csv"] = round_floats(self.smaa.frame().reset_index())
         if self.reversal is not None:
             out["rank_reversal.csv"] = self.reversal
         return out
@@ -101,12 +102,6 @@ class RunResult:
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     timings: Mapping[str, float] = field(default_factory=dict)
     analysis: Analysis | None = None
-
-
-def _round(df: pd.DataFrame, digits: int = 6) -> pd.DataFrame:
-    floats = df.select_dtypes(include="float").columns
-    df[floats] = df[floats].round(digits)
-    return df
 
 
 def _tidy_correlations(ranking: Ranking) -> pd.DataFrame:
@@ -351,7 +346,12 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
         },
         "versions": versions(),
         "archetypes": [
-            {"archetype": o.archetype, "status": o.status.value, "message": o.message}
+            {
+                "archetype": o.archetype,
+                "status": o.status.value,
+                "min_cost_eur_bn": o.min_cost_eur_bn,
+                "message": o.message,
+            }
             for o in result.packages.outcomes
         ],
         "timings_s": {k: round(v, 4) for k, v in result.timings.items()},
@@ -381,9 +381,14 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
 
 
 def write_tables(
-    tables: Mapping[str, pd.DataFrame], out: str | Path, meta: Mapping[str, Any]
+    tables: Mapping[str, pd.DataFrame],
+    out: str | Path,
+    meta: Mapping[str, Any],
+    *,
+    meta_name: str = "run.json",
+    parquet: bool = False,
 ) -> Path:
-    """Write tables as CSV and ``meta`` as run.json into ``out``, all or nothing.
+    """Write tables as CSV (and Parquet) and ``meta`` as JSON into ``out``, all or nothing.
 
     Everything is written to a hidden temporary folder beside ``out`` and renamed into place at
     the end, so a run that fails part-way never leaves a folder that looks complete; an older
@@ -395,7 +400,9 @@ def write_tables(
     try:
         for name, frame in tables.items():
             frame.to_csv(tmp / name, index=False, lineterminator="\n")
-        (tmp / "run.json").write_text(
+            if parquet and len(frame.columns):
+                _to_parquet(frame, tmp / name.replace(".csv", ".parquet"))
+        (tmp / meta_name).write_text(
             json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8"
         )
         _swap_into_place(tmp, out)
@@ -403,6 +410,12 @@ def write_tables(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Parquet needs one type per column: mixed object columns are written as text."""
+    mixed = {c: "string" for c in frame.columns if frame[c].dtype == object}
+    frame.astype(mixed).to_parquet(path, index=False)
 
 
 def write_run(result: RunResult, out: str | Path, extra: Mapping[str, Any] | None = None) -> Path:
@@ -418,8 +431,3 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(tmp, out)
-
-
-def with_solver(instance: Instance, settings: SolverSettings) -> Instance:
-    """The same instance with other solver settings (recorded in run.json)."""
-    return replace(instance, scenario=replace(instance.scenario, solver=settings))

@@ -4,8 +4,9 @@ The only module that imports pymcdm. It normalises weights, maps directions to p
 builds a fresh method object for every call (PROMETHEE II with ``vshape`` and ``p`` failed on a
 second call of the same object in pymcdm 1.4), drops criteria that do not vary (VIKOR raises on
 them, SPOTIS and CRITIC divide by their zero range), shifts columns holding zeros for the methods
-whose normalisation divides by the values (WASPAS, WPM, ARAS), turns pymcdm's warnings into
-messages for the user, and reports a method that still fails instead of letting it sink the rest.
+whose normalisation divides by the values (WASPAS, WPM, ARAS, MARCOS, OCRA, COPRAS), turns
+pymcdm's warnings into messages for the user, and reports a method that still fails instead of
+letting it sink the rest.
 """
 
 from __future__ import annotations
@@ -276,7 +277,8 @@ def weights_roc(order: Sequence[str], criteria: Sequence[str]) -> np.ndarray:
     ``order`` share the last places equally.
     """
     n = len(criteria)
-    full = list(order) + [c for c in criteria if c not in order]
+    named = list(dict.fromkeys(c for c in order if c in criteria))  # known, each once
+    full = named + [c for c in criteria if c not in named]
     roc = np.array([sum(1.0 / i for i in range(k, n + 1)) / n for k in range(1, n + 1)])
     return np.array([roc[full.index(c)] for c in criteria])
 
@@ -320,12 +322,23 @@ def resolve_weights(
     cr = None
     if scheme == "user":
         w = _normalise(np.array([float((user or {}).get(c, 0.0)) for c in crit]), "user")
-    elif scheme == "equal":
-        w = pw.equal_weights(matrix.values)
-    elif scheme == "entropy":
-        w = pw.entropy_weights(matrix.values)
-    elif scheme == "critic":
-        w = pw.critic_weights(matrix.values)
+    elif scheme in ("equal", "entropy", "critic"):
+        # Objective schemes read the spread of each criterion: one that does not vary gets
+        # weight 0 (it is left out of the ranking anyway; CRITIC would divide by its range).
+        fixed = set(constant_criteria(matrix))
+        varying = matrix.drop(list(fixed))
+        if not varying.criteria:
+            raise RankingError("no criterion varies across the alternatives")
+        fn = {
+            "equal": pw.equal_weights,
+            "entropy": pw.entropy_weights,
+            "critic": pw.critic_weights,
+        }[scheme]
+        with np.errstate(all="ignore"):
+            part = dict(
+                zip(varying.criteria, np.asarray(fn(varying.values), dtype=float), strict=True)
+            )
+        w = np.array([part.get(c, 0.0) for c in crit])
     elif scheme == "roc":
         w = weights_roc(order, crit)
     elif scheme == "swing":
@@ -381,7 +394,7 @@ def consensus_ranks(
         score = (n - R).sum(axis=0)
     elif rule == "copeland":
         wins = (R[:, :, None] < R[:, None, :]).sum(axis=0)  # i beats j in how many methods
-        beats = wins > wins.T
+        beats = wins > R.shape[0] / 2  # in a majority of all the methods (ties count against)
         score = beats.sum(axis=1) - beats.sum(axis=0)
         score = score.astype(float)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,16 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+_MAIN = sys.modules.get("__main__")
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """Streamlit's AppTest leaves ``sys.modules['__main__']`` pointing at the app script; a
+    worker process started later (a Dask nanny, say) would then run the app. Put it back after
+    every test (to the main module of the test session itself)."""
+    yield
+    if _MAIN is not None:
+        sys.modules["__main__"] = _MAIN

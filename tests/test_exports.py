@@ -5,12 +5,13 @@ from __future__ import annotations
 import mcdm
 
 EXPECTED = {
-    "CRITERIA", "Analysis", "Dataset", "DecisionMatrix", "InfeasibleError", "InputError",
-    "Instance", "McdmError", "ModelError", "Package", "PackageSet", "Problem", "Ranking",
-    "RankingError", "RunResult", "Scenario", "SmaaResult", "SolveError", "__version__",
-    "analyse_packages", "core_index", "generate_packages", "instantiate", "load_dataset",
-    "load_instance", "load_scenario", "optimise_scenario", "package_matrix", "rank_matrix",
-    "rank_reversal", "read_matrix", "read_scenario", "resolve_weights", "run_scenario", "smaa",
+    "CRITERIA", "Analysis", "BatchResult", "Dataset", "DecisionMatrix", "InfeasibleError",
+    "InputError", "Instance", "McdmError", "ModelError", "Package", "PackageSet", "Problem",
+    "Ranking", "RankingError", "RunResult", "Scenario", "SmaaResult", "SolveError",
+    "__version__", "analyse_packages", "core_index", "expand_sweep", "generate_packages",
+    "instantiate", "load_dataset", "load_instance", "load_scenario", "optimise_scenario",
+    "package_matrix", "rank_matrix", "rank_reversal", "read_matrix", "read_scenario",
+    "resolve_weights", "run_batch", "run_scenario", "scenario_variants", "smaa",
     "stability_intervals", "write_run",
 }  # fmt: skip
 

@@ -118,7 +118,7 @@ def test_unknown_member_and_element_in_availability(data_copy):
     assert len(msgs) == 2
     assert "column member_id: found 'XXX'; expected a member_id listed in members.csv" in msgs[0]
     assert (
-        "column element_id: found 'death_star'; expected a element_id listed in "
+        "column element_id: found 'death_star'; expected an element_id listed in "
         "elements.csv" in msgs[1]
     )
 

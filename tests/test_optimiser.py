@@ -436,3 +436,134 @@ def test_observer_mission_of_800_costs_like_the_osce_smm(dataset):
     assert status.has_solution
     assert check_allocation(inst, "observer", alloc) == []
     assert 50 <= cost <= 200
+
+
+def test_coverage_that_cannot_be_reached(dataset):
+    scenario, _ = load_scenario(DATA / "scenarios" / "monitoring_only.toml", dataset)
+    inst = instantiate(
+        replace(
+            scenario,
+            archetypes=("technical_monitoring",),
+            budget_eur_bn=0.05,
+            line_length_km=5000.0,
+        ),
+        dataset,
+    )
+    o = outcome_of(inst, "technical_monitoring")
+    assert o.status is SolveStatus.INFEASIBLE
+    messages = " ".join(s.message for s in o.shortfalls)
+    assert (
+        "Technical monitoring needs 80% of the 5,000 km line watched" in messages
+        or "needs EUR" in messages
+    )
+
+
+def test_too_few_contributing_nations(dataset):
+    scenario, _ = load_scenario(DATA / "scenarios" / "default.toml", dataset)
+    inst = instantiate(
+        replace(
+            scenario,
+            archetypes=("air_shield",),
+            members=("GBR", "FRA", "USA"),
+            archetype_overrides={"air_shield": {"min_nations": 5}},
+        ),
+        dataset,
+    )
+    o = outcome_of(inst, "air_shield")
+    (sf,) = [s for s in o.shortfalls if s.requirement == "min_nations"]
+    assert sf.message == (
+        "Air shield needs at least 5 contributing nations; only 3 members are "
+        "willing and able to send units this package allows"
+    )
+
+
+def test_enabler_ratio_that_cannot_be_met(dataset):
+    scenario, _ = load_scenario(DATA / "scenarios" / "default.toml", dataset)
+    inst = instantiate(
+        replace(
+            scenario,
+            archetypes=("reassurance",),
+            archetype_overrides={"reassurance": {"enablers": {"medical": 5.0}}},
+        ),
+        dataset,
+    )
+    o = outcome_of(inst, "reassurance")
+    assert o.status is SolveStatus.INFEASIBLE
+    (sf,) = [s for s in o.shortfalls if s.requirement == "enablers.medical"]
+    assert sf.message.startswith(
+        "Reassurance force needs 5 medical units per 1,000 combat troops: short by"
+    )
+
+
+def test_lead_nation_share_that_cannot_be_met(dataset):
+    scenario, _ = load_scenario(DATA / "scenarios" / "paris_2026.toml", dataset)
+    inst = instantiate(
+        replace(
+            scenario,
+            archetypes=("tripwire",),
+            burden_sharing=None,
+            lead_nations=replace(scenario.lead_nations, members=("EST",), min_troop_share=0.9),
+        ),
+        dataset,
+    )
+    o = outcome_of(inst, "tripwire")
+    (sf,) = [s for s in o.shortfalls if s.requirement == "lead_nations"]
+    assert sf.message.startswith("lead nations (EST) field at least 90% of the troops: short by")
+
+
+def test_money_cap_bound_keeps_every_unit_that_fits():
+    """0.3 // 0.1 is 2.0 in floating point although three units of 0.1 fit in 0.3."""
+    inst = tiny_instance(
+        [member("A", money=0.3, pool=4000)],
+        [element("cheap", troops=1, cost=0.1, deterrence=1.0)],
+        {("A", "cheap"): 5},
+        budget_eur_bn=1.0,
+    )
+    sol = solve(inst)
+    assert sol.primary == pytest.approx(3.0)
+    assert check_allocation(inst, "test", sol.allocation) == []
+
+
+def test_a_unit_in_ukraine_without_troops_is_no_presence():
+    """The optimiser's nation bonus and the deterrence criterion agree: a staff-less sensor
+    segment in Ukraine does not make its member present there."""
+    from mcdm.criteria import score_allocation
+
+    inst = tiny_instance(
+        [member("A")],
+        [element("sensor", Category.SENSORS, troops=0, cost=1.0, deterrence=0.1)],
+        {("A", "sensor"): 1},
+        nation_bonus=2.0,
+        budget_eur_bn=1.0,
+    )
+    sol = solve(inst)
+    assert sol.primary == pytest.approx(0.1)
+    assert score_allocation(inst, sol.allocation)["deterrence"] == pytest.approx(sol.primary)
+
+
+def test_band_does_not_distort_the_diagnosis():
+    """With one contributor the burden-sharing band always holds; it must not change why a
+    package is impossible (here: money alone)."""
+    members = [member("A", money=100.0, pool=40000)]
+    elements = [element("inf", troops=100, cost=10.0, deterrence=3.0)]
+    archetype = Archetype(
+        archetype_id="test",
+        name="Test package",
+        description="",
+        primary=Measure.DETERRENCE,
+        troops_min=400,
+        min_nations=1,
+    )
+    for band in (None, BurdenSharing(band=0.5, exclude=())):
+        inst = tiny_instance(
+            members,
+            elements,
+            {("A", "inf"): 10},
+            archetype,
+            budget_eur_bn=0.015,
+            burden_sharing=band,
+        )
+        o = outcome_of(inst, "test")
+        assert [s.message for s in o.shortfalls] == [
+            "needs EUR 40 m a year; the budget is EUR 15 m"
+        ], band

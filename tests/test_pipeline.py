@@ -307,3 +307,11 @@ def test_rank_command_needs_directions(tmp_path):
     res = mcdm("rank", str(path))
     assert res.returncode == 1
     assert "expected criterion directions" in res.stderr
+
+
+def test_rank_errors_name_the_spreadsheet_row_even_after_blank_lines(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_text("id,cost,quality\n\ntype,cost,benefit\nA,1,2\n\nB,x,3\n")
+    res = mcdm("rank", str(path))
+    assert res.returncode == 1
+    assert "gaps.csv, row 6, column cost: found 'x'; expected a number" in res.stderr

@@ -269,3 +269,26 @@ def test_ahp_weights_and_consistency_ratio():
 def test_ahp_matrix_of_the_wrong_size_is_an_input_error():
     with pytest.raises(InputError, match="a 4 x 4 matrix"):
         resolve_weights("ahp", MIXED, ahp=[[1, 2], [0.5, 1]])
+
+
+def test_spotis_raises_outside_its_bounds_and_the_adapter_takes_bounds_from_the_values():
+    """pymcdm's SPOTIS raises when a value lies outside the bounds it was given; the adapter
+    always builds the bounds from the matrix it ranks, so perturbed matrices (SMAA cost draws)
+    stay inside them."""
+    from pymcdm.methods import SPOTIS
+
+    bounds = np.column_stack([MIXED.values.min(0), MIXED.values.max(0)])
+    shifted = MIXED.values.copy()
+    shifted[0, 0] = bounds[0, 1] + 1
+    with pytest.raises(ValueError, match="out of range"):
+        SPOTIS(bounds)(shifted, np.ones(4) / 4, MIXED.type_array)
+    res = method_preferences("SPOTIS", shifted, np.ones(4) / 4, MIXED.type_array)
+    assert np.all(np.isfinite(res.preferences))
+
+
+def test_objective_weights_give_a_constant_criterion_no_weight():
+    m = dm([[1, 5, 3], [2, 5, 1], [3, 5, 2]], [1, 1, -1])
+    for scheme in ("equal", "entropy", "critic"):
+        res = resolve_weights(scheme, m)
+        assert res.as_dict()["c1"] == 0.0, scheme
+        assert res.weights.sum() == pytest.approx(1.0)

@@ -66,6 +66,10 @@ class Requirement:
     achieved: pulp.LpAffineExpression | pulp.LpVariable
     supply: float | None = None
     supply_text: str = ""
+    # For ratio requirements (expr = have - need >= 0): what is had and what is needed, in the
+    # requirement's own unit, so that a shortfall reads "needs 12 units, has 9".
+    have: pulp.LpAffineExpression | None = None
+    needed: pulp.LpAffineExpression | None = None
 
 
 @dataclass
@@ -174,7 +178,7 @@ def _upper_bound(instance: Instance, pair: tuple[str, str], relax: Relax) -> int
     if not relax.troop_pools and e.troops_per_unit > 0:
         bound = min(bound, m.deployed_cap(instance.scenario.rotation_factor) // e.troops_per_unit)
     if not relax.money_caps and e.cost_eur_m > 0:
-        bound = min(bound, int(m.max_contribution_eur_m // e.cost_eur_m + 1e-9))
+        bound = min(bound, int(m.max_contribution_eur_m / e.cost_eur_m + 1e-9))
     return max(0, int(bound))
 
 
@@ -221,8 +225,14 @@ def build_model(
     members = list(by_member)
     midx = {mid: i for i, mid in enumerate(data.members)}
     y = {mid: prob.add_variable(f"y_{midx[mid]}", cat=pulp.LpBinary) for mid in members}
+    # A member is "in Ukraine" when it has people there (as the criteria count it): units based
+    # in Ukraine with troops; a sensor segment without staff is no presence.
     in_ua = {
-        mid: [p for p in ps if el[p[1]].location is Location.IN_UKRAINE]
+        mid: [
+            p
+            for p in ps
+            if el[p[1]].location is Location.IN_UKRAINE and el[p[1]].troops_per_unit > 0
+        ]
         for mid, ps in by_member.items()
     }
     z = {
@@ -271,31 +281,48 @@ def build_model(
         sense_: str = ">=",
         supply: float | None = None,
         supply_text: str = "",
+        parts: tuple[pulp.LpAffineExpression, pulp.LpAffineExpression] | None = None,
+        size: float | None = None,
     ) -> None:
-        """A requirement; elastic models give it a penalised slack."""
+        """A requirement; elastic models give it a slack penalised per unit of shortfall
+        relative to the requirement's size (``size``, for ratios whose right-hand side is 0)."""
         name = f"req_{len(model.requirements) + len(model.rows)}"
         if elastic:
             slack = prob.add_variable(f"s_{len(model.requirements)}", 0)
-            scale = max(1.0, abs(required))
+            scale = max(1.0, abs(required) if size is None else size)
             c = expr + slack >= required if sense_ == ">=" else expr - slack <= required
             prob.addConstraint(c, name)
+            have, needed = parts if parts is not None else (None, None)
             model.requirements.append(
-                Requirement(key, label, required, unit, slack, scale, expr, supply, supply_text)
+                Requirement(
+                    key,
+                    label,
+                    required,
+                    unit,
+                    slack,
+                    scale,
+                    expr,
+                    supply,
+                    supply_text,
+                    have,
+                    needed,
+                )
             )
         else:
             c = expr >= required if sense_ == ">=" else expr <= required
             row("requirement", label, c, name)
 
     # --- linking: participation and presence in Ukraine ----------------------------------------
+    index = {p: k for k, p in enumerate(pairs)}
     for mid, ps in by_member.items():
         for p in ps:
-            prob += x[p] <= ub[p] * y[mid], f"ly_{pairs.index(p)}"
+            prob += x[p] <= ub[p] * y[mid], f"ly_{index[p]}"
         prob += y[mid] <= pulp.lpSum(x[p] for p in ps), f"lyl_{midx[mid]}"
     for mid, ps in in_ua.items():
         if not ps:
             continue
         for p in ps:
-            prob += x[p] <= ub[p] * z[mid], f"lz_{pairs.index(p)}"
+            prob += x[p] <= ub[p] * z[mid], f"lz_{index[p]}"
         prob += z[mid] <= pulp.lpSum(x[p] for p in ps), f"lzl_{midx[mid]}"
 
     # --- budget ---------------------------------------------------------------------------------
@@ -410,12 +437,16 @@ def build_model(
         if ratio <= 0:
             continue
         kind_pairs = [p for p in pairs if el[p[1]].category is Category(kind)]
+        have = pulp.lpSum(x[p] for p in kind_pairs)
+        needed = ratio / 1000.0 * combat_troops
         need(
             f"enablers.{kind}",
             f"{name} needs {ratio:g} {_cat_label(kind)} units per 1,000 combat troops",
-            pulp.lpSum(x[p] for p in kind_pairs) - ratio / 1000.0 * combat_troops,
+            have - needed,
             0.0,
             "units",
+            parts=(have, needed),
+            size=ratio * max(a.troops_min, 1000) / 1000.0,
         )
 
     # --- burden-sharing band (exact: cost share / GDP share among contributors within band) ----
@@ -436,7 +467,11 @@ def build_model(
                     mid: min(c, data.members[mid].max_contribution_eur_m)
                     for mid, c in cost_cap.items()
                 }
-            cap_r = {mid: min(budget, cost_cap[mid]) / ((1 - band) * gdp[mid]) for mid in base}
+            # (an elastic model may exceed the budget, so only the member's own ceiling counts)
+            ceiling = {
+                mid: cost_cap[mid] if elastic else min(budget, cost_cap[mid]) for mid in base
+            }
+            cap_r = {mid: ceiling[mid] / ((1 - band) * gdp[mid]) for mid in base}
             big_r = max(cap_r.values()) * 1.0001 + 1e-9
             r = prob.add_variable("effort_rate", 0, big_r)
             ry = {mid: prob.add_variable(f"ry_{midx[mid]}", 0, big_r) for mid in base}
@@ -473,7 +508,15 @@ def build_model(
             f"lead nations ({', '.join(ln.members)}) field at least "
             f"{ln.min_troop_share:.0%} of the troops"
         )
-        need("lead_nations", label, lead - ln.min_troop_share * troops, 0.0, "troops")
+        need(
+            "lead_nations",
+            label,
+            lead - ln.min_troop_share * troops,
+            0.0,
+            "troops",
+            parts=(lead, ln.min_troop_share * troops),
+            size=ln.min_troop_share * max(a.troops_min, 1000),
+        )
 
     # --- user rules -----------------------------------------------------------------------------
     for i, rule in enumerate(s.rules):

@@ -305,11 +305,15 @@ def diagnose(model: ForceMixModel, settings: SolverSettings) -> tuple[Shortfall,
         gap = float(req.slack.value() or 0.0)
         if gap > 1e-6 * max(1.0, abs(req.required)):
             achieved = float(pulp.value(req.achieved) or 0.0)
+            required = req.required
+            if req.have is not None and req.needed is not None:  # a ratio: report its parts
+                achieved = float(pulp.value(req.have) or 0.0)
+                required = float(pulp.value(req.needed) or 0.0)
             out.append(
                 Shortfall(
                     req.key,
                     req.label,
-                    req.required,
+                    required,
                     achieved,
                     req.unit,
                     req.supply,
