@@ -950,67 +950,26 @@ def check_references(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
                     shown, "a criterion: " + ", ".join(CRITERIA_BY_ID), column="ranking", value=name
                 )
             )
-    for mid, table in scenario.member_overrides.items():
-        if mid not in data.members:
-            member(f"member_overrides.{mid}", mid)
-            continue
-        for key, value in table.items():
-            col = OVERRIDABLE_MEMBER_COLUMNS.get(key)
-            if col is None:
-                close = difflib.get_close_matches(
-                    key, list(OVERRIDABLE_MEMBER_COLUMNS), n=1, cutoff=0.6
-                )
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                problems.append(
-                    Problem(
-                        shown,
-                        f"a member column{hint}: " + ", ".join(OVERRIDABLE_MEMBER_COLUMNS),
-                        column=f"member_overrides.{mid}.{key}",
-                        value=key,
-                    )
-                )
-                continue
-            _, ok = col.parse(value)
-            if not ok or (isinstance(value, str) and col.kind in ("int", "float", "bool")):
-                problems.append(
-                    Problem(
-                        shown, col.expected(), column=f"member_overrides.{mid}.{key}", value=value
-                    )
-                )
-    for eid, table in scenario.element_overrides.items():
-        if eid not in data.elements:
-            problems.append(
-                Problem(
-                    shown,
-                    _known("element_id", data.elements, "elements.csv"),
-                    column=f"element_overrides.{eid}",
-                    value=eid,
-                )
-            )
-            continue
-        for key, value in table.items():
-            col = OVERRIDABLE_ELEMENT_COLUMNS.get(key)
-            if col is None:
-                close = difflib.get_close_matches(
-                    key, list(OVERRIDABLE_ELEMENT_COLUMNS), n=1, cutoff=0.6
-                )
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                problems.append(
-                    Problem(
-                        shown,
-                        f"an element column{hint}: " + ", ".join(OVERRIDABLE_ELEMENT_COLUMNS),
-                        column=f"element_overrides.{eid}.{key}",
-                        value=key,
-                    )
-                )
-                continue
-            _, ok = col.parse(value)
-            if not ok or (isinstance(value, str) and col.kind in ("int", "float", "bool")):
-                problems.append(
-                    Problem(
-                        shown, col.expected(), column=f"element_overrides.{eid}.{key}", value=value
-                    )
-                )
+    problems += _check_overrides(
+        shown,
+        "member_overrides",
+        scenario.member_overrides,
+        data.members,
+        "member_id",
+        "members.csv",
+        "a member column",
+        OVERRIDABLE_MEMBER_COLUMNS,
+    )
+    problems += _check_overrides(
+        shown,
+        "element_overrides",
+        scenario.element_overrides,
+        data.elements,
+        "element_id",
+        "elements.csv",
+        "an element column",
+        OVERRIDABLE_ELEMENT_COLUMNS,
+    )
     for aid, table in scenario.archetype_overrides.items():
         if aid not in data.archetypes:
             problems.append(
@@ -1046,6 +1005,41 @@ def check_references(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
             )
             continue
         _check_archetype(merged, shown, f"archetype_overrides.{aid}", problems)
+    return problems
+
+
+def _check_overrides(
+    shown: str,
+    section: str,
+    overrides: Mapping[str, Mapping[str, object]],
+    known: Mapping[str, object],
+    id_column: str,
+    file: str,
+    what: str,
+    columns: Mapping[str, Column],
+) -> list[Problem]:
+    """Problems with ``[section.<id>]`` tables: unknown ids, unknown columns, bad values."""
+    problems = []
+    for oid, table in overrides.items():
+        if oid not in known:
+            problems.append(
+                Problem(shown, _known(id_column, known, file), column=f"{section}.{oid}", value=oid)
+            )
+            continue
+        for key, value in table.items():
+            col = columns.get(key)
+            where = f"{section}.{oid}.{key}"
+            if col is None:
+                close = difflib.get_close_matches(key, list(columns), n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(
+                    Problem(shown, f"{what}{hint}: " + ", ".join(columns), column=where, value=key)
+                )
+                continue
+            _, ok = col.parse(value)
+            # TOML gives typed values: a number written as a string is a mistake here
+            if not ok or (isinstance(value, str) and col.kind in ("int", "float", "bool")):
+                problems.append(Problem(shown, col.expected(), column=where, value=value))
     return problems
 
 
