@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["KERNELS", "ordinal_ranks", "scores"]
+__all__ = ["KERNELS", "best_first", "ordinal_ranks", "scores"]
 
 Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
@@ -174,9 +174,15 @@ def scores(
 
 
 def ordinal_ranks(S: np.ndarray) -> np.ndarray:
-    """Ranks (1 = best) per row of a score matrix; ties go to the lower index."""
-    order = np.argsort(-S, axis=1, kind="stable")
+    """Ranks (1 = best) per row of a score matrix; exact ties are broken arbitrarily but the
+    same way for the same input."""
+    order = best_first(S)
     ranks = np.empty_like(order)
     rows = np.arange(S.shape[0])[:, None]
     ranks[rows, order] = np.arange(1, S.shape[1] + 1)
     return ranks
+
+
+def best_first(S: np.ndarray) -> np.ndarray:
+    """Per row, the alternatives' indices from best to worst score."""
+    return np.argsort(-S, axis=1)  # quicksort: twice as fast as a stable sort here

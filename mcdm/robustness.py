@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import RankingError
-from .kernels import KERNELS, ordinal_ranks, scores
+from .kernels import KERNELS, best_first, scores
 from .model import DecisionMatrix
 from .ranking import prepare_values, rank_matrix
 
@@ -130,8 +130,8 @@ def smaa(
             raise RankingError(f"value draws must be {draws} x {n} x {m}")
         X = np.stack([prepare_values(method, v, matrix.criteria)[0] for v in value_draws])
     S = scores(method, X, W, types)
-    R = ordinal_ranks(S)
-    cells = (np.arange(n)[None, :] * n + (R - 1)).ravel()
+    order = best_first(S)  # order[t, r] = the alternative at rank r + 1 in draw t
+    cells = (order * n + np.arange(n)[None, :]).ravel()
     acc = np.bincount(cells, minlength=n * n).reshape(n, n) / draws
     best = np.argmax(S, axis=1)
     counts = np.bincount(best, minlength=n)
