@@ -16,7 +16,7 @@ from app_pages import common as ui
 from mcdm.briefing import apply_controls, summarise, what_changed
 from mcdm.errors import McdmError
 from mcdm.kernels import KERNELS
-from mcdm.model import CRITERIA, METHOD_NAMES, USBackstop
+from mcdm.model import CRITERIA, DEFAULT_METHODS, METHOD_NAMES, USBackstop
 
 st.set_page_config(page_title="Security-guarantee packages", page_icon=":shield:", layout="wide")
 
@@ -25,7 +25,6 @@ BACKSTOP_LABELS = {
     "air_isr": "Air power and ISR",
     "article5": "Article 5-like pledge",
 }
-DEFAULT_METHODS = list(KERNELS)  # the seven default methods
 
 data_dir = ui.current_data_dir()
 dataset = ui.dataset_at(str(data_dir), ui.data_digest(data_dir))
@@ -216,7 +215,7 @@ with st.sidebar:
         np.fill_diagonal(M, 1.0)
         ahp_matrix = M.tolist()
     methods = st.multiselect(
-        "Methods", list(METHOD_NAMES), default=DEFAULT_METHODS, key=f"methods:{k}"
+        "Methods", list(METHOD_NAMES), default=list(DEFAULT_METHODS), key=f"methods:{k}"
     ) or ["TOPSIS"]
     consensus = st.radio(
         "Consensus",

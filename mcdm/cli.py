@@ -18,7 +18,7 @@ from .batch import BatchResult, expand_sweep, run_batch, scenario_variants
 from .errors import InputError, McdmError
 from .io import load_instance, read_matrix, validate_path
 from .kernels import KERNELS
-from .model import SolverSettings
+from .model import DEFAULT_METHODS, SolverSettings
 from .parallel import available_cpus
 from .pipeline import RunResult, optimise_scenario, run_scenario, versions, write_run, write_tables
 from .ranking import Ranking, rank_matrix
@@ -190,7 +190,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     methods = (
         tuple(m.strip().upper() for m in args.methods.split(","))
         if args.methods
-        else ("TOPSIS", "VIKOR", "PROMETHEE_II", "SPOTIS", "WASPAS", "COPRAS", "MABAC")
+        else DEFAULT_METHODS
     )
     if weights is None:
         weights = [1.0] * len(matrix.criteria)

@@ -19,6 +19,7 @@ import numpy as np
 __all__ = [
     "CRITERIA",
     "CRITERIA_BY_ID",
+    "DEFAULT_METHODS",
     "METHOD_NAMES",
     "US_MEMBER_ID",
     "Allocation",
@@ -51,6 +52,17 @@ __all__ = [
 ]
 
 _FORBID = {"extra": "forbid"}
+
+#: The ranking methods used unless a scenario or user names others.
+DEFAULT_METHODS: tuple[str, ...] = (
+    "TOPSIS",
+    "VIKOR",
+    "PROMETHEE_II",
+    "SPOTIS",
+    "WASPAS",
+    "COPRAS",
+    "MABAC",
+)
 
 
 class Location(StrEnum):
@@ -338,15 +350,7 @@ class RankingSettings:
 
     __pydantic_config__ = _FORBID
 
-    methods: tuple[str, ...] = (
-        "TOPSIS",
-        "VIKOR",
-        "PROMETHEE_II",
-        "SPOTIS",
-        "WASPAS",
-        "COPRAS",
-        "MABAC",
-    )
+    methods: tuple[str, ...] = DEFAULT_METHODS
     weighting: Literal["user", "equal", "entropy", "critic", "roc", "swing", "ahp"] = "user"
     consensus: Literal["borda", "copeland"] = "borda"
     order: tuple[str, ...] = ()

@@ -25,7 +25,7 @@ from pymcdm.helpers import rankdata
 from pymcdm.weights.subjective import AHP
 
 from .errors import InputError, Problem, RankingError
-from .model import METHOD_NAMES, DecisionMatrix
+from .model import DEFAULT_METHODS, METHOD_NAMES, DecisionMatrix
 
 __all__ = [
     "METHODS",
@@ -449,15 +449,7 @@ def _dominance_messages(matrix: DecisionMatrix) -> list[str]:
 def rank_matrix(
     matrix: DecisionMatrix,
     weights: Mapping[str, float] | Sequence[float] | np.ndarray,
-    methods: Sequence[str] = (
-        "TOPSIS",
-        "VIKOR",
-        "PROMETHEE_II",
-        "SPOTIS",
-        "WASPAS",
-        "COPRAS",
-        "MABAC",
-    ),
+    methods: Sequence[str] = DEFAULT_METHODS,
     consensus: str = "borda",
 ) -> Ranking:
     """Rank the alternatives of a decision matrix with several methods and a consensus.

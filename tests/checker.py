@@ -105,14 +105,10 @@ def check_allocation(
     ]
     if len(contributors) < a.min_nations:
         bad.append(f"{len(contributors)} nations < {a.min_nations}")
+    # a nation is in Ukraine when it has people there (a staff-less sensor is no presence)
     in_ua = [mid for mid, t in troops_ua.items() if t > 0]
-    in_ua += [
-        mid
-        for (mid, eid), n in units.items()
-        if n > 0 and mid not in in_ua and data.elements[eid].location.value == "in_ukraine"
-    ]
-    if len(set(in_ua)) < a.min_nations_in_ukraine:
-        bad.append(f"{len(set(in_ua))} nations in Ukraine < {a.min_nations_in_ukraine}")
+    if len(in_ua) < a.min_nations_in_ukraine:
+        bad.append(f"{len(in_ua)} nations in Ukraine < {a.min_nations_in_ukraine}")
     for kind, ratio in a.enablers.items():
         if cat_units[str(kind)] < ratio * combat_troops / 1000.0 - TOL:
             bad.append(
@@ -188,7 +184,9 @@ def primary_value(instance: Instance, archetype_id: str, allocation) -> float:
         in_ua = {
             mid
             for (mid, eid), n in units.items()
-            if n > 0 and data.elements[eid].location.value == "in_ukraine"
+            if n > 0
+            and data.elements[eid].location.value == "in_ukraine"
+            and data.elements[eid].troops_per_unit > 0
         }
         for mid in in_ua:
             m = data.members[mid]

@@ -144,7 +144,7 @@ def tiny_instances(draw):
     )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tiny_instances())
 def test_random_tiny_instances_match_brute_force(inst):
     """Optimality against enumeration of every allocation, on random 2-3 x 2-3 instances."""
