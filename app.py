@@ -28,7 +28,7 @@ BACKSTOP_LABELS = {
 
 data_dir = ui.current_data_dir()
 dataset = ui.dataset_at(str(data_dir), ui.data_digest(data_dir))
-presets, unusable = ui.presets(dataset)
+presets, unusable = ui.presets(data_dir)
 
 # --- scenario controls (a form: one button, one solve) ----------------------------------------
 with st.sidebar:

@@ -18,6 +18,7 @@ import streamlit as st
 
 from mcdm.errors import InputError
 from mcdm.io import (
+    DATA_FILES,
     check_references,
     default_data_dir,
     instantiate,
@@ -78,15 +79,16 @@ def dataset_at(root: str, digest: str) -> Dataset:
 
 
 def data_digest(root: Path) -> str:
+    """Digest of a data folder's files; re-read only when a file changes (reruns are hot)."""
+    stamps = tuple((root / n).stat().st_mtime_ns if (root / n).exists() else 0 for n in DATA_FILES)
+    return _digest(str(root), stamps)
+
+
+@st.cache_data(show_spinner=False)
+def _digest(root: str, stamps: tuple[int, ...]) -> str:
     h = hashlib.sha256()
-    for name in (
-        "members.csv",
-        "elements.csv",
-        "availability.csv",
-        "archetypes.toml",
-        "parameters.toml",
-    ):
-        p = root / name
+    for name in DATA_FILES:
+        p = Path(root) / name
         h.update(name.encode() + (p.read_bytes() if p.exists() else b""))
     return h.hexdigest()
 
@@ -100,14 +102,7 @@ def use_uploaded_data(texts: dict[str, str]) -> Path:
     """Save validated uploaded data files beside the bundled ones, in a private folder."""
     folder = Path(tempfile.mkdtemp(prefix="mcdm-data-"))
     base = default_data_dir()
-    for name in (
-        "members.csv",
-        "elements.csv",
-        "availability.csv",
-        "archetypes.toml",
-        "parameters.toml",
-        "SOURCES.md",
-    ):
+    for name in (*DATA_FILES, "SOURCES.md"):
         content = texts.get(name)
         if content is None and (base / name).exists():
             content = (base / name).read_text(encoding="utf-8")
@@ -117,16 +112,25 @@ def use_uploaded_data(texts: dict[str, str]) -> Path:
     return folder
 
 
-def presets(data: Dataset) -> tuple[dict[str, str], dict[str, str]]:
+def presets(data_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Scenario presets that fit the data in use (name -> TOML), and those that do not (why).
 
     The bundled scenarios come first (default at the top), then any the user uploaded.
     """
+    uploaded = tuple(sorted(st.session_state.get("uploaded_scenarios", {}).items()))
+    return _checked_presets(str(data_dir), data_digest(data_dir), uploaded)
+
+
+@st.cache_data(show_spinner=False)
+def _checked_presets(
+    root: str, digest: str, uploaded: tuple[tuple[str, str], ...]
+) -> tuple[dict[str, str], dict[str, str]]:
+    data = dataset_at(root, digest)
     texts = {
         p.stem: p.read_text(encoding="utf-8")
         for p in sorted((default_data_dir() / "scenarios").glob("*.toml"))
     }
-    texts |= st.session_state.get("uploaded_scenarios", {})
+    texts |= dict(uploaded)
     ok: dict[str, str] = {}
     unusable: dict[str, str] = {}
     for name in sorted(texts, key=lambda n: (n != "default", n)):
@@ -135,9 +139,8 @@ def presets(data: Dataset) -> tuple[dict[str, str], dict[str, str]]:
         except InputError as exc:
             problems = list(exc.problems)
         if problems:
-            unusable[name] = str(problems[0]) + (
-                f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-            )
+            more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+            unusable[name] = str(problems[0]) + more
         else:
             ok[name] = texts[name]
     return ok, unusable

@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 
@@ -80,18 +81,24 @@ def _print_packages(result: RunResult) -> None:
             print(f"! {o.message}")
 
 
-def _cmd_optimise(args: argparse.Namespace) -> int:
-    instance = load_instance(args.scenario)
-    settings = _settings(args, instance.scenario.solver)
-    result = optimise_scenario(
+def _solve_and_write(args: argparse.Namespace, path: str, pipeline) -> tuple[RunResult, Path]:
+    """Load a scenario, run ``pipeline`` (optimise or the whole run) with the command's solver
+    options, write the run folder and print the packages."""
+    instance = load_instance(path)
+    result = pipeline(
         instance,
-        settings=settings,
+        settings=_settings(args, instance.scenario.solver),
         jobs=args.jobs,
         prices=not args.no_prices,
         progress=_progress(args),
     )
     out = write_run(result, args.out)
     _print_packages(result)
+    return result, out
+
+
+def _cmd_optimise(args: argparse.Namespace) -> int:
+    result, out = _solve_and_write(args, args.scenario, optimise_scenario)
     print(f"{len(result.packages.packages)} packages written to {out}")
     return 0
 
@@ -118,17 +125,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 quiet=args.quiet,
             )
         )
-    instance = load_instance(args.scenario[0])
-    settings = _settings(args, instance.scenario.solver)
-    result = run_scenario(
-        instance,
-        settings=settings,
-        jobs=args.jobs,
-        prices=not args.no_prices,
-        progress=_progress(args),
-    )
-    out = write_run(result, args.out)
-    _print_packages(result)
+    result, out = _solve_and_write(args, args.scenario[0], run_scenario)
     if result.analysis is not None:
         a = result.analysis
         print()

@@ -885,18 +885,23 @@ def check_references(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
                 )
             )
 
+    def archetype(key: str, aid: str) -> bool:
+        if aid in data.archetypes:
+            return True
+        problems.append(
+            Problem(
+                shown,
+                "an archetype in archetypes.toml (" + ", ".join(data.archetypes) + ")",
+                column=key,
+                value=aid,
+            )
+        )
+        return False
+
     for i, mid in enumerate(scenario.members, start=1):
         member(f"members[{i}]", mid)
     for i, aid in enumerate(scenario.archetypes, start=1):
-        if aid not in data.archetypes:
-            problems.append(
-                Problem(
-                    shown,
-                    "an archetype in archetypes.toml (" + ", ".join(data.archetypes) + ")",
-                    column=f"archetypes[{i}]",
-                    value=aid,
-                )
-            )
+        archetype(f"archetypes[{i}]", aid)
     if scenario.burden_sharing:
         for i, mid in enumerate(scenario.burden_sharing.exclude, start=1):
             member(f"burden_sharing.exclude[{i}]", mid)
@@ -907,15 +912,7 @@ def check_references(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
         for j, mid in enumerate(rule.members, start=1):
             member(f"rules[{i}].members[{j}]", mid)
         for j, aid in enumerate(rule.archetypes, start=1):
-            if aid not in data.archetypes:
-                problems.append(
-                    Problem(
-                        shown,
-                        "an archetype in archetypes.toml (" + ", ".join(data.archetypes) + ")",
-                        column=f"rules[{i}].archetypes[{j}]",
-                        value=aid,
-                    )
-                )
+            archetype(f"rules[{i}].archetypes[{j}]", aid)
         for j, eid in enumerate(rule.elements, start=1):
             if eid not in data.elements:
                 problems.append(
@@ -971,15 +968,7 @@ def check_references(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
         OVERRIDABLE_ELEMENT_COLUMNS,
     )
     for aid, table in scenario.archetype_overrides.items():
-        if aid not in data.archetypes:
-            problems.append(
-                Problem(
-                    shown,
-                    "an archetype in archetypes.toml (" + ", ".join(data.archetypes) + ")",
-                    column=f"archetype_overrides.{aid}",
-                    value=aid,
-                )
-            )
+        if not archetype(f"archetype_overrides.{aid}", aid):
             continue
         base = dataclasses.asdict(data.archetypes[aid])
         if "archetype_id" in table:
