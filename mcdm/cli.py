@@ -76,6 +76,9 @@ def _print_packages(result: RunResult) -> None:
     ]
     if len(table):
         print(table[cols].to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    for p in result.packages.packages:
+        if p.note:
+            print(f"! {p.package_id} ({p.status.value}): {p.note}")
     for o in result.packages.outcomes:
         if not o.status.has_solution:
             print(f"! {o.message}")

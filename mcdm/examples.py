@@ -177,7 +177,7 @@ def tiny_instance(
         rotation_factor=rotation_factor,
         line_length_km=line_length_km,
         us_backstop=us_backstop,
-        solver=SolverSettings(mip_gap=0.0, time_limit_s=30.0, tie_break_time_s=30.0),
+        solver=SolverSettings(mip_gap=0.0, time_limit_s=30.0),
     )
     scenario = replace(scenario, **scenario_fields)  # type: ignore[arg-type]
     return instantiate(scenario, data)
@@ -273,6 +273,6 @@ def synthetic_instance(
         inst,
         scenario=replace(
             inst.scenario,
-            solver=SolverSettings(mip_gap=0.01, time_limit_s=120.0, tie_break_time_s=10.0),
+            solver=SolverSettings(mip_gap=0.01, time_limit_s=120.0),
         ),
     )

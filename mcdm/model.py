@@ -289,14 +289,23 @@ class FrontierSettings:
 
 @dataclass(frozen=True)
 class SolverSettings:
-    """Which MILP solver to use and when to stop it."""
+    """Which MILP solver to use and when to stop it.
+
+    Every solve runs to ``mip_gap``. ``node_limit`` (branch-and-bound nodes per solve) is the
+    working limit: it does not depend on the machine's load, so the same inputs give the same
+    packages on a busy machine. ``time_limit_s`` is a safety net that a normal run never
+    reaches; a solve stopped by either limit gives a package marked ``feasible_at_limit`` with
+    a note. ``tie_break_time_s`` is no longer used (the cost tie-break is solved to the gap
+    like every other solve); it is accepted so that older scenario files still load.
+    """
 
     __pydantic_config__ = _FORBID
 
     name: Literal["highs", "cbc"] = "highs"
     time_limit_s: float = 60.0
     mip_gap: float = 0.005
-    tie_break_time_s: float = 2.0
+    node_limit: int | None = 20_000
+    tie_break_time_s: float | None = None
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ MEASURE_LABEL = {
 ALTERNATIVE_DISTANCE = 0.2
 #: MIP gap for the re-solves that price constraints (their answers are read to a percent).
 PRICE_GAP = 0.01
+#: Branch-and-bound nodes a price's re-solve may take; beyond it the price is a lower bound.
+PRICE_NODE_LIMIT = 2_000
 
 
 def format_eur_bn(value_bn: float) -> str:
@@ -190,32 +192,50 @@ def _make_package(
     )
 
 
-def _explain(s: Shortfall, instance: Instance) -> ShortfallText:
-    """Phrase an elastic shortfall in the user's terms."""
+def format_number(value: float) -> str:
+    """A figure for a sentence: thousands separated, small ones with three significant digits
+    (never "0.0" for 0.04)."""
+    if value == 0:
+        return "0"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def _budget_shortfall(need_eur_bn: float, instance: Instance) -> ShortfallText:
+    """Money alone is short: ``required`` is what the cheapest package costs, ``achieved``
+    the budget there is."""
     budget = instance.scenario.budget_eur_bn
-    if s.key == "budget":
-        need = s.achieved / 1000.0
-        text = f"needs {format_eur_bn(need)} a year; the budget is {format_eur_bn(budget)}"
-        return ShortfallText("budget", budget, need, "EUR bn/yr", text)
-    achieved = s.achieved
-    required = s.required
-    if s.key.startswith("enablers.") or s.key == "lead_nations":
-        # a ratio: required and achieved are what the mix needs and has, in the unit given
-        gap = required - achieved
+    text = f"needs {format_eur_bn(need_eur_bn)} a year; the budget is {format_eur_bn(budget)}"
+    return ShortfallText("budget", need_eur_bn, budget, "EUR bn/yr", text)
+
+
+def _explain(s: Shortfall, instance: Instance, name: str) -> ShortfallText:
+    """Phrase an elastic shortfall in the user's terms (``s.achieved`` is the most that can be
+    had, solved for; for a ratio, what the mix has)."""
+    achieved, required = s.achieved, s.required
+    if s.ratio:
         text = (
-            f"{s.label}: short by {gap:,.1f} {s.unit} (needs {required:,.1f}, has {achieved:,.1f})"
+            f"{s.label}: short by {format_number(required - achieved)} {s.unit} "
+            f"(needs {format_number(required)}, has {format_number(achieved)})"
         )
-        return ShortfallText(s.key, required, achieved, s.unit, text)
-    if s.supply is not None and s.supply < required:
-        text = f"{s.label}; {s.supply_text}"
+    elif s.limited_by:
+        others = "; ".join(label.removeprefix(f"{name} needs ") for label in s.limited_by)
+        text = (
+            f"{s.label}; possible on its own, but at most {format_number(achieved)} "
+            f"together with: {others}"
+        )
+    elif s.supply_text:
+        text = f"{s.label}; {s.supply_text.format(best=format_number(achieved))}"
     elif s.key == "min_coverage":
         line = instance.scenario.line_length_km
+        achieved = min(achieved, line)
         text = (
-            f"{s.label}; at best {min(achieved, line):,.0f} km "
-            f"({100 * min(achieved, line) / line:.0f}%) within the members' caps"
+            f"{s.label}; at best {format_number(achieved)} km "
+            f"({format_number(100 * achieved / line)}%) within the members' caps"
         )
     else:
-        text = f"{s.label}; at best {achieved:,.0f} within the members' caps"
+        text = f"{s.label}; at best {format_number(achieved)} within the members' caps"
     return ShortfallText(s.key, required, achieved, s.unit, text)
 
 
@@ -244,12 +264,12 @@ def _why_infeasible(
     unlimited = 1e12
     status, cost, _ = min_cost(build_model(instance, aid, budget_eur_m=unlimited), settings)
     if status.has_solution:
-        budget = instance.scenario.budget_eur_bn
-        need = cost / 1000.0
-        text = f"needs {format_eur_bn(need)} a year; the budget is {format_eur_bn(budget)}"
-        return (ShortfallText("budget", budget, need, "EUR bn/yr", text),)
+        return (_budget_shortfall(cost / 1000.0, instance),)
     elastic = build_model(instance, aid, elastic=True, budget_eur_m=unlimited)
-    return tuple(_explain(sf, instance) for sf in diagnose(elastic, settings) if sf.key != "budget")
+    name = instance.data.archetypes[aid].name
+    return tuple(
+        _explain(sf, instance, name) for sf in diagnose(elastic, settings) if sf.key != "budget"
+    )
 
 
 def _ends_task(args: tuple[Instance, str, SolverSettings]) -> _Ends:
@@ -372,9 +392,10 @@ def _price_task(
     package's measure without it.
 
     Dropping a constraint only enlarges the feasible set, so the relaxed answers are never worse
-    than the base package's. Prices are read to a percent, so they are
-    solved to ``PRICE_GAP`` and within the tie-break time; a solve stopped by that limit gives a
-    lower bound on the price (``exact`` False).
+    than the base package's. Prices are read to a percent, so they are solved to
+    ``PRICE_GAP`` within ``PRICE_NODE_LIMIT`` nodes (a limit that does not depend on the
+    machine's load); a solve stopped by a limit gives a lower bound on the price (``exact``
+    False, and the message says "at least").
     """
     instance, aid, base, family, label, relax, settings = args
     measure = instance.data.archetypes[aid].primary
@@ -382,7 +403,7 @@ def _price_task(
     quick = replace(
         settings,
         mip_gap=max(settings.mip_gap, PRICE_GAP),
-        time_limit_s=min(settings.time_limit_s, settings.tie_break_time_s),
+        node_limit=min(settings.node_limit or PRICE_NODE_LIMIT, PRICE_NODE_LIMIT),
     )
     try:
         status, relaxed = max_measure(model, quick, measure)
@@ -524,7 +545,7 @@ def generate_packages(
             seen[aid].add(sol.allocation)
             pkgs = by_aid[aid]
             k = 1 + sum(p.kind is kind for p in pkgs)
-            note = "" if sol.tie_break_complete else "cost tie-break stopped at its time limit"
+            note = sol.note
             pkgs.append(
                 replace(
                     _make_package(
@@ -683,6 +704,7 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
                 "dominated": p.dominated,
                 "gap_to_best_pct": p.gap_to_best_pct,
                 "binding": "; ".join(p.binding),
+                "note": p.note,
             }
         )
     return round_floats(pd.DataFrame(rows, columns=_PACKAGE_COLUMNS))
@@ -703,6 +725,7 @@ _PACKAGE_COLUMNS = [
     "dominated",
     "gap_to_best_pct",
     "binding",
+    "note",
 ]
 
 

@@ -342,7 +342,7 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
             "name": s.name,
             "time_limit_s": s.time_limit_s,
             "mip_gap": s.mip_gap,
-            "tie_break_time_s": s.tie_break_time_s,
+            "node_limit": s.node_limit,
         },
         "versions": versions(),
         "archetypes": [

@@ -25,7 +25,11 @@ from ..model import (
     Measure,
 )
 
-__all__ = ["ForceMixModel", "Relax", "Requirement", "Row", "build_model"]
+__all__ = ["ENABLER_WEIGHT", "ForceMixModel", "Relax", "Requirement", "Row", "build_model"]
+
+#: How much more an elastic model penalises a relative shortfall of an enabler ratio (units per
+#: 1,000 combat troops) than one of troops, capabilities or nations.
+ENABLER_WEIGHT = 100.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class Row:
     label: str
     constraint: pulp.LpConstraint
     step: float = 0.0  # smallest positive coefficient: below this slack no further unit fits
+    member: str | None = None  # the member a per-member row is about
 
 
 @dataclass
@@ -64,7 +69,8 @@ class Requirement:
     slack: pulp.LpVariable
     scale: float
     achieved: pulp.LpAffineExpression | pulp.LpVariable
-    supply: float | None = None
+    # How a shortfall of a requirement that the members' supply limits is worded; "{best}" is
+    # replaced by the most that can be had (solved for, see milp.solve.diagnose).
     supply_text: str = ""
     # For ratio requirements (expr = have - need >= 0): what is had and what is needed, in the
     # requirement's own unit, so that a shortfall reads "needs 12 units, has 9".
@@ -96,6 +102,7 @@ class ForceMixModel:
     floors: dict[Measure, pulp.LpConstraint] = field(default_factory=dict)
     troop_row: pulp.LpConstraint | None = None
     max_troops: float = 0.0
+    keep_rows: dict[str, pulp.LpConstraint] = field(default_factory=dict)  # see solve.diagnose
 
     def measure_value(self, measure: Measure) -> float:
         """A measure's value in the current solution, read from the units themselves.
@@ -267,10 +274,16 @@ def build_model(
         elastic=elastic,
     )
 
-    def row(family: str, label: str, constraint: pulp.LpConstraint, name: str) -> None:
+    def row(
+        family: str,
+        label: str,
+        constraint: pulp.LpConstraint,
+        name: str,
+        member: str | None = None,
+    ) -> None:
         prob.addConstraint(constraint, name)
         steps = [abs(v) for v in constraint.values() if abs(v) > 1e-9]
-        model.rows.append(Row(family, label, constraint, min(steps) if steps else 0.0))
+        model.rows.append(Row(family, label, constraint, min(steps) if steps else 0.0, member))
 
     def need(
         key: str,
@@ -279,7 +292,6 @@ def build_model(
         required: float,
         unit: str,
         sense_: str = ">=",
-        supply: float | None = None,
         supply_text: str = "",
         parts: tuple[pulp.LpAffineExpression, pulp.LpAffineExpression] | None = None,
         size: float | None = None,
@@ -290,6 +302,11 @@ def build_model(
         if elastic:
             slack = prob.add_variable(f"s_{len(model.requirements)}", 0)
             scale = max(1.0, abs(required) if size is None else size)
+            if key.startswith("enablers."):
+                # An enabler ratio is short only if no mix can avoid it: its shortfall weighs
+                # far more than the same relative shortfall of troops, capabilities or nations,
+                # so it is not reported where adding enablers (or fewer combat troops) would do.
+                scale /= ENABLER_WEIGHT
             c = expr + slack >= required if sense_ == ">=" else expr - slack <= required
             prob.addConstraint(c, name)
             have, needed = parts if parts is not None else (None, None)
@@ -302,7 +319,6 @@ def build_model(
                     slack,
                     scale,
                     expr,
-                    supply,
                     supply_text,
                     have,
                     needed,
@@ -370,8 +386,6 @@ def build_model(
 
     # --- archetype requirements -----------------------------------------------------------------
     name = a.name
-    willing_nations = len(members)
-    willing_ua = len([mid for mid, ps in in_ua.items() if ps])
     if a.troops_min > 0:
         need(
             "troops_min",
@@ -393,15 +407,13 @@ def build_model(
         if n <= 0:
             continue
         cat_pairs = [p for p in pairs if el[p[1]].category is Category(cat)]
-        supply = float(sum(ub[p] for p in cat_pairs))
         need(
             f"required.{cat}",
             f"{name} needs at least {n} {_cat_label(cat)} units",
             pulp.lpSum(x[p] for p in cat_pairs),
             n,
             "units",
-            supply=supply,
-            supply_text=f"members willing and able field at most {supply:.0f}",
+            supply_text="members willing and able field at most {best}",
         )
     if a.min_coverage > 0:
         km = a.min_coverage * s.line_length_km
@@ -419,8 +431,7 @@ def build_model(
             pulp.lpSum(y.values()),
             a.min_nations,
             "nations",
-            supply=willing_nations,
-            supply_text=f"only {willing_nations} members are willing and able to send units "
+            supply_text="only {best} members are willing and able to send units "
             "this package allows",
         )
     if a.min_nations_in_ukraine > 0:
@@ -430,8 +441,7 @@ def build_model(
             pulp.lpSum(z.values()),
             a.min_nations_in_ukraine,
             "nations",
-            supply=willing_ua,
-            supply_text=f"only {willing_ua} members are willing to station troops in Ukraine",
+            supply_text="only {best} members are willing to station troops in Ukraine",
         )
     for kind, ratio in a.enablers.items():
         if ratio <= 0:
@@ -482,15 +492,17 @@ def build_model(
                 prob += ry[mid] >= r - big_r * (1 - y[mid]), f"bry3_{i}"
                 row(
                     "burden_sharing",
-                    f"burden band {mid} (upper)",
+                    f"burden band {mid} (pays the most its GDP share allows)",
                     cost_m[mid] <= (1 + band) * gdp[mid] * ry[mid],
                     f"bup_{i}",
+                    member=mid,
                 )
                 row(
                     "burden_sharing",
-                    f"burden band {mid} (lower)",
+                    f"burden band {mid} (pays the least its GDP share allows)",
                     cost_m[mid] >= (1 - band) * gdp[mid] * ry[mid],
                     f"blo_{i}",
+                    member=mid,
                 )
             prob += (
                 (
