@@ -28,6 +28,7 @@ from mcdm.pipeline import write_tables
 from tests.conftest import DATA, ROOT
 
 MONITORING = DATA / "scenarios" / "monitoring_only.toml"
+N = 15  # variants of the sweeps below that are stopped part-way
 LIGHT = ["frontier.levels=2", "frontier.alternatives=0", "robustness.smaa_draws=500"]
 QUICK = ["--no-prices", "--jobs", "1", "--quiet"]
 MATRIX = "id,cost,quality\ntype,cost,benefit\nA,100,7\nB,80,6\nC,120,9\n"
@@ -213,7 +214,7 @@ def test_a_failed_variant_never_removes_a_user_folder_among_the_variants(tmp_pat
 # --- two batches into one folder ---------------------------------------------------------------
 
 
-def sweep_command(out: Path, budgets: str = "0.2:3:0.1", jobs: str = "2") -> list[str]:
+def sweep_command(out: Path, budgets: str = "0.2:1.6:0.1", jobs: str = "2") -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -311,11 +312,11 @@ def stop(proc: subprocess.Popen[str]) -> None:
 
 def test_a_second_sweep_into_the_same_folder_stops_at_once(capsys, tmp_path):
     out = tmp_path / "s"
-    first = start_sweep(out)
+    first = start_sweep(out, budgets="0.2:6:0.1")  # long enough to be still running
     try:
         wait_for_variants(first, out, 1)
         code, _, err = run_main(
-            capsys, "sweep", str(MONITORING), "--vary", "budget_eur_bn=0.2:3:0.1",
+            capsys, "sweep", str(MONITORING), "--vary", "budget_eur_bn=0.2:1.6:0.1",
             *[a for s in LIGHT for a in ("--set", s)], "--jobs", "2", "--quiet", "--out", str(out),
         )  # fmt: skip
         assert first.poll() is None, "the first sweep ended before the second started"
@@ -371,10 +372,10 @@ def test_ctrl_c_stops_a_sweep_keeps_what_finished_and_a_resume_runs_only_the_res
         stop(proc)
     assert proc.returncode == 130, stderr
     kept = complete_variants(out)
-    assert before <= kept and len(kept) < 29
+    assert before <= kept and len(kept) < N
     assert one_line(stderr) == (
-        f"interrupted: {len(kept)} of 29 variants complete in {out}, 0 failed, "
-        f"{29 - len(kept)} not run (manifest.json lists them); run the same command again to "
+        f"interrupted: {len(kept)} of {N} variants complete in {out}, 0 failed, "
+        f"{N - len(kept)} not run (manifest.json lists them); run the same command again to "
         "finish"
     )
     assert stdout == ""
@@ -389,17 +390,17 @@ def test_ctrl_c_stops_a_sweep_keeps_what_finished_and_a_resume_runs_only_the_res
     assert manifest["stopped"] == "interrupted"
     status = {v["variant_id"]: v["status"] for v in manifest["variants"]}
     assert {k for k, s in status.items() if s == "done"} == kept
-    assert list(status.values()).count("not run") == 29 - len(kept)
+    assert list(status.values()).count("not run") == N - len(kept)
     stamps = {n: (out / "variants" / n / "run.json").stat().st_mtime_ns for n in kept}
     res = subprocess.run(sweep_command(out), capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert res.returncode == 0, res.stderr
     assert (
-        f"29 variants: {29 - len(kept)} run, {len(kept)} already complete, 0 failed" in res.stdout
+        f"{N} variants: {N - len(kept)} run, {len(kept)} already complete, 0 failed" in res.stdout
     )
     assert all(
         (out / "variants" / n / "run.json").stat().st_mtime_ns == s for n, s in stamps.items()
     )
-    assert pd.read_csv(out / "combined" / "combined_packages.csv")["variant_id"].nunique() == 29
+    assert pd.read_csv(out / "combined" / "combined_packages.csv")["variant_id"].nunique() == N
 
 
 def test_a_killed_sweep_leaves_no_process_and_a_resume_loses_and_redoes_nothing(tmp_path):
@@ -416,18 +417,18 @@ def test_a_killed_sweep_leaves_no_process_and_a_resume_loses_and_redoes_nothing(
     finally:
         stop(proc)
     kept = complete_variants(out)
-    assert 2 <= len(kept) < 29
+    assert 2 <= len(kept) < N
     stamps = {n: (out / "variants" / n / "run.json").stat().st_mtime_ns for n in kept}
     assert (out / ".mcdm-lock").exists()  # a stale lock file, but no lock
     res = subprocess.run(sweep_command(out), capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert res.returncode == 0, res.stderr
     assert (
-        f"29 variants: {29 - len(kept)} run, {len(kept)} already complete, 0 failed" in res.stdout
+        f"{N} variants: {N - len(kept)} run, {len(kept)} already complete, 0 failed" in res.stdout
     )
     assert all(
         (out / "variants" / n / "run.json").stat().st_mtime_ns == s for n, s in stamps.items()
     )
-    assert len(list((out / "variants").iterdir())) == 29  # no debris of the killed writes
+    assert len(list((out / "variants").iterdir())) == N  # no debris of the killed writes
 
 
 def _sleep_and_tell(path: str) -> None:
