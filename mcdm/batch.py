@@ -9,6 +9,7 @@ combined (CSV and Parquet) with summary tables and ``manifest.json``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -21,7 +22,7 @@ import shutil
 import time
 import tomllib
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, McdmError, Problem
+from .errors import ClusterError, InputError, McdmError, OutputError, Problem
+from .folders import check_out_folder, lock_folder, marker_kind, write_marker, writing_to
 from .io import (
     DATA_FILES,
     OVERRIDABLE_ELEMENT_COLUMNS,
@@ -382,8 +384,15 @@ def _draw(data: Dataset, doc: Mapping[str, Any], rng: np.random.Generator) -> di
 # --- running -----------------------------------------------------------------------------------
 
 
+DASK_CONNECT_TIMEOUT_S = 5  # an unreachable scheduler is reported after this, not waited for
+
+
 def _run_variant(args: tuple[Variant, str, bool]) -> dict[str, Any]:
-    """Run one variant and write its folder; never raises (a failure is a row)."""
+    """Run one variant and write its folder; never raises (a failure is a row).
+
+    A row with ``os_errno`` set failed because the system refused a write (a full disk, a
+    read-only folder): the batch stops there, as every other variant would fail the same way.
+    """
     variant, out, prices = args
     start = time.perf_counter()
     try:
@@ -416,6 +425,7 @@ def _run_variant(args: tuple[Variant, str, bool]) -> dict[str, Any]:
             "seconds": round(time.perf_counter() - start, 3),
             "peak_rss_mb": round(_peak_rss_mb(), 1),
             "error": "",
+            "os_errno": None,
         }
     except Exception as exc:  # one variant's failure, whatever it is, must not sink the rest
         message = (
@@ -423,7 +433,9 @@ def _run_variant(args: tuple[Variant, str, bool]) -> dict[str, Any]:
             if isinstance(exc, McdmError)
             else f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
         )
-        shutil.rmtree(Path(out) / "variants" / variant.variant_id, ignore_errors=True)
+        folder = Path(out) / "variants" / variant.variant_id
+        if marker_kind(folder) == "run":  # a stale run of this id; never a folder of the user's
+            shutil.rmtree(folder, ignore_errors=True)
         return {
             "variant_id": variant.variant_id,
             "status": "failed",
@@ -432,6 +444,7 @@ def _run_variant(args: tuple[Variant, str, bool]) -> dict[str, Any]:
             "seconds": round(time.perf_counter() - start, 3),
             "peak_rss_mb": round(_peak_rss_mb(), 1),
             "error": message,
+            "os_errno": exc.os_errno if isinstance(exc, OutputError) else None,
         }
 
 
@@ -454,6 +467,14 @@ def _complete(out: Path, variant: Variant) -> bool:
     return stored.get("scenario") == json.loads(json.dumps(scenario, default=str))
 
 
+class _StopError(Exception):
+    """Raised from the progress callback to end a batch early: results cannot be written."""
+
+    def __init__(self, error: OutputError):
+        super().__init__(str(error))
+        self.error = error
+
+
 def run_batch(
     variants: Sequence[Variant],
     out: str | Path,
@@ -471,7 +492,9 @@ def run_batch(
     variants
         From :func:`expand_sweep` or :func:`scenario_variants`.
     out
-        The batch folder; re-running with the same variants skips the complete ones.
+        The batch folder: new, empty, or a batch folder of the tool (re-running with the same
+        variants skips the complete ones). A folder holding anything else is refused, and so is
+        a batch folder another batch is running in.
     jobs
         Local worker processes (default: the CPUs available).
     scheduler
@@ -486,14 +509,55 @@ def run_batch(
     -------
     BatchResult
         ``tables`` holds the combined tables and summaries as DataFrames.
+
+    Raises
+    ------
+    OutputError
+        ``out`` is refused (see :func:`mcdm.folders.check_out_folder`) or in use, or the system
+        refused a write (a full disk, a read-only folder): the variants complete so far are
+        kept and ``manifest.json`` says which they are.
+    ClusterError
+        The Dask scheduler cannot be reached within ``DASK_CONNECT_TIMEOUT_S`` seconds.
+    KeyboardInterrupt
+        On Ctrl-C, after the running variants were stopped and the manifest written; its
+        message says what is complete and how to finish.
     """
     out = Path(out)
-    (out / "variants").mkdir(parents=True, exist_ok=True)
-    for stale in (out / "variants").glob(".*.partial-*"):  # left by a run that was killed
-        shutil.rmtree(stale, ignore_errors=True)
     ids = [v.variant_id for v in variants]
     if len(set(ids)) != len(ids):
         raise InputError([Problem("batch", "distinct variant ids", value=ids)])
+    check_out_folder(out, "batch")
+    with contextlib.ExitStack() as stack:
+        client = stack.enter_context(_dask_client(scheduler)) if scheduler else None
+        with writing_to(out):
+            out.mkdir(parents=True, exist_ok=True)
+        stack.enter_context(lock_folder(out))
+        with writing_to(out):
+            if marker_kind(out) != "batch":
+                write_marker(out, "batch")
+            (out / "variants").mkdir(exist_ok=True)
+            # left by a run that was killed; with the lock held nobody else is writing them
+            for stale in [
+                *(out / "variants").glob(".*.partial-*"),
+                *(out / "variants").glob(".*.old-*"),
+                *out.glob(".combined.partial-*"),
+                *out.glob(".combined.old-*"),
+            ]:
+                shutil.rmtree(stale, ignore_errors=True)
+        result = _run_batch_locked(variants, out, jobs, scheduler, client, prices, quiet, on_done)
+    return result
+
+
+def _run_batch_locked(
+    variants: Sequence[Variant],
+    out: Path,
+    jobs: int | None,
+    scheduler: str | None,
+    client: Any,
+    prices: bool,
+    quiet: bool,
+    on_done: Callable[[dict[str, Any]], None] | None,
+) -> BatchResult:
     start = time.perf_counter()
     pending = [v for v in variants if not _complete(out, v)]
     skipped = tuple(v.variant_id for v in variants if v not in pending)
@@ -518,13 +582,20 @@ def run_batch(
                 bar.set_postfix_str(f"{sum(r['status'] != 'done' for r in rows)} failed")
         if on_done is not None:
             on_done(row)
+        if row.get("os_errno") is not None:
+            raise _StopError(OutputError(row["error"], row["os_errno"]))
 
     args = [(v, str(out), prices) for v in pending]
+    stopped: OutputError | KeyboardInterrupt | None = None
     try:
-        if scheduler:
-            _run_on_dask(args, scheduler, done)
+        if client is not None:
+            _run_on_dask(args, client, done)
         else:
             _run_locally(args, jobs or available_cpus(), done)
+    except KeyboardInterrupt as exc:
+        stopped = exc
+    except _StopError as exc:
+        stopped = exc.error
     finally:
         if bar is not None:
             bar.close()
@@ -544,10 +615,12 @@ def run_batch(
         columns=["variant_id", "changes", "error"],
     )
     timings = {"run_s": time.perf_counter() - start}
+    if stopped is not None:
+        _stop_batch(out, variants, rows, skipped, failures, timings, scheduler, jobs, stopped)
     t = time.perf_counter()
     tables = combine(out, variants)
     timings["combine_s"] = time.perf_counter() - t
-    _write_outputs(out, variants, rows, skipped, failures, tables, timings, scheduler, jobs)
+    _write_outputs(out, variants, rows, skipped, failures, timings, scheduler, jobs, tables)
     return BatchResult(
         out=out,
         variants=tuple(variants),
@@ -557,6 +630,45 @@ def run_batch(
         tables=tables,
         timings=timings,
     )
+
+
+def _stop_batch(
+    out: Path,
+    variants: Sequence[Variant],
+    rows: list[dict[str, Any]],
+    skipped: Sequence[str],
+    failures: pd.DataFrame,
+    timings: Mapping[str, float],
+    scheduler: str | None,
+    jobs: int | None,
+    why: OutputError | KeyboardInterrupt,
+) -> None:
+    """End a batch that was stopped (Ctrl-C, or a write the system refused): write the manifest
+    and failures.csv for what finished (the combined tables are left as they were: they would
+    look complete), then raise with one line that says what is kept and how to go on."""
+    complete = len(skipped) + sum(r["status"] == "done" for r in rows)
+    failed = sum(r["status"] != "done" for r in rows)
+    n = len(variants)
+    reason = "interrupted" if isinstance(why, KeyboardInterrupt) else str(why)
+    if scheduler is None:  # the local workers are gone: what they were writing is debris
+        for stale in (out / "variants").glob(".*.partial-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+    try:
+        _write_outputs(
+            out, variants, rows, skipped, failures, timings, scheduler, jobs, None, reason
+        )
+        note = "manifest.json lists them"
+    except OutputError as exc:
+        same = isinstance(why, OutputError) and exc.os_errno == why.os_errno
+        note = "manifest.json not updated" + ("" if same else f": {exc}")
+    if isinstance(why, KeyboardInterrupt):
+        raise KeyboardInterrupt(
+            f"interrupted: {complete} of {n} variants complete in {out}, {failed} failed, "
+            f"{n - complete - failed} not run ({note}); run the same command again to finish"
+        ) from None
+    raise OutputError(
+        f"{why} ({complete} of {n} variants complete in {out} are kept; {note})", why.os_errno
+    ) from None
 
 
 def _lost(args: tuple[Variant, str, bool], exc: BaseException) -> dict[str, Any]:
@@ -569,12 +681,15 @@ def _lost(args: tuple[Variant, str, bool], exc: BaseException) -> dict[str, Any]
         "seconds": None,
         "peak_rss_mb": None,
         "error": f"the worker running it was lost: {type(exc).__name__}: {exc}",
+        "os_errno": None,
     }
 
 
 def _run_locally(
     args: list[tuple[Variant, str, bool]], jobs: int, done: Callable[[dict[str, Any]], None]
 ) -> None:
+    """Run the variants here (one job) or in a pool; an exception out of ``done`` (or Ctrl-C)
+    leaves the pool, which cancels what has not started and terminates the workers."""
     from concurrent.futures import as_completed
 
     with executor(min(jobs, max(1, len(args)))) as pool:
@@ -585,26 +700,55 @@ def _run_locally(
         futures = {pool.submit(_run_variant, a): a for a in args}
         for fut in as_completed(futures):
             try:
-                done(fut.result())
+                row = fut.result()
             except Exception as exc:  # BrokenProcessPool and the like: record, go on
-                done(_lost(futures[fut], exc))
+                row = _lost(futures[fut], exc)
+            done(row)
+
+
+@contextlib.contextmanager
+def _dask_client(address: str) -> Iterator[Any]:
+    """A client of the Dask scheduler at ``address``, or one line saying why there is none
+    (within ``DASK_CONNECT_TIMEOUT_S``, instead of Dask's default of 30 s)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise McdmError('--scheduler needs Dask: pip install ".[dask]"') from None
+    try:
+        client = Client(address, timeout=f"{DASK_CONNECT_TIMEOUT_S}s")
+    except ValueError as exc:  # a malformed address: Dask's words say what is wrong
+        reason = str(exc)
+    except (OSError, TimeoutError):
+        reason = f"no scheduler answered within {DASK_CONNECT_TIMEOUT_S} s"
+    except Exception as exc:  # something answered, but not as a scheduler does
+        reason = f"what answered is not a Dask scheduler ({type(exc).__name__})"
+    else:
+        with client:
+            yield client
+        return
+    raise ClusterError(
+        f"cannot reach the Dask scheduler at {address}: {reason}; check the address and that "
+        "the scheduler is running, or leave out --scheduler to run here"
+    )
 
 
 def _run_on_dask(
-    args: list[tuple[Variant, str, bool]], address: str, done: Callable[[dict[str, Any]], None]
+    args: list[tuple[Variant, str, bool]], client: Any, done: Callable[[dict[str, Any]], None]
 ) -> None:
+    from distributed import as_completed
+
+    futures = client.map(_run_variant, args, pure=False)
+    by_key = {f.key: a for f, a in zip(futures, args, strict=True)}
     try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise McdmError('--scheduler needs Dask: pip install ".[dask]"') from None
-    with Client(address) as client:
-        futures = client.map(_run_variant, args, pure=False)
-        by_key = {f.key: a for f, a in zip(futures, args, strict=True)}
         for fut in as_completed(futures):
             try:
-                done(fut.result())
+                row = fut.result()
             except Exception as exc:  # a worker lost by the cluster: record, go on
-                done(_lost(by_key[fut.key], exc))
+                row = _lost(by_key[fut.key], exc)
+            done(row)
+    except BaseException:  # Ctrl-C or a stop: the cluster drops what has not finished
+        client.cancel(futures)
+        raise
 
 
 # --- combining ---------------------------------------------------------------------------------
@@ -750,11 +894,14 @@ def _write_outputs(
     rows: list[dict[str, Any]],
     skipped: Sequence[str],
     failures: pd.DataFrame,
-    tables: Mapping[str, pd.DataFrame],
     timings: Mapping[str, float],
     scheduler: str | None,
     jobs: int | None,
+    tables: Mapping[str, pd.DataFrame] | None,
+    stopped: str | None = None,
 ) -> None:
+    """failures.csv and manifest.json at the top of ``out``, each replaced atomically, then (with
+    ``tables``) the combined folder; a failed write raises :class:`OutputError`."""
     by_id = {r["variant_id"]: r for r in rows}
     status = []
     for v in variants:
@@ -784,16 +931,29 @@ def _write_outputs(
             "skipped": len(skipped),
             "failed": len(failures),
         },
+        "stopped": stopped,
     }
-    write_tables(
-        dict(tables) | {"failures.csv": failures},
-        out / "combined",
-        manifest,
-        meta_name="manifest.json",
-        parquet=True,
-    )
-    # failures.csv and manifest.json also at the top, where a user looks first
-    failures.to_csv(out / ".failures.csv.tmp", index=False)
-    os.replace(out / ".failures.csv.tmp", out / "failures.csv")
-    (out / ".manifest.json.tmp").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-    os.replace(out / ".manifest.json.tmp", out / "manifest.json")
+    # failures.csv and manifest.json at the top, where a user looks first, and written first:
+    # small, and what a stopped batch leaves to say what it did
+    with writing_to(out):
+        _replace_file(out / "failures.csv", failures.to_csv(index=False))
+        _replace_file(out / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
+    if tables is not None:
+        write_tables(
+            dict(tables) | {"failures.csv": failures},
+            out / "combined",
+            manifest,
+            meta_name="manifest.json",
+            parquet=True,
+        )
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: all or nothing."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

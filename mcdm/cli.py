@@ -17,6 +17,7 @@ import pandas as pd
 from . import __version__
 from .batch import BatchResult, expand_sweep, run_batch, scenario_variants
 from .errors import InputError, McdmError
+from .folders import Kind, check_out_folder
 from .io import load_instance, read_matrix, validate_path
 from .kernels import KERNELS
 from .model import DEFAULT_METHODS, SolverSettings
@@ -336,7 +337,13 @@ def build_parser() -> argparse.ArgumentParser:
         "run.json to the output folder.",
     )
     p.add_argument("scenario", help="scenario .toml file")
-    p.add_argument("--out", required=True, help="output folder (replaced when the run is done)")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="output folder: a new or empty one, or a previous run's (replaced when this run is "
+        "done); a folder of other files is refused",
+    )
     p.add_argument("--no-prices", action="store_true", help="skip the constraint prices")
     _add_solver_options(p)
     p.set_defaults(func=_cmd_optimise)
@@ -355,7 +362,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="scenario .toml file(s); several run as a batch "
         "with one sub-folder each and combined tables",
     )
-    p.add_argument("--out", required=True, help="output folder (replaced when the run is done)")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="output folder: a new or empty one, or a previous run's (replaced when this run is "
+        "done); a folder of other files is refused",
+    )
     p.add_argument("--no-prices", action="store_true", help="skip the constraint prices")
     p.add_argument(
         "--scheduler",
@@ -397,7 +410,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="Monte Carlo draws of uncertain inputs per combination (default 0)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
-    p.add_argument("--out", required=True, help="batch folder (re-run to resume)")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="batch folder: a new or empty one, or this command's earlier batch folder (re-run "
+        "to resume); a folder of other files is refused",
+    )
     p.add_argument(
         "--jobs",
         type=_positive_int,
@@ -441,7 +460,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_gap,
         help="SMAA weight band around the weights (default: uniform on the simplex)",
     )
-    p.add_argument("--out", help="folder for rankings.csv, acceptability.csv, ...")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="folder for rankings.csv, acceptability.csv, ...: a new or empty one, or a previous "
+        "run's (replaced); a folder of other files is refused",
+    )
     p.set_defaults(func=_cmd_rank)
     return parser
 
@@ -465,10 +489,19 @@ def _glue_values(argv: Sequence[str]) -> list[str]:
     return out
 
 
+def _out_kind(args: argparse.Namespace) -> Kind:
+    """What ``--out`` will hold: one batch folder for a sweep or several scenarios, else a run."""
+    several = args.command == "run" and len(args.scenario) > 1
+    return "batch" if args.command == "sweep" or several else "run"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(_glue_values(sys.argv[1:] if argv is None else argv))
     try:
+        if getattr(args, "out", None) is not None:
+            # before any work: a refused folder should not cost the user a long solve first
+            check_out_folder(args.out, _out_kind(args))
         return int(args.func(args))
     except InputError as exc:
         for p in exc.problems:
@@ -477,6 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except McdmError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        # a batch says what it kept and how to go on; anything else was simply stopped
+        print(str(exc) or "interrupted", file=sys.stderr)
         return 130

@@ -8,23 +8,32 @@ The tree::
     ├── ModelError            a scenario that cannot be turned into an optimisation model
     ├── SolveError            the solver failed (crashed, or stopped with no solution at all)
     │   └── InfeasibleError   no package meets the requirements; carries the shortfalls
-    └── RankingError          a decision matrix or method set that cannot be ranked
+    ├── RankingError          a decision matrix or method set that cannot be ranked
+    ├── OutputError           results cannot be written where asked: a folder the tool did not
+    │                         create, a file in the way, a batch folder in use, a full disk, a
+    │                         read-only or forbidden folder
+    └── ClusterError          the Dask scheduler of a batch cannot be reached
 
 Third-party exceptions (PuLP, HiGHS, pymcdm, pydantic) are translated into these in one place
 each: ``mcdm/io.py`` for pydantic, ``mcdm/milp/solve.py`` for the solvers, ``mcdm/ranking.py``
-for pymcdm.
+for pymcdm, ``mcdm/folders.py`` for the OSError of writing results (through
+:meth:`OutputError.from_os_error`), ``mcdm/batch.py`` for Dask.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "ClusterError",
     "InfeasibleError",
     "InputError",
     "McdmError",
     "ModelError",
+    "OutputError",
     "Problem",
     "RankingError",
     "SolveError",
@@ -107,3 +116,38 @@ class InfeasibleError(SolveError):
 
 class RankingError(McdmError, ValueError):
     """A decision matrix, weight vector or method choice that cannot be ranked."""
+
+
+# why a write failed, in the words a user acts on; anything else gets the system's own words
+_OS_REASONS = {
+    errno.ENOSPC: "the disk is full (no space left on device); free some space and run again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run again",
+    errno.EROFS: "the file system is read-only; choose a folder you can write to with --out",
+    errno.EACCES: "permission denied; choose a folder you can write to with --out",
+    errno.EPERM: "permission denied; choose a folder you can write to with --out",
+}
+
+
+class OutputError(McdmError):
+    """Results cannot be written where asked. ``os_errno`` is set when the system refused a
+    write (a full disk, a read-only folder): then nothing further can be written there either.
+    """
+
+    def __init__(self, message: str, os_errno: int | None = None):
+        super().__init__(message)
+        self.os_errno = os_errno
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, where: str | os.PathLike[str]) -> OutputError:
+        """The one translation of a failed write: what failed (``where``, the folder the user
+        named) and why, in one line."""
+        reason = _OS_REASONS.get(exc.errno or 0)
+        if reason is None:
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            if exc.filename:
+                reason += f" ({exc.filename})"
+        return cls(f"cannot write results to {os.fspath(where)}: {reason}", exc.errno)
+
+
+class ClusterError(McdmError):
+    """The Dask scheduler of a batch cannot be reached (or was lost before any work started)."""

@@ -9,17 +9,28 @@ module is the app script, which would then run again in every worker, so while a
 main module run from a path is given the spec of the empty ``mcdm._mp_main`` instead.
 HiGHS gains nothing from a second thread on these models, so parallelism comes from
 processes, one solver thread each.
+
+Workers never outlive the process that opened the pool: on Linux each asks the kernel for
+SIGKILL when its parent dies (a HiGHS solve may hold the GIL for long, so a Python thread alone
+could not be relied on), and a watchdog thread ends it when its parent or the pool's owner is
+gone. Ctrl-C is the owner's to handle: workers ignore SIGINT, and a pool left by an exception
+(KeyboardInterrupt included) cancels what has not started and terminates its workers at once
+instead of waiting for them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import importlib.util
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
 from typing import Any, TypeVar
 
 __all__ = ["available_cpus", "executor", "map_tasks", "mp_context"]
@@ -45,7 +56,7 @@ def mp_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-@contextmanager
+@contextlib.contextmanager
 def _workers_skip_the_main_script() -> Iterator[None]:
     main = sys.modules.get("__main__")
     if main is None or getattr(main, "__spec__", None) is not None:
@@ -58,17 +69,106 @@ def _workers_skip_the_main_script() -> Iterator[None]:
         main.__spec__ = None
 
 
-@contextmanager
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs; a zombie (dead, not yet reaped by its parent) does not."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):  # no /proc here: ask the kernel
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _let_the_forkserver_go() -> None:
+    """A forkserver child inherits the write end of the pipe by which the forkserver learns
+    that the pool's owner is gone (it exits at EOF). Closing it here lets the forkserver exit
+    with the owner, and the kernel then kills this worker (PR_SET_PDEATHSIG), even in a solve.
+    A worker never starts processes of its own, so it does not need the pipe."""
+    from multiprocessing import forkserver
+
+    server: Any = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if isinstance(fd, int):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        server._forkserver_alive_fd = None
+
+
+def _watch(parent: int, owner: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent or not _alive(owner):
+            os._exit(1)
+
+
+def _init_worker(owner: int) -> None:
+    """Run in every worker as it starts: ignore Ctrl-C, die with the parent (see module doc).
+
+    ``owner`` is the process that opened the pool; the parent is the forkserver, which exits
+    when the owner does."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        # without prctl (an unusual libc) the watchdog alone has to do
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if parent == 1 or not _alive(owner):  # the parent died before prctl took effect
+        os._exit(1)
+    if parent != owner:  # forked by the forkserver (spawned workers are the owner's children)
+        _let_the_forkserver_go()
+    threading.Thread(
+        target=_watch, args=(parent, owner), name="parent-watchdog", daemon=True
+    ).start()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the tasks not started and end the workers now, running tasks included."""
+    # the pool forgets its processes on shutdown: take them first (private, but the only
+    # handle on them before Python 3.14's terminate_workers)
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.join(timeout=5)
+        if p.is_alive():
+            p.kill()
+            p.join(timeout=5)
+
+
+@contextlib.contextmanager
 def executor(jobs: int) -> Iterator[Executor | None]:
-    """A process pool for ``jobs`` > 1 (see :func:`mp_context`), else None (this process)."""
+    """A process pool for ``jobs`` > 1 (see :func:`mp_context`), else None (this process).
+
+    Leaving the block normally waits for every task; leaving it by an exception (Ctrl-C
+    included) cancels the tasks not started and terminates the workers."""
     if jobs <= 1:
         yield None
         return
-    with (
-        _workers_skip_the_main_script(),
-        ProcessPoolExecutor(max_workers=jobs, mp_context=mp_context()) as pool,
-    ):
-        yield pool
+    with _workers_skip_the_main_script():
+        pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=mp_context(),
+            initializer=_init_worker,
+            initargs=(os.getpid(),),
+        )
+        try:
+            yield pool
+        except BaseException:
+            _stop(pool)
+            raise
+        pool.shutdown(wait=True)
 
 
 def map_tasks(

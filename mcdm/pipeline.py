@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import secrets
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import McdmError
+from .folders import check_out_folder, new_folder_beside, write_marker, writing_to
 from .io import scenario_to_dict
 from .model import CRITERIA, CRITERIA_BY_ID, DecisionMatrix, Instance, SolverSettings
 from .packages import (
@@ -391,24 +392,36 @@ def write_tables(
     """Write tables as CSV (and Parquet) and ``meta`` as JSON into ``out``, all or nothing.
 
     Everything is written to a hidden temporary folder beside ``out`` and renamed into place at
-    the end, so a run that fails part-way never leaves a folder that looks complete; an older
-    folder of the same name is replaced only once the new one is whole.
+    the end, so a run that fails part-way never leaves a folder that looks complete. An
+    existing ``out`` is replaced only if it is empty or holds a previous run (its ``.mcdm-run``
+    marker says so), and only once the new folder is whole; a folder holding anything else is
+    never touched.
+
+    Raises
+    ------
+    OutputError
+        ``out`` is a file or a folder the tool did not write (see
+        :func:`mcdm.folders.check_out_folder`), or the system refused a write (a full disk, a
+        read-only folder): one line that names ``out`` and the reason.
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-    try:
-        for name, frame in tables.items():
-            frame.to_csv(tmp / name, index=False, lineterminator="\n")
-            if parquet and len(frame.columns):
-                _to_parquet(frame, tmp / name.replace(".csv", ".parquet"))
-        (tmp / meta_name).write_text(
-            json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8"
-        )
-        _swap_into_place(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    check_out_folder(out, "run")
+    with writing_to(out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = new_folder_beside(out, "partial")
+        try:
+            for name, frame in tables.items():
+                frame.to_csv(tmp / name, index=False, lineterminator="\n")
+                if parquet and len(frame.columns):
+                    _to_parquet(frame, tmp / name.replace(".csv", ".parquet"))
+            (tmp / meta_name).write_text(
+                json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8"
+            )
+            write_marker(tmp, "run")
+            _swap_into_place(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return out
 
 
@@ -424,10 +437,17 @@ def write_run(result: RunResult, out: str | Path, extra: Mapping[str, Any] | Non
 
 
 def _swap_into_place(tmp: Path, out: Path) -> None:
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.replace(out, old / "previous")
+    """Rename the finished ``tmp`` to ``out``; a previous run there is moved aside first and
+    removed only once the new one is in place (checked again here: it must still be ours)."""
+    if not out.exists():
         os.replace(tmp, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
+        return
+    check_out_folder(out, "run")
+    old = out.parent / f".{out.name}.old-{secrets.token_hex(4)}"
+    os.replace(out, old)
+    try:
         os.replace(tmp, out)
+    except BaseException:
+        os.replace(old, out)  # put the previous run back
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -197,6 +197,8 @@ def test_resume_after_a_kill_loses_nothing_and_redoes_nothing(tmp_path):
     survivors = {p.name for p in (out / "variants").iterdir() if not p.name.startswith(".")}
     stamps = {n: (out / "variants" / n / "run.json").stat().st_mtime_ns for n in survivors}
     assert not (out / "combined").exists()  # nothing that looks complete
+    # the killed sweep left its lock file; the lock itself died with it and must not block
+    assert (out / ".mcdm-lock").exists() and (out / ".mcdm-run").exists()
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stderr
     assert (

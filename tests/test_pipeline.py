@@ -24,6 +24,7 @@ def monitoring(dataset):
 def test_run_folder_has_every_file_with_the_documented_columns(tmp_path, monitoring):
     out = write_run(monitoring, tmp_path / "run")
     assert sorted(p.name for p in out.iterdir()) == [
+        ".mcdm-run",  # the marker that lets a later run with the same --out replace the folder
         "allocations.csv",
         "infeasible.csv",
         "packages.csv",
