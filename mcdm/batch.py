@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cells import neutralise_frame
 from .errors import InputError, McdmError, Problem
 from .io import (
     DATA_FILES,
@@ -793,7 +794,7 @@ def _write_outputs(
         parquet=True,
     )
     # failures.csv and manifest.json also at the top, where a user looks first
-    failures.to_csv(out / ".failures.csv.tmp", index=False)
+    neutralise_frame(failures).to_csv(out / ".failures.csv.tmp", index=False)
     os.replace(out / ".failures.csv.tmp", out / "failures.csv")
     (out / ".manifest.json.tmp").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
     os.replace(out / ".manifest.json.tmp", out / "manifest.json")

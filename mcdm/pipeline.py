@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cells import neutralise_frame
 from .errors import McdmError
 from .io import scenario_to_dict
 from .model import CRITERIA, CRITERIA_BY_ID, DecisionMatrix, Instance, SolverSettings
@@ -399,7 +400,7 @@ def write_tables(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
         for name, frame in tables.items():
-            frame.to_csv(tmp / name, index=False, lineterminator="\n")
+            neutralise_frame(frame).to_csv(tmp / name, index=False, lineterminator="\n")
             if parquet and len(frame.columns):
                 _to_parquet(frame, tmp / name.replace(".csv", ".parquet"))
         (tmp / meta_name).write_text(
