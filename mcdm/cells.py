@@ -6,8 +6,9 @@ or matrices (names, notes, sources, descriptions, rule names, ids, criterion nam
 - A spreadsheet (Excel, LibreOffice, Google Sheets) runs a cell that starts with ``=``, ``+``,
   ``-``, ``@``, a tab or a carriage return as a formula ("CSV injection", OWASP). Every CSV and
   Excel file the package writes goes through :func:`neutralise_frame`, which puts an apostrophe
-  before such text, as OWASP advises. Numbers stay numbers: a negative number in a numeric column
-  is data, not a formula. Parquet files are not spreadsheets and keep the text as it is.
+  before such text, as OWASP advises (and writes a carriage return inside text as a line feed,
+  which CSV writers quote). Numbers stay numbers: a negative number in a numeric column is
+  data, not a formula. Parquet files are not spreadsheets and keep the text as it is.
 - Markdown (Streamlit's ``st.markdown``, ``st.caption``, ``st.info`` and the like) renders links,
   images, raw HTML tags and ``$...$`` formulas. :func:`escape_markdown` makes user text show as
   the characters it holds.
@@ -38,14 +39,21 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 def neutralise_text(text: str) -> str:
     """``text`` as a spreadsheet shows it but never runs it: an apostrophe before a formula start.
 
+    A carriage return inside the text becomes a line feed: pandas quotes a CSV cell that holds
+    a line feed but not one that holds a bare carriage return, which spreadsheets then read as
+    the end of the row (the rest of the cell would open as a row of its own).
+
     Examples
     --------
     >>> neutralise_text('=HYPERLINK("http://x","y")')
     '\\'=HYPERLINK("http://x","y")'
     >>> neutralise_text("United Kingdom")
     'United Kingdom'
+    >>> neutralise_text("\\rline one\\r\\nline two")
+    "'\\nline one\\nline two"
     """
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    safe = "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return safe.replace("\r\n", "\n").replace("\r", "\n") if "\r" in safe else safe
 
 
 def _cell(value: Any) -> Any:
@@ -53,7 +61,7 @@ def _cell(value: Any) -> Any:
 
 
 def _needs(values: Iterable[Any]) -> bool:
-    return any(isinstance(v, str) and v.startswith(FORMULA_PREFIXES) for v in values)
+    return any(isinstance(v, str) and (v.startswith(FORMULA_PREFIXES) or "\r" in v) for v in values)
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -315,8 +315,9 @@ def parallel_chart(instance: Instance, pset: PackageSet) -> go.Figure:
                 hoverinfo="skip",
             )
         )
+    layout = dict(_LAYOUT, margin={"l": 60, "r": 20, "t": 110, "b": 60})  # room for axis labels
     fig.update_layout(
-        **_LAYOUT,
+        **layout,
         title="Every criterion of every package (colour: kind of package)",
         showlegend=True,
         legend_title="Kind of package",
