@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_pages import common as ui
 from mcdm.briefing import apply_controls, summarise, what_changed
-from mcdm.errors import McdmError
+from mcdm.cells import escape_markdown
 from mcdm.kernels import KERNELS
 from mcdm.model import CRITERIA, DEFAULT_METHODS, METHOD_NAMES, USBackstop
 
@@ -26,9 +26,9 @@ BACKSTOP_LABELS = {
     "article5": "Article 5-like pledge",
 }
 
-data_dir = ui.current_data_dir()
-dataset = ui.dataset_at(str(data_dir), ui.data_digest(data_dir))
-presets, unusable = ui.presets(data_dir)
+dataset = ui.current_dataset()
+uploaded = bool(ui.uploaded_files())
+presets, unusable = ui.presets(dataset)
 
 # --- scenario controls (a form: one button, one solve) ----------------------------------------
 with st.sidebar:
@@ -40,9 +40,11 @@ with st.sidebar:
         help="Ready-made scenarios from data/scenarios (and any you upload on the Export page).",
     )
     base = ui.parse_preset(presets[preset])
-    st.caption(base.description)
+    st.caption(escape_markdown(base.description))
     for name, why in unusable.items():
-        st.caption(f"Preset '{name}' does not fit the data in use: {why}")
+        st.caption(
+            escape_markdown(f"Preset '{name}' does not fit the data in use: {ui.public_text(why)}")
+        )
     k = f"{preset}:{hash(presets[preset]) & 0xFFFF}"  # widgets start from each preset's values
     all_members = tuple(dataset.members)
     all_archetypes = tuple(dataset.archetypes)
@@ -291,8 +293,8 @@ analysis = None
 instance = ui.instance_of(scenario, dataset)
 try:
     pset = ui.solve(instance)
-except McdmError as exc:
-    st.error(f"The scenario could not be solved: {exc}")
+except Exception as exc:  # every failure becomes a message; the details go to the log
+    ui.show_error("The scenario could not be solved", exc)
     st.stop()
 if settings["weighting"] == "user" and not any(v > 0 for v in raw_weights.values()):
     context_error = "Every weight is zero: set at least one weight above zero to rank."
@@ -303,7 +305,7 @@ else:
             run_settings["weighting"] = "ahp"
             instance = ui.instance_of(
                 ui.export_scenario(
-                    scenario, data_dir, {**settings, "weights": base.weights, "ahp": ahp_matrix}
+                    scenario, uploaded, {**settings, "weights": base.weights, "ahp": ahp_matrix}
                 ),
                 dataset,
             )
@@ -312,11 +314,11 @@ else:
             pset,
             {k2: v for k2, v in run_settings.items() if k2 not in ("weights",) or v is not None},
         )
-    except McdmError as exc:
-        context_error = f"The packages could not be ranked: {exc}"
+    except Exception as exc:  # shown on the pages that need a ranking; the details go to the log
+        context_error = ui.error_message("The packages could not be ranked", exc)
 export = ui.export_scenario(
     scenario,
-    data_dir,
+    uploaded,
     {
         **settings,
         "weights": raw_weights if scheme == "sliders" else base.weights,
@@ -361,4 +363,7 @@ pages = [
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("app_pages/export.py", title="Export", icon=":material/download:"),
 ]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except Exception as exc:  # a page that fails says so without a traceback; the log has it
+    ui.show_error("This page could not be shown", exc)

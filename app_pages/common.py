@@ -2,24 +2,36 @@
 
 The pages only describe the UI. Everything computed here goes through mcdm's functions, so the
 batch runner reproduces any result from the scenario file the Export page writes.
+
+Uploaded data files live in the user's session (as text, validated), never on the server's disk:
+nothing is left behind to clean up, and no server path can reach a page or an exported file.
+Messages shown to users go through :func:`show_error` and friends: user text is escaped for
+Markdown and server paths are replaced; the full error goes to the log.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import logging
+import os
+import re
+import secrets
 import tempfile
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from mcdm.errors import InputError
+from mcdm.cells import escape_markdown
+from mcdm.errors import InputError, McdmError, Problem
 from mcdm.io import (
     DATA_FILES,
     check_references,
+    dataset_from_texts,
     default_data_dir,
     instantiate,
     load_dataset,
@@ -31,6 +43,12 @@ from mcdm.parallel import available_cpus
 from mcdm.pipeline import Analysis, analyse_packages
 
 MAX_UPLOAD_BYTES = 5_000_000
+#: Where the bundled data sit relative to a scenario file saved in the project's data/scenarios/.
+BUNDLED_DATASET = ".."
+#: The ``dataset`` an exported scenario names when the data in use were uploaded.
+UPLOADED_DATASET = "uploaded_data"
+
+log = logging.getLogger("mcdm.app")
 
 
 @dataclass
@@ -41,8 +59,8 @@ class Context:
     pset: PackageSet
     analysis: Analysis | None
     export_scenario: Scenario
-    changes: list[str] = field(default_factory=list)
-    error: str | None = None
+    changes: list[str] = field(default_factory=list)  # Markdown, user text escaped
+    error: str | None = None  # Markdown, user text escaped
 
 
 class _LRU(OrderedDict):
@@ -93,39 +111,59 @@ def _digest(root: str, stamps: tuple[int, ...]) -> str:
     return h.hexdigest()
 
 
-def current_data_dir() -> Path:
-    """The bundled data, or the folder holding data the user uploaded (Export page)."""
-    return Path(st.session_state.get("data_dir", str(default_data_dir())))
+def uploaded_files() -> tuple[str, ...]:
+    """Names of the data files the user uploaded and uses now (empty: the bundled data)."""
+    upload = st.session_state.get("uploaded_data")
+    return tuple(upload["texts"]) if upload else ()
 
 
-def use_uploaded_data(texts: dict[str, str]) -> Path:
-    """Save validated uploaded data files beside the bundled ones, in a private folder."""
-    folder = Path(tempfile.mkdtemp(prefix="mcdm-data-"))
-    base = default_data_dir()
-    for name in (*DATA_FILES, "SOURCES.md"):
-        content = texts.get(name)
-        if content is None and (base / name).exists():
-            content = (base / name).read_text(encoding="utf-8")
-        if content is not None:
-            (folder / name).write_text(content, encoding="utf-8")
-    st.session_state["data_dir"] = str(folder)
-    return folder
+def current_dataset() -> Dataset:
+    """The bundled data, or the data the user uploaded (Export page) over the bundled files."""
+    upload = st.session_state.get("uploaded_data")
+    if upload:
+        return _uploaded_dataset(upload["digest"], upload["texts"])
+    root = default_data_dir()
+    return dataset_at(str(root), data_digest(root))
 
 
-def presets(data_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
+@st.cache_data(show_spinner=False, max_entries=16)
+def _uploaded_dataset(digest: str, _texts: Mapping[str, str]) -> Dataset:
+    """The dataset of uploaded texts (validated before), keyed by their digest."""
+    return dataset_from_texts(_texts, default_data_dir())
+
+
+def use_uploaded_data(texts: Mapping[str, str]) -> str:
+    """Use validated uploaded data files (the rest from the bundled data) in this session.
+
+    The texts stay in the session's memory; nothing is written to disk. Returns their digest.
+    """
+    h = hashlib.sha256()
+    for name in sorted(texts):
+        h.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
+    digest = h.hexdigest()
+    st.session_state["uploaded_data"] = {"digest": digest, "texts": dict(texts)}
+    return digest
+
+
+def use_bundled_data() -> None:
+    """Go back to the bundled data in this session."""
+    st.session_state.pop("uploaded_data", None)
+
+
+def presets(data: Dataset) -> tuple[dict[str, str], dict[str, str]]:
     """Scenario presets that fit the data in use (name -> TOML), and those that do not (why).
 
     The bundled scenarios come first (default at the top), then any the user uploaded.
     """
     uploaded = tuple(sorted(st.session_state.get("uploaded_scenarios", {}).items()))
-    return _checked_presets(str(data_dir), data_digest(data_dir), uploaded)
+    return _checked_presets(data.digest, uploaded, data)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _checked_presets(
-    root: str, digest: str, uploaded: tuple[tuple[str, str], ...]
+    digest: str, uploaded: tuple[tuple[str, str], ...], _data: Dataset
 ) -> tuple[dict[str, str], dict[str, str]]:
-    data = dataset_at(root, digest)
+    data = _data
     texts = {
         p.stem: p.read_text(encoding="utf-8")
         for p in sorted((default_data_dir() / "scenarios").glob("*.toml"))
@@ -162,7 +200,7 @@ def solve(instance: Instance) -> PackageSet:
             pset = generate_packages(
                 instance,
                 jobs=min(2, available_cpus()),
-                progress=lambda f, m: bar.progress(min(1.0, f), text=m),
+                progress=lambda f, m: bar.progress(min(1.0, f), text=escape_markdown(m)),
             )
         finally:
             bar.empty()
@@ -189,8 +227,13 @@ def _freeze(v: Any) -> Any:
     return v
 
 
-def export_scenario(scenario: Scenario, data_dir: Path, settings: dict[str, Any]) -> Scenario:
-    """The scenario as the user sees it: preset, controls and ranking choices, data path."""
+def export_scenario(scenario: Scenario, uploaded: bool, settings: dict[str, Any]) -> Scenario:
+    """The scenario as the user sees it: preset, controls and ranking choices.
+
+    ``dataset`` never names a folder on the server: it is ``..`` for the bundled data (the
+    ``data/`` folder of the project, for a file saved in ``data/scenarios/``) and
+    ``uploaded_data`` for uploaded data (see :func:`scenario_file_header`).
+    """
     s = scenario
     ranking = replace(
         s.ranking,
@@ -208,7 +251,7 @@ def export_scenario(scenario: Scenario, data_dir: Path, settings: dict[str, Any]
     weights = settings["weights"] if settings["weighting"] == "user" else s.weights
     return replace(
         s,
-        dataset=str(data_dir.resolve()),
+        dataset=UPLOADED_DATASET if uploaded else BUNDLED_DATASET,
         weights=dict(weights),
         ranking=ranking,
         robustness=robustness,
@@ -225,3 +268,92 @@ def context() -> Context:
     if ctx is None:
         st.stop()
     return ctx
+
+
+def scenario_file_header(uploaded_names: tuple[str, ...]) -> str:
+    """TOML comments that say where an exported scenario expects its data."""
+    if uploaded_names:
+        return (
+            f"# Computed on data you uploaded ({', '.join(uploaded_names)}) and the bundled\n"
+            f"# data files for the rest. To reproduce it, put those files in a folder named\n"
+            f"# {UPLOADED_DATASET}/ beside this file (copy the other files from the project's\n"
+            "# data/ folder) and run: mcdm run THIS_FILE --out DIR\n"
+        )
+    return (
+        "# Computed on the bundled data. Save this file in the project's data/scenarios/\n"
+        '# folder (dataset = ".." is data/, relative to this file), or set dataset to your data\n'
+        "# folder, and run: mcdm run THIS_FILE --out DIR\n"
+    )
+
+
+# --- messages for users ------------------------------------------------------------------------
+
+
+def _server_paths() -> list[tuple[str, str]]:
+    """Server folders that messages may name, longest first, with what users see instead."""
+    data = default_data_dir()
+    pairs = [
+        (str(data), "data"),
+        (str(data.resolve()), "data"),
+        *([(str(Path.cwd()) + os.sep, "")] if Path.cwd().parent != Path.cwd() else []),
+        (tempfile.gettempdir(), "(temporary folder)"),
+        (str(Path.home()), "~"),
+    ]
+    return sorted({p for p in pairs if len(p[0]) > 1}, key=lambda p: -len(p[0]))
+
+
+def public_text(text: str) -> str:
+    """``text`` without the server's own folders (the data folder reads ``data``)."""
+    for path, shown in _server_paths():
+        text = text.replace(path, shown)
+    return text
+
+
+def problem_lines(problems: tuple[Problem, ...], base_names: bool = False) -> list[str]:
+    """Problems as Markdown list items; with ``base_names`` each file is named without folder
+    (uploaded files: the name the user gave them)."""
+    out = []
+    for p in problems:
+        if base_names:
+            p = dataclasses.replace(p, file=re.split(r"[\\/]", p.file)[-1])
+        out.append("- " + escape_markdown(public_text(str(p))))
+    return out
+
+
+def error_text(exc: BaseException) -> str:
+    """A McdmError's message as Markdown for the page: escaped, without server paths."""
+    if isinstance(exc, InputError):
+        return "\n".join(problem_lines(exc.problems))
+    return escape_markdown(public_text(str(exc)))
+
+
+def error_message(what: str, exc: BaseException) -> str:
+    """Markdown saying that ``what`` failed, with the reason when it is ours to tell; the
+    details go to the log.
+
+    ``what`` is our own words ("The scenario could not be solved"). A McdmError (bad input, an
+    infeasible or failed solve) is explained, escaped and without server paths; anything else is
+    a fault of the app: the message says so with a reference that finds the traceback in the
+    log, and shows no traceback.
+    """
+    if isinstance(exc, McdmError):
+        log.warning("%s: %s", what, exc)
+        body = error_text(exc)
+        return f"{what}:\n\n{body}" if isinstance(exc, InputError) else f"{what}: {body}"
+    ref = secrets.token_hex(4)
+    log.error("%s (reference %s)", what, ref, exc_info=exc)
+    return (
+        f"{what}: the app met an internal error. It has been logged with reference {ref}; "
+        "please report it with that reference."
+    )
+
+
+def show_error(what: str, exc: BaseException) -> None:
+    """Show :func:`error_message` as an error box."""
+    st.error(error_message(what, exc))
+
+
+def safe_file_stem(name: str) -> str:
+    """A name fit for a downloaded file: letters, digits, '-', '_' and '.' (others become _)."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "scenario"
+    return stem[:80]

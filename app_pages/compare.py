@@ -5,6 +5,7 @@ import streamlit as st
 
 from app_pages.common import context
 from mcdm.briefing import diff_settings, summarise
+from mcdm.cells import escape_markdown
 
 ctx = context()
 st.title("Compare settings")
@@ -17,7 +18,7 @@ with st.form("snapshot"):
             "summary": summarise(ctx.pset, ctx.analysis),
             "packages": {p.package_id: dict(p.criteria) for p in ctx.pset.packages},
         }
-        st.success(f"Saved '{name}'.")
+        st.success(f"Saved '{escape_markdown(name)}'.")
 if len(snaps) < 2:
     st.info(
         "Save at least two snapshots (change the scenario or the weights in between) to "

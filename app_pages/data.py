@@ -3,16 +3,17 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import context, current_data_dir
+from app_pages.common import context, uploaded_files
 from mcdm.io import default_data_dir
 
 ctx = context()
 data = ctx.instance.data
 st.title("Data and sources")
+uploaded = uploaded_files()
 where = (
-    "the bundled data (data/)"
-    if current_data_dir() == default_data_dir()
-    else "data you uploaded (the rest from the bundled data)"
+    f"data you uploaded ({', '.join(uploaded)}; the rest from the bundled data)"
+    if uploaded
+    else "the bundled data (data/)"
 )
 st.caption(
     f"In use: {where} · digest {data.digest[:12]} · confidence H high, M medium, L low, "
@@ -42,12 +43,11 @@ with tabs[3]:
         hide_index=True,
         width="stretch",
     )
-root = current_data_dir()
+# The bundled documents (uploads cannot replace them, so this Markdown is the project's own).
+root = default_data_dir()
 with tabs[4]:
     path = root / "SOURCES.md"
     st.markdown(path.read_text(encoding="utf-8") if path.exists() else "No SOURCES.md.")
 with tabs[5]:
     path = root / "MODEL.md"
-    if not path.exists():
-        path = default_data_dir() / "MODEL.md"
-    st.markdown(path.read_text(encoding="utf-8"))
+    st.markdown(path.read_text(encoding="utf-8") if path.exists() else "No MODEL.md.")

@@ -1,14 +1,34 @@
 """Export: the briefing, the scenario file, every table; upload a scenario or replacement data."""
 
 import io
+import tomllib
 import zipfile
 
 import streamlit as st
 
-from app_pages.common import MAX_UPLOAD_BYTES, context, use_uploaded_data
+from app_pages.common import (
+    MAX_UPLOAD_BYTES,
+    context,
+    current_dataset,
+    error_message,
+    problem_lines,
+    safe_file_stem,
+    scenario_file_header,
+    uploaded_files,
+    use_bundled_data,
+    use_uploaded_data,
+)
 from mcdm.briefing import briefing_html, excel_workbook
+from mcdm.cells import escape_markdown, neutralise_frame
 from mcdm.errors import InputError
-from mcdm.io import DATA_FILES, check_references, dataset_from_texts, dump_scenario_toml
+from mcdm.io import (
+    DATA_FILES,
+    check_references,
+    dataset_from_texts,
+    default_data_dir,
+    dump_scenario_toml,
+    scenario_from_mapping,
+)
 from mcdm.packages import allocations_frame, infeasible_frame, packages_frame, prices_frame
 
 ctx = context()
@@ -21,7 +41,7 @@ tables = {
 }
 if ctx.analysis is not None:
     tables |= ctx.analysis.tables()
-name = ctx.instance.scenario.name
+name = safe_file_stem(ctx.instance.scenario.name)
 
 st.subheader("Download")
 cols = st.columns(4)
@@ -33,7 +53,7 @@ if ctx.analysis is not None:
         mime="text/html",
         help="Self-contained: works offline, charts included; print it to PDF from the browser.",
     )
-toml_text = dump_scenario_toml(ctx.export_scenario)
+toml_text = scenario_file_header(uploaded_files()) + dump_scenario_toml(ctx.export_scenario)
 cols[1].download_button(
     "Scenario (TOML)",
     toml_text,
@@ -44,7 +64,7 @@ cols[1].download_button(
 buf = io.BytesIO()
 with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
     for fname, frame in tables.items():
-        z.writestr(fname, frame.to_csv(index=False, lineterminator="\n"))
+        z.writestr(fname, neutralise_frame(frame).to_csv(index=False, lineterminator="\n"))
 cols[2].download_button(
     "All tables (CSV, zip)", buf.getvalue(), file_name=f"{name}-csv.zip", mime="application/zip"
 )
@@ -54,6 +74,10 @@ cols[3].download_button(
     file_name=f"{name}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
+st.caption(
+    "In the CSV and Excel files, text that a spreadsheet would run as a formula (starting "
+    "with =, +, -, @, a tab or a carriage return) starts with an apostrophe."
+)
 with st.expander("The scenario file"):
     st.code(toml_text, language="toml")
     st.caption("`mcdm run` on this file reproduces these packages and rankings.")
@@ -61,40 +85,35 @@ with st.expander("The scenario file"):
 st.subheader("Upload")
 st.caption(
     f"Files are read as text and validated like `mcdm validate`; nothing uploaded is "
-    f"ever run. Up to {MAX_UPLOAD_BYTES // 1_000_000} MB a file."
+    f"ever run or stored on the server. Up to {MAX_UPLOAD_BYTES // 1_000_000} MB a file."
 )
 scen = st.file_uploader("A scenario (.toml)", type=["toml"], key="upload_scenario")
 if scen is not None:
     raw = scen.getvalue()
+    shown = escape_markdown(scen.name)
     if len(raw) > MAX_UPLOAD_BYTES:
-        st.error(f"{scen.name}: {len(raw):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}.")
+        st.error(f"{shown}: {len(raw):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}.")
     else:
-        import tomllib
-
-        from mcdm.io import scenario_from_mapping
-
         try:
             doc = tomllib.loads(raw.decode("utf-8"))
             scenario = scenario_from_mapping(doc, scen.name)
-            from app_pages.common import current_data_dir, data_digest, dataset_at
-
-            root = current_data_dir()
-            problems = check_references(
-                scenario, dataset_at(str(root), data_digest(root)), scen.name
-            )
+            problems = check_references(scenario, current_dataset(), scen.name)
             if problems:
                 raise InputError(problems)
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            st.error(f"{scen.name}: found {exc}; expected a UTF-8 TOML scenario file.")
+            st.error(f"{shown}: found {escape_markdown(exc)}; expected a UTF-8 TOML scenario file.")
         except InputError as exc:
-            st.error("\n".join(f"- {p}" for p in exc.problems))
+            st.error("\n".join(problem_lines(exc.problems, base_names=True)))
+        except Exception as exc:  # a fault of ours: a message, and the details in the log
+            st.error(error_message(f"{shown} could not be read", exc))
         else:
             st.session_state.setdefault("uploaded_scenarios", {})[f"uploaded: {scenario.name}"] = (
                 raw.decode("utf-8")
             )
+            label = escape_markdown(scenario.name)
             st.success(
-                f"Scenario '{scenario.name}' is valid; choose 'uploaded: {scenario.name}' "
-                "as the preset in the sidebar."
+                f"Scenario '{label}' is valid; choose 'uploaded: {label}' as the preset in the "
+                "sidebar."
             )
 files = st.file_uploader(
     "Replacement data files (members.csv, elements.csv, availability.csv, "
@@ -121,18 +140,22 @@ if files:
                     f"{f.name}: found bytes that are not UTF-8; expected UTF-8 text "
                     "(save the file as CSV UTF-8)"
                 )
+    lines = [f"- {escape_markdown(e)}" for e in errors]
     if not errors:
         try:
-            from mcdm.io import default_data_dir
-
             dataset_from_texts(texts, default_data_dir())
         except InputError as exc:
-            errors += [str(p) for p in exc.problems]
-    if errors:
-        st.error("The data were not loaded:\n" + "\n".join(f"- {e}" for e in errors))
+            lines = problem_lines(exc.problems, base_names=True)
+        except Exception as exc:  # a fault of ours: a message, and the details in the log
+            lines = [error_message("The files could not be read", exc)]
+    if lines:
+        st.error("The data were not loaded:\n" + "\n".join(lines))
     elif st.button("Use these data", key="use_data"):
         use_uploaded_data(texts)
         st.success(
-            f"Now using the uploaded data ({', '.join(texts)}); the rest is the bundled "
-            "data. Re-solve from the sidebar."
+            f"Now using the uploaded data ({escape_markdown(', '.join(texts))}); the rest is "
+            "the bundled data. Re-solve from the sidebar."
         )
+if uploaded_files() and st.button("Use the bundled data again", key="use_bundled"):
+    use_bundled_data()
+    st.success("Now using the bundled data. Re-solve from the sidebar.")

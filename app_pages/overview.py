@@ -4,13 +4,14 @@ import streamlit as st
 
 from app_pages.common import context
 from mcdm.briefing import describe_top
+from mcdm.cells import escape_markdown
 from mcdm.packages import format_eur_bn
 
 ctx = context()
 s = ctx.instance.scenario
 st.title("Security-guarantee packages for Ukraine")
 st.caption(
-    f"Scenario **{s.name}** · budget EUR {s.budget_eur_bn:g} bn a year · rotation "
+    f"Scenario **{escape_markdown(s.name)}** · budget EUR {s.budget_eur_bn:g} bn a year · rotation "
     f"{s.rotation_factor:g} · line {s.line_length_km:,.0f} km · US backstop "
     f"{s.us_backstop} · {len(ctx.instance.data.members)} members · "
     f"{len(ctx.pset.packages)} packages"
@@ -27,20 +28,20 @@ elif ctx.analysis is None:
         "explanations below and on the Packages page."
     )
 else:
-    st.subheader(f"Top package: {ctx.analysis.top}")
+    st.subheader(f"Top package: {escape_markdown(ctx.analysis.top)}")
     for line in describe_top(ctx.instance, ctx.pset, ctx.analysis):
         st.markdown(line)
     for msg in ctx.analysis.weights.warnings:
-        st.warning(msg)
+        st.warning(escape_markdown(msg))
     if ctx.analysis.ranking.dropped:
         st.caption(
             "Left out of the ranking: "
-            + "; ".join(f"{c} ({why})" for c, why in ctx.analysis.ranking.dropped)
+            + escape_markdown("; ".join(f"{c} ({why})" for c, why in ctx.analysis.ranking.dropped))
         )
     if ctx.analysis.ranking.failed:
         st.caption(
             "Methods left out: "
-            + "; ".join(f"{m}: {why}" for m, why in ctx.analysis.ranking.failed)
+            + escape_markdown("; ".join(f"{m}: {why}" for m, why in ctx.analysis.ranking.failed))
         )
 
 st.subheader("Kinds of package")
@@ -62,4 +63,4 @@ for o in ctx.pset.outcomes:
     )
 st.dataframe(rows, hide_index=True, width="stretch")
 for o in ctx.pset.infeasible:
-    st.error(o.message)
+    st.error(escape_markdown(o.message))

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import context
+from mcdm.cells import escape_markdown
 from mcdm.figures import allocation_matrix, member_table, packages_table
 from mcdm.model import CRITERIA
 
@@ -40,7 +41,7 @@ if not ids:
 default = ids.index(ctx.analysis.top) if ctx.analysis is not None else 0
 chosen = st.selectbox("Show the allocation of", ids, index=default, key="package_pick")
 pkg = ctx.pset.get(chosen)
-st.subheader(f"{chosen}: who sends what")
+st.subheader(f"{escape_markdown(chosen)}: who sends what")
 st.dataframe(allocation_matrix(ctx.instance, pkg), width="stretch")
 st.dataframe(
     member_table(ctx.instance, pkg),
@@ -54,16 +55,16 @@ st.dataframe(
 )
 st.markdown(
     "**Constraints that bind** (no further unit fits): "
-    + ("; ".join(pkg.binding) if pkg.binding else "none")
+    + ("; ".join(escape_markdown(b) for b in pkg.binding) if pkg.binding else "none")
 )
 if pkg.note:
-    st.caption(pkg.note)
+    st.caption(escape_markdown(pkg.note))
 
 prices = [c for c in ctx.pset.prices if c.archetype == pkg.archetype]
 if prices:
     with st.expander("What each constraint costs this kind of package (at the scenario budget)"):
         for c in prices:
-            st.markdown(f"- {c.message[0].upper()}{c.message[1:]}")
+            st.markdown("- " + escape_markdown(c.message[:1].upper() + c.message[1:]))
 
 st.subheader("Compare two packages")
 left, right = st.columns(2)

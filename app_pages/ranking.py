@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages.common import context
+from mcdm.cells import escape_markdown
 from mcdm.figures import correlation_heatmap, ranks_heatmap
 
 ctx = context()
@@ -13,7 +14,9 @@ if ctx.analysis is None:
 r = ctx.analysis.ranking
 st.caption(
     f"Consensus: {r.consensus_rule} over {len(r.results)} methods. Weights used: "
-    + ", ".join(f"{c} {w:.0%}" for c, w in zip(r.matrix.criteria, r.weights, strict=True))
+    + escape_markdown(
+        ", ".join(f"{c} {w:.0%}" for c, w in zip(r.matrix.criteria, r.weights, strict=True))
+    )
 )
 frame = r.frame()
 st.plotly_chart(ranks_heatmap(frame), width="stretch")
@@ -30,7 +33,7 @@ if r.correlations:
     )
 notes = [m for m in ctx.analysis.messages if "shifted by" in m]
 for msg in (m for m in ctx.analysis.messages if m not in notes):
-    st.caption(msg)
+    st.caption(escape_markdown(msg))
 if notes:
     with st.expander("Method notes"):
         st.caption(
@@ -39,4 +42,4 @@ if notes:
             "them; differences between packages are unchanged (data/MODEL.md)."
         )
         for msg in notes:
-            st.caption(msg)
+            st.caption(escape_markdown(msg))

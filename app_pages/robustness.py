@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages.common import context
+from mcdm.cells import escape_markdown
 from mcdm.figures import acceptability_chart, core_chart, stability_chart
 from mcdm.robustness import rank_reversal
 
@@ -40,7 +41,7 @@ else:
 st.plotly_chart(stability_chart(a.stability), width="stretch")
 st.caption(
     f"For each criterion: the range of its weight (the others rescaled in proportion) "
-    f"over which {a.top} stays on top; the diamond is the current weight."
+    f"over which {escape_markdown(a.top)} stays on top; the diamond is the current weight."
 )
 st.plotly_chart(core_chart(a.core), width="stretch")
 st.caption("Core: in the top package whatever the weights. Borderline: depends on them.")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages.common import context
-from mcdm.figures import archetype_legend, frontier_chart, marginal_cost_chart, parallel_chart
+from mcdm.figures import frontier_chart, marginal_cost_chart, parallel_chart
 from mcdm.model import CRITERIA
 
 ctx = context()
@@ -21,7 +21,6 @@ st.caption(
     "Hover for details; the top package has a black ring."
 )
 st.plotly_chart(parallel_chart(ctx.instance, ctx.pset), width="stretch")
-st.markdown("Colour: " + archetype_legend(ctx.instance), unsafe_allow_html=True)
 st.plotly_chart(marginal_cost_chart(ctx.instance, ctx.pset), width="stretch")
 st.caption(
     "How much each extra unit of a package's primary measure costs as it grows: where "

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cells import neutralise_frame
 from .errors import ClusterError, InputError, McdmError, OutputError, Problem
 from .folders import check_out_folder, lock_folder, marker_kind, write_marker, writing_to
 from .io import (
@@ -936,7 +937,7 @@ def _write_outputs(
     # failures.csv and manifest.json at the top, where a user looks first, and written first:
     # small, and what a stopped batch leaves to say what it did
     with writing_to(out):
-        _replace_file(out / "failures.csv", failures.to_csv(index=False))
+        _replace_file(out / "failures.csv", neutralise_frame(failures).to_csv(index=False))
         _replace_file(out / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
     if tables is not None:
         write_tables(

@@ -9,13 +9,16 @@ from __future__ import annotations
 import dataclasses
 import html
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import plotly.io as pio
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from .cells import escape_markdown, neutralise_frame, sheet_names
 from .criteria import contributions
 from .figures import (
     acceptability_chart,
@@ -84,19 +87,27 @@ def summarise(pset: PackageSet, analysis: Any | None) -> Summary:
 
 
 def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[str]:
-    """The top package in plain words: what it is, what it costs, who sends what, how robust."""
+    """The top package in plain words: what it is, what it costs, who sends what, how robust.
+
+    Lines of Markdown (bold marks the key figures); every piece of user text in them (names,
+    descriptions, ids) is escaped, so that it shows as text and never as a link or an image.
+    """
+    md = escape_markdown
     top = analysis.top
     p = pset.get(top)
     a = instance.data.archetypes[p.archetype]
     per = contributions(instance, p.allocation)
     leaders = sorted(per.items(), key=lambda kv: -kv[1]["troops"])[:4]
     people = ", ".join(
-        f"{instance.data.members[m].name} {r['troops']:,}" for m, r in leaders if r["troops"] > 0
+        f"{md(instance.data.members[m].name)} {r['troops']:,}"
+        for m, r in leaders
+        if r["troops"] > 0
     )
     c = p.criteria
+    described = a.description[:1].lower() + a.description[1:]
     lines = [
-        f"**{top}** ranks first by consensus of {len(analysis.ranking.results)} methods. "
-        f"Kind of package: **{a.name}** — {a.description[0].lower() + a.description[1:]}",
+        f"**{md(top)}** ranks first by consensus of {len(analysis.ranking.results)} methods. "
+        f"Kind of package: **{md(a.name)}**" + (f" — {md(described)}" if described else "."),
         f"It costs **{format_eur_bn(c['annual_cost_eur_bn'])} a year** and deploys "
         f"**{p.troops_deployed:,} troops** ({int(c['troops_exposed']):,} inside Ukraine) "
         f"from **{p.nations} nations**"
@@ -123,14 +134,14 @@ def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[st
             + (
                 ""
                 if best == top
-                else f" Under uncertain weights **{best}** is first most "
+                else f" Under uncertain weights **{md(best)}** is first most "
                 f"often ({analysis.smaa.first.max():.0%})."
             )
         )
     narrow = analysis.stability.dropna()
     narrow = narrow[(narrow["high"] - narrow["low"]) < 0.1]
     if len(narrow):
-        names = ", ".join(CRITERIA_LABEL.get(c, c) for c in narrow["criterion"])
+        names = ", ".join(md(CRITERIA_LABEL.get(c, c)) for c in narrow["criterion"])
         lines.append(
             f"Its lead is sensitive to the weight of: {names} (a change of under ten "
             "points moves another package to the top)."
@@ -147,14 +158,15 @@ CRITERIA_LABEL = {c.criterion_id: c.label.lower() for c in CRITERIA}
 
 
 def what_changed(before: Summary | None, after: Summary, settings: list[str]) -> list[str]:
-    """Plain words on what a new setting changed."""
+    """Plain words on what a new setting changed (Markdown; ids and settings escaped)."""
     if before is None:
         return []
-    out = [f"You changed: {'; '.join(settings)}."] if settings else []
+    md = escape_markdown
+    out = [f"You changed: {'; '.join(md(s) for s in settings)}."] if settings else []
     if before.top != after.top:
-        out.append(f"The top package changed from **{before.top}** to **{after.top}**.")
+        out.append(f"The top package changed from **{md(before.top)}** to **{md(after.top)}**.")
     elif after.top is not None:
-        out.append(f"**{after.top}** stays on top.")
+        out.append(f"**{md(after.top)}** stays on top.")
     if (
         before.top_share_first is not None
         and after.top_share_first is not None
@@ -169,9 +181,9 @@ def what_changed(before: Summary | None, after: Summary, settings: list[str]) ->
     gone = set(after.infeasible) - set(before.infeasible)
     back = set(before.infeasible) - set(after.infeasible)
     if gone:
-        out.append("No longer possible: " + ", ".join(sorted(gone)) + ".")
+        out.append("No longer possible: " + ", ".join(md(a) for a in sorted(gone)) + ".")
     if back:
-        out.append("Possible again: " + ", ".join(sorted(back)) + ".")
+        out.append("Possible again: " + ", ".join(md(a) for a in sorted(back)) + ".")
     return out
 
 
@@ -241,12 +253,36 @@ def apply_controls(
 
 
 def excel_workbook(tables: Mapping[str, pd.DataFrame]) -> bytes:
-    """All tables in one workbook, one sheet each (names cut to Excel's 31 characters)."""
+    """All tables in one workbook, one sheet each, safe to open.
+
+    Sheet names come from the table names (see :func:`mcdm.cells.sheet_names`: at most 31
+    characters, unique); text that a spreadsheet would run as a formula gets an apostrophe in
+    front (:func:`mcdm.cells.neutralise_frame`), and control characters that the file format
+    cannot hold become U+FFFD.
+    """
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=name.removesuffix(".csv")[:31], index=False)
+        for sheet, frame in zip(sheet_names(tables), tables.values(), strict=True):
+            _printable(neutralise_frame(frame)).to_excel(writer, sheet_name=sheet, index=False)
     return buf.getvalue()
+
+
+def _printable(frame: pd.DataFrame) -> pd.DataFrame:
+    """openpyxl refuses control characters (other than tab, LF, CR) in a cell: replace them."""
+
+    def fix(v: Any) -> Any:
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
+
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
+    bad = [c for c in text if frame[c].map(lambda v: fix(v) != v).any()]
+    header = [fix(c) for c in frame.columns]
+    if not bad and header == list(frame.columns):
+        return frame
+    out = frame.copy()
+    for c in bad:
+        out[c] = frame[c].map(fix)
+    out.columns = header
+    return out
 
 
 def briefing_html(instance: Instance, pset: PackageSet, analysis: Any) -> str:
@@ -310,11 +346,20 @@ data/SOURCES.md and data/MODEL.md. Scenario file to reproduce these results:</p>
 """
 
 
+# A backslash escape (any ASCII punctuation), a bold marker, or plain text.
+_MD_TOKEN = re.compile(r"\\([!-/:-@\[-`{-~])|(\*\*)|([^\\*]+|[\\*])")
+
+
 def _md(text: str) -> str:
-    """The two bits of Markdown describe_top uses (bold), as HTML."""
-    out = html.escape(text)
-    parts = out.split("**")
-    return "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts))
+    """The Markdown describe_top writes (bold, backslash escapes) as HTML; all text escaped."""
+    out, bold = [], False
+    for m in _MD_TOKEN.finditer(text):
+        if m.group(2):
+            out.append("</b>" if bold else "<b>")
+            bold = not bold
+        else:
+            out.append(html.escape(m.group(1) or m.group(3)))
+    return "".join(out) + ("</b>" if bold else "")
 
 
 def top_package(pset: PackageSet, analysis: Any) -> Package:

@@ -2,10 +2,14 @@
 
 Every chart has axis titles with units and uses the Okabe-Ito palette, which stays distinct
 for the common forms of colour blindness; heat maps use the perceptually uniform "cividis".
+
+Plotly reads a subset of HTML in every label (``<a href>``, ``<b>``, ``<br>``...): user text in a
+chart (names, ids) goes through :func:`_label`, so that it shows as the characters it holds.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
 from collections.abc import Sequence
 
@@ -59,13 +63,9 @@ def _colour(aid: str, order: Sequence[str]) -> str:
     return OKABE_ITO[list(order).index(aid) % len(OKABE_ITO)]
 
 
-def archetype_legend(instance: Instance) -> str:
-    """HTML: a coloured square and the name of each kind of package (for charts without one)."""
-    order = list(instance.data.archetypes)
-    return " ".join(
-        f'<span style="color:{_colour(aid, order)}">&#9632;</span> {a.name}'
-        for aid, a in instance.data.archetypes.items()
-    )
+def _label(text: object) -> str:
+    """User text for a Plotly label: its HTML subset escaped (Plotly decodes &amp; &lt; &gt;)."""
+    return html.escape(str(text), quote=False)
 
 
 def archetype_names(instance: Instance) -> dict[str, str]:
@@ -205,7 +205,7 @@ def frontier_chart(
                 x=[p.annual_cost_eur_bn for p in pkgs],
                 y=[p.criteria[y] for p in pkgs],
                 mode="markers",
-                name=names.get(aid, aid),
+                name=_label(names.get(aid, aid)),
                 marker={
                     "color": _colour(aid, order),
                     "size": [8 + 22 * np.sqrt(p.troops_deployed / 30000) for p in pkgs],
@@ -215,7 +215,7 @@ def frontier_chart(
                         "color": "black",
                     },
                 },
-                text=[p.package_id for p in pkgs],
+                text=[_label(p.package_id) for p in pkgs],
                 customdata=[
                     [
                         p.troops_deployed,
@@ -268,7 +268,7 @@ def marginal_cost_chart(instance: Instance, pset: PackageSet) -> go.Figure:
                     x=xs,
                     y=ys,
                     mode="lines+markers",
-                    name=f"{a.name} ({unit})",
+                    name=f"{_label(a.name)} ({unit})",
                     line={"color": _colour(aid, order)},
                 )
             )
@@ -302,10 +302,27 @@ def parallel_chart(instance: Instance, pset: PackageSet) -> go.Figure:
             dimensions=dims,
         )
     )
+    # Parallel coordinates have no legend of their own: one empty marker trace per kind of
+    # package gives the chart a legend (names as text, colours as drawn) on hidden axes.
+    for aid, a in instance.data.archetypes.items():
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=_label(a.name),
+                marker={"color": _colour(aid, order), "size": 12, "symbol": "square"},
+                hoverinfo="skip",
+            )
+        )
+    layout = dict(_LAYOUT, margin={"l": 60, "r": 20, "t": 110, "b": 60})  # room for axis labels
     fig.update_layout(
-        **_LAYOUT,
-        title="Every criterion of every package (colour: kind of "
-        "package: " + ", ".join(f"{a.name}" for a in instance.data.archetypes.values()) + ")",
+        **layout,
+        title="Every criterion of every package (colour: kind of package)",
+        showlegend=True,
+        legend_title="Kind of package",
+        xaxis={"visible": False},
+        yaxis={"visible": False},
     )
     return fig
 
@@ -335,7 +352,7 @@ def contributions_chart(
             part = part.fillna(0.0)
             fig.add_trace(
                 go.Bar(
-                    x=list(order),
+                    x=[_label(m) for m in order],
                     y=part[measure],
                     name=cat,
                     marker_color=OKABE_ITO[i % len(OKABE_ITO)],
@@ -345,7 +362,7 @@ def contributions_chart(
     fig.update_layout(
         **_LAYOUT,
         barmode="stack",
-        title=f"Who gives what in {package.package_id}",
+        title=f"Who gives what in {_label(package.package_id)}",
         xaxis_title="Member",
         yaxis_title=label,
         legend_title="Kind of force",
@@ -359,7 +376,7 @@ def burden_chart(instance: Instance, package: Package) -> go.Figure:
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
-            x=table["Member"],
+            x=[_label(m) for m in table["Member"]],
             y=table["Cost share (%)"],
             name="Cost share",
             marker_color=OKABE_ITO[0],
@@ -367,7 +384,7 @@ def burden_chart(instance: Instance, package: Package) -> go.Figure:
     )
     fig.add_trace(
         go.Bar(
-            x=table["Member"],
+            x=[_label(m) for m in table["Member"]],
             y=table["GDP share (%)"],
             name="GDP share (of members able to contribute)",
             marker_color=OKABE_ITO[1],
@@ -393,7 +410,7 @@ def ranks_heatmap(rank_frame: pd.DataFrame, top: int = 25) -> go.Figure:
         go.Heatmap(
             z=df.to_numpy(),
             x=list(df.columns),
-            y=list(df.index),
+            y=[_label(i) for i in df.index],
             colorscale="cividis_r",
             colorbar={"title": "Rank"},
             text=df.to_numpy(),
@@ -416,8 +433,8 @@ def correlation_heatmap(corr: pd.DataFrame, label: str) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=corr.to_numpy(),
-            x=list(corr.columns),
-            y=list(corr.index),
+            x=[_label(c) for c in corr.columns],
+            y=[_label(i) for i in corr.index],
             zmin=0,
             zmax=1,
             colorscale="cividis",
@@ -443,7 +460,7 @@ def acceptability_chart(acceptability: pd.DataFrame, top: int = 12, ranks: int =
     for i, c in enumerate(cols):
         fig.add_trace(
             go.Bar(
-                y=list(df.index),
+                y=[_label(i) for i in df.index],
                 x=100 * df[c],
                 orientation="h",
                 name=f"rank {c.split('_')[1]}",
@@ -464,7 +481,10 @@ def acceptability_chart(acceptability: pd.DataFrame, top: int = 12, ranks: int =
 
 def stability_chart(stability: pd.DataFrame) -> go.Figure:
     """For each criterion: the weight interval keeping the top package on top; current weight."""
-    labels = [CRITERIA_BY_ID[c].label if c in CRITERIA_BY_ID else c for c in stability["criterion"]]
+    labels = [
+        CRITERIA_BY_ID[c].label if c in CRITERIA_BY_ID else _label(c)
+        for c in stability["criterion"]
+    ]
     lo = 100 * stability["low"].fillna(0)
     hi = 100 * stability["high"].fillna(0)
     fig = go.Figure()
@@ -505,7 +525,7 @@ def core_chart(core: pd.DataFrame, top: int = 30) -> go.Figure:
     colours = {"core": OKABE_ITO[2], "borderline": OKABE_ITO[1], "exterior": OKABE_ITO[7]}
     fig = go.Figure(
         go.Bar(
-            y=df["feature"],
+            y=[_label(f) for f in df["feature"]],
             x=100 * df["core_index"],
             orientation="h",
             marker_color=[colours[s] for s in df["status"]],

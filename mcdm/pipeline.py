@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cells import neutralise_frame
 from .errors import McdmError
 from .folders import check_out_folder, new_folder_beside, write_marker, writing_to
 from .io import scenario_to_dict
@@ -411,7 +412,7 @@ def write_tables(
         tmp = new_folder_beside(out, "partial")
         try:
             for name, frame in tables.items():
-                frame.to_csv(tmp / name, index=False, lineterminator="\n")
+                neutralise_frame(frame).to_csv(tmp / name, index=False, lineterminator="\n")
                 if parquet and len(frame.columns):
                     _to_parquet(frame, tmp / name.replace(".csv", ".parquet"))
             (tmp / meta_name).write_text(

@@ -126,11 +126,11 @@ def test_a_broken_uploaded_scenario_shows_the_validation_message(app):
     assert not app.exception
 
 
-def test_the_exported_scenario_reproduces_packages_and_rankings(app, tmp_path):
+def test_the_exported_scenario_reproduces_packages_and_rankings(app, tmp_path, data_copy):
     app.switch_page("app_pages/export.py").run()
     toml_text = app.code[0].value
     ctx = app.session_state["ctx"]
-    path = tmp_path / "exported.toml"
+    path = data_copy / "scenarios" / "exported.toml"  # dataset = ".." is the data folder
     path.write_text(toml_text)
     res = subprocess.run(
         [sys.executable, "-m", "mcdm", "run", str(path), "--out", str(tmp_path / "run"), "--quiet"],
