@@ -148,8 +148,7 @@ def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[st
         )
     if p.status.value != "optimal":
         lines.append(
-            "This package was found when the solver hit its time limit: it is "
-            "feasible, not proven optimal."
+            f"This package is feasible but not proven optimal: {md(p.note or 'a solver limit')}."
         )
     return lines
 

@@ -91,6 +91,7 @@ def packages_table(
         }
         row |= {c.header: p.criteria[c.criterion_id] for c in CRITERIA}
         row["Dominated"] = "dominated" if p.dominated else ""
+        row["Note"] = p.note
         if consensus is not None:
             row["Consensus rank"] = consensus.get(p.package_id)
         rows.append(row)
