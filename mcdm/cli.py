@@ -346,6 +346,8 @@ def _number(
         elif cast is not int:
             number = _number_of(plain)
             value = number if number is not None and math.isfinite(number) else None
+        if value == 0 and plain.startswith("-"):
+            value = None  # "-0": no option takes a negative number, and a sign cannot be meant
         if value is None or not ok(value):
             raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
         return value

@@ -116,7 +116,7 @@ class Column:
             noun = "a whole number" if self.kind == "int" else "a number"
             num = _number_of(raw)
             low = f">= {fmt(self.minimum)}" if self.minimum is not None else ""
-            if num is not None and math.isfinite(num) and low and num < self.minimum:  # type: ignore[operator]
+            if num is not None and math.isfinite(num) and low and _below(num, self.minimum):
                 return f"{noun} {low}"
             high = f"<= {fmt(self.maximum)}" if self.maximum is not None else ""
             bounds = " and ".join(b for b in (low, high) if b)
@@ -159,15 +159,20 @@ class Column:
         num = _number_of(raw)
         if num is None or not math.isfinite(num):
             return raw, False
-        if self.kind == "int":
-            if num != int(num):
-                return raw, False
-            num = int(num)
-        if self.minimum is not None and num < self.minimum:
+        if self.kind == "int" and num != int(num):
+            return raw, False
+        if self.minimum is not None and _below(num, self.minimum):
             return raw, False
         if self.maximum is not None and num > self.maximum:
             return raw, False
-        return num, True
+        return (int(num) if self.kind == "int" else num), True
+
+
+def _below(num: float, minimum: float | None) -> bool:
+    """Below the minimum; "-0" counts as below a minimum of 0 (a sign that cannot be meant)."""
+    if minimum is None:
+        return False
+    return num < minimum or (num == 0 == minimum and math.copysign(1.0, num) < 0)
 
 
 def _number_of(raw: object) -> float | None:
@@ -1046,7 +1051,7 @@ def _outside(value: float, low: float, high: float, *, open_low: bool = False) -
     if not isinstance(value, int | float) or isinstance(value, bool):
         return True
     inside = (low < value if open_low else low <= value) and value <= high
-    return not inside
+    return not inside or _below(value, low)
 
 
 #: The most a rule's value may ask for, per measure.
@@ -1127,8 +1132,22 @@ def _check_scenario_ranges(s: Scenario, shown: str, problems: list[Problem]) -> 
     for name, w in s.weights.items():
         if _outside(w, 0, lim.MAX_WEIGHT):
             bad(f"weights.{name}", w, f"a weight between 0 and {fmt(lim.MAX_WEIGHT)}")
+    ranked = set(s.ranking.criteria) or set(CRITERIA_BY_ID)
     if s.weights and not any(w > 0 for w in s.weights.values()):
         bad("weights", dict(s.weights), "at least one weight > 0")
+    elif (
+        s.ranking.criteria
+        and s.ranking.weighting == "user"
+        and any(c in CRITERIA_BY_ID for c in s.weights)  # unknown names are reported later
+        and not any(w > 0 for c, w in s.weights.items() if c in ranked)
+    ):
+        bad(
+            "weights",
+            dict(s.weights),
+            "a weight > 0 for at least one ranked criterion (ranking.criteria: "
+            + ", ".join(s.ranking.criteria)
+            + ")",
+        )
     r = s.robustness
     if _outside(r.smaa_draws, 0, lim.MAX_SMAA_DRAWS):
         bad(
@@ -1366,26 +1385,30 @@ def _check_smaa_size(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
     """Refuse SMAA settings too large for memory, before any solve: the package count is
     bounded by archetypes x (frontier levels + troop levels + alternatives)."""
     r = scenario.robustness
-    if r.smaa_draws <= 0:
-        return []
     archetypes = len(scenario.archetypes or data.archetypes)
     f = scenario.frontier
     most = archetypes * (f.levels + f.troop_levels + f.alternatives)
     ranked = set(scenario.ranking.criteria) or set(CRITERIA_BY_ID)
     criteria = len(ranked)
     values = r.cost_uncertainty > 0 and "annual_cost_eur_bn" in ranked  # costs drawn per draw
-    why = lim.smaa_problem(r.smaa_draws, most, criteria, values)
-    if why is None:
+    origin = (
+        f"; up to {most:,} packages come from {archetypes} archetypes x ({f.levels} levels + "
+        f"{f.troop_levels} troop levels + {f.alternatives} alternatives)"
+    )
+    # the stability intervals use the method even without SMAA draws
+    if r.method == "PROMETHEE_II" and (why := lim.promethee_problem(most, criteria)):
+        return [
+            Problem(
+                shown,
+                f"a method that fits the packages: {why}{origin}",
+                column="robustness.method",
+                value=r.method,
+            )
+        ]
+    why = lim.smaa_problem(r.smaa_draws, most, criteria, values, r.method)
+    if r.smaa_draws <= 0 or why is None:
         return []
-    return [
-        Problem(
-            shown,
-            f"{why}; up to {most:,} packages come from {archetypes} archetypes x ({f.levels} "
-            f"levels + {f.troop_levels} troop levels + {f.alternatives} alternatives)",
-            column="robustness.smaa_draws",
-            value=r.smaa_draws,
-        )
-    ]
+    return [Problem(shown, why + origin, column="robustness.smaa_draws", value=r.smaa_draws)]
 
 
 def _check_overrides(
@@ -1741,7 +1764,6 @@ def read_matrix(
         raise InputError(problems)
     rows: list[list[str]] = []
     lines: list[int] = []  # the spreadsheet row of each kept row (blank lines are skipped)
-    most = lim.MAX_MATRIX_ALTERNATIVES + 3  # header, type and weight rows
     try:
         reader = csv.reader(_stdio.StringIO(text, newline=""))
         for r in reader:
@@ -1770,16 +1792,6 @@ def read_matrix(
                 )
             ]
         )
-    if len(rows) > most:
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    f"at most {fmt(lim.MAX_MATRIX_ALTERNATIVES)} alternatives (rows)",
-                    value=f"{len(rows) - 1:,} rows",
-                )
-            ]
-        )
     if len(criteria) < 1:
         problems.append(
             Problem(
@@ -1804,6 +1816,16 @@ def read_matrix(
             weight_row, body_start = (lines[k], rows[k][1:]), k + 1
         else:
             break
+    if len(rows) - body_start > lim.MAX_MATRIX_ALTERNATIVES:
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    f"at most {fmt(lim.MAX_MATRIX_ALTERNATIVES)} alternatives (rows)",
+                    value=f"{len(rows) - body_start:,} alternatives",
+                )
+            ]
+        )
     parsed_types: list[int] | None = None
     if types is not None:
         parsed_types, probs = parse_types(types, "--types")
@@ -1858,6 +1880,18 @@ def read_matrix(
                 value=f"{len(parsed_weights)} given",
             )
         )
+    elif parsed_weights is not None and not any(w > 0 or w != w for w in parsed_weights):
+        if weights is not None:
+            problems.append(Problem("--weights", "at least one weight above zero", value=weights))
+        elif weight_row is not None:
+            problems.append(
+                Problem(
+                    shown,
+                    "at least one weight above zero",
+                    row=weight_row[0],
+                    value=",".join(weight_row[1]),
+                )
+            )
     ids: list[str] = []
     values: list[list[float]] = []
     seen: dict[str, int] = {}

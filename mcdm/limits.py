@@ -79,6 +79,9 @@ MAX_SMAA_CELLS = 50_000_000
 #: PROMETHEE II compares every pair of alternatives on every criterion: pymcdm keeps
 #: alternatives^2 x (criteria + 3) numbers. Above this many the method is left out.
 MAX_PROMETHEE_CELLS = 50_000_000
+#: PROMETHEE II in SMAA with value uncertainty: draws x alternatives² x criteria (about a
+#: minute of work at this size).
+MAX_PROMETHEE_SMAA_WORK = 2_000_000_000
 MAX_MATRIX_ALTERNATIVES = 10_000  # rows of a decision matrix for `mcdm rank`
 MAX_MATRIX_CRITERIA = 100
 MAX_SWEEP_VARIANTS_UNASKED = 500  # above this `mcdm sweep` asks for --yes
@@ -94,12 +97,26 @@ def fmt(x: float) -> str:
     return f"{x:,.10g}" if abs(x) >= 1e-4 else f"{x:g}"
 
 
-def smaa_problem(draws: int, alternatives: int, criteria: int, value_draws: bool) -> str | None:
+def smaa_problem(
+    draws: int, alternatives: int, criteria: int, value_draws: bool, method: str = "TOPSIS"
+) -> str | None:
     """Why an SMAA of this size is refused (as "expected ..." text), or None if it fits.
 
     SMAA holds a score for every draw and alternative (every criterion too, with value
-    uncertainty) and an alternatives x alternatives acceptability table.
+    uncertainty) and an alternatives x alternatives acceptability table. PROMETHEE II with
+    value uncertainty compares every pair of alternatives again in every draw.
     """
+    if method == "PROMETHEE_II" and (why := promethee_problem(alternatives, criteria)):
+        return f"a method other than PROMETHEE_II for SMAA: {why}"
+    pairs = draws * alternatives * alternatives * criteria
+    if method == "PROMETHEE_II" and value_draws and pairs > MAX_PROMETHEE_SMAA_WORK:
+        most = max(1, MAX_PROMETHEE_SMAA_WORK // (alternatives * alternatives * criteria))
+        return (
+            f"at most {most:,} draws for PROMETHEE_II with uncertain values over "
+            f"{alternatives:,} alternatives x {criteria} criteria (it compares every pair in "
+            f"every draw: draws x alternatives² x criteria at most "
+            f"{MAX_PROMETHEE_SMAA_WORK:,}), or another method"
+        )
     per_draw = alternatives * (criteria if value_draws else 1)
     if alternatives * alternatives > MAX_SMAA_CELLS:
         most = math.isqrt(MAX_SMAA_CELLS)

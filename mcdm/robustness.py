@@ -123,7 +123,7 @@ def smaa(
         raise RankingError("SMAA needs at least one draw")
     rng = np.random.default_rng(seed)
     n, m = matrix.shape
-    if why := smaa_problem(draws, n, m, value_draws is not None):
+    if why := smaa_problem(draws, n, m, value_draws is not None, method):
         raise RankingError(f"SMAA with {draws:,} draws is too large: expected {why}")
     types = matrix.type_array
     W = sample_weights(m, draws, rng, np.asarray(weights, dtype=float), weight_band)

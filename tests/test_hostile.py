@@ -19,8 +19,9 @@ import pytest
 
 from mcdm.batch import _variant_id
 from mcdm.cli import main
-from mcdm.errors import InputError
+from mcdm.errors import InputError, RankingError
 from mcdm.io import dump_scenario_toml, read_scenario, scenario_from_mapping
+from mcdm.kernels import scores
 from tests.conftest import DATA, ROOT, replace_in
 
 ID = "an id: 1-64 letters (A-Z, a-z), digits, '_' or '-', starting with a letter or digit"
@@ -657,6 +658,15 @@ SCENARIO_CASES = [
         "a weight between 0 and 1,000,000",
     ),
     (
+        "weights only for unranked criteria",
+        SCENARIO
+        + '[weights]\ndeterrence = 1\n[ranking]\ncriteria = ["nations", "troops_exposed"]\n',
+        "weights",
+        "{'deterrence': 1.0}",
+        "a weight > 0 for at least one ranked criterion (ranking.criteria: nations, "
+        "troops_exposed)",
+    ),
+    (
         "no method",
         SCENARIO + "[ranking]\nmethods = []\n",
         "ranking.methods",
@@ -830,6 +840,18 @@ SCENARIO_CASES = [
         "a whole number between 0 and 1,000",
     ),
     (
+        "SMAA with PROMETHEE II over uncertain costs",
+        SCENARIO
+        + "[frontier]\nlevels = 50\ntroop_levels = 50\nalternatives = 20\n"
+        + '[robustness]\nmethod = "PROMETHEE_II"\ncost_uncertainty = 0.2\n',
+        "robustness.smaa_draws",
+        "10000",
+        "at most 385 draws for PROMETHEE_II with uncertain values over 720 alternatives x 10 "
+        "criteria (it compares every pair in every draw: draws x alternatives² x criteria at "
+        "most 2,000,000,000), or another method; up to 720 packages come from 6 archetypes x "
+        "(50 levels + 50 troop levels + 20 alternatives)",
+    ),
+    (
         "SMAA too large for memory",
         SCENARIO
         + 'archetypes = ["observer", "tripwire"]\n[robustness]\nsmaa_draws = 1000000\n'
@@ -981,6 +1003,10 @@ def test_rank_matrix_absurd_value(work, capsys, cell, value, expected):
             "m.csv, row 3, column cost: found '-0'; expected a weight between 0 and 1,000,000",
         ),
         (
+            MATRIX.replace("type,-1,1\n", "type,-1,1\nweight,0,0\n"),
+            "m.csv, row 3: found '0,0'; expected at least one weight above zero",
+        ),
+        (
             "id," + ",".join(f"c{j}" for j in range(101)) + "\n",
             "m.csv, row 1: found '101 criteria'; expected at most 100 criteria (columns after "
             "the id)",
@@ -996,6 +1022,7 @@ def test_rank_matrix_absurd_value(work, capsys, cell, value, expected):
         "formula criterion",
         "weight 1e308",
         "weight -0",
+        "weights all zero",
         "101 criteria",
         "10,001 rows",
     ],
@@ -1071,6 +1098,7 @@ def test_rank_usage_errors(work, capsys, options, expected):
             "--weights, key weight 2: found '1_0'; expected a weight between 0 and 1,000,000"
             + UNDERSCORE,
         ),
+        (["--weights", "0,0"], "--weights: found '0,0'; expected at least one weight above zero"),
         (
             ["--smaa", "1000000"],
             "--smaa: found 1000000; expected at most 500,000 draws for 100 alternatives (draws x "
@@ -1117,6 +1145,13 @@ def test_smaa_with_promethee_refused_above_its_size(work, capsys):
     assert err == [
         f"--smaa-method: found 'PROMETHEE_II'; expected a method that fits the matrix: {PROMETHEE}"
     ]
+
+
+def test_promethee_kernel_refuses_a_matrix_too_large():
+    X = np.random.default_rng(0).random((2_000, 10))
+    with pytest.raises(RankingError) as exc:
+        scores("PROMETHEE_II", X, np.full((3, 10), 0.1), np.ones(10))
+    assert str(exc.value) == PROMETHEE
 
 
 # --- mcdm sweep ---------------------------------------------------------------------------------
