@@ -17,6 +17,7 @@ from mcdm.errors import InputError
 from mcdm.io import (
     ELEMENT_COLUMNS,
     MEMBER_COLUMNS,
+    dataset_from_texts,
     dump_scenario_toml,
     load_dataset,
     load_scenario,
@@ -370,3 +371,25 @@ def test_an_exported_scenario_always_reads_back_equal(
     path.write_text(dump_scenario_toml(scenario), encoding="utf-8")
     again = read_scenario(path)
     assert dataclasses.replace(again, source_path="") == scenario
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(FILES),
+    st.text(max_size=200)
+    | st.builds(
+        lambda depth, key: f"{key} = " + "[" * depth + "]" * depth,
+        st.integers(1, 5000),
+        st.sampled_from(["x", "usd_per_eur", "reassurance"]),
+    )
+    | st.builds(
+        lambda line, number: ORIGINAL[line].decode().replace("40000", number, 1),
+        st.just("members.csv"),
+        st.sampled_from(HOSTILE_NUMBERS),
+    ),
+)
+def test_any_text_in_an_uploaded_file(name, text):
+    """Text handed to the loaders as an upload (any characters, deep nesting, hostile numbers
+    in a real file): a dataset, or our InputError with at least one problem."""
+    problems = _problems_or_none(dataset_from_texts, {name: text}, DATA)
+    assert problems is None or len(problems) > 0
