@@ -220,7 +220,9 @@ def method_preferences(
     Raises
     ------
     RankingError
-        If pymcdm raises or returns NaN; the message names the method and the reason.
+        If pymcdm raises or returns NaN, or for PROMETHEE II on a matrix whose pairwise tables
+        would not fit in memory (:func:`mcdm.limits.promethee_problem`); the message names the
+        method and the reason.
     """
     spec = METHODS[method]
     if method == "PROMETHEE_II" and (why := promethee_problem(*values.shape)):
@@ -398,7 +400,7 @@ def consensus_ranks(
     elif rule == "copeland":
         # i beats j if it ranks better in a majority of all the methods (ties count against).
         # The n x n table of wins is built a block of rows at a time: whole, it would take
-        # methods x n x n numbers (7 GB for 10,000 alternatives).
+        # methods x n x n comparisons and n x n counts (1.5 GB for 10,000 alternatives).
         wins_over = np.zeros(n)
         lost_to = np.zeros(n)
         block = max(1, 2_000_000 // max(1, R.shape[0] * n))
