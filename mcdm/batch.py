@@ -17,6 +17,7 @@ import itertools
 import json
 import math
 import os
+import re
 import resource
 import shutil
 import time
@@ -30,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import limits as lim
 from .cells import neutralise_frame
 from .errors import ClusterError, InputError, McdmError, OutputError, Problem
 from .folders import check_out_folder, lock_folder, marker_kind, write_marker, writing_to
@@ -38,6 +40,8 @@ from .io import (
     OVERRIDABLE_ELEMENT_COLUMNS,
     OVERRIDABLE_MEMBER_COLUMNS,
     _field_names,
+    _number_hint,
+    _number_of,
     check_references,
     dump_scenario_toml,
     instantiate,
@@ -46,7 +50,8 @@ from .io import (
     scenario_from_mapping,
     scenario_to_dict,
 )
-from .model import Archetype, Dataset, Scenario
+from .limits import fmt
+from .model import CRITERIA_BY_ID, Archetype, Category, Dataset, Scenario
 from .parallel import available_cpus, executor
 from .pipeline import run_scenario, versions, write_run, write_tables
 
@@ -105,23 +110,24 @@ def _value(text: str) -> Any:
     low = text.strip().lower()
     if low in ("true", "false"):
         return low == "true"
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
+    num = _number_of(text)
+    if num is None:
         return text.strip()
+    return int(num) if re.fullmatch(r"[+-]?\d+", text.strip()) else num
 
 
-def parse_vary(spec: str) -> tuple[str, list[Any]]:
-    """``key=start:stop:step`` (inclusive numeric range) or ``key=a,b,c`` (a list)."""
+def parse_vary(spec: str, option: str = "--vary") -> tuple[str, list[Any]]:
+    """``key=start:stop:step`` (inclusive numeric range) or ``key=a,b,c`` (a list).
+
+    A range is counted before it is expanded: one of more than
+    :data:`~mcdm.limits.MAX_SWEEP_VARIANTS` values is refused, as are numbers that are not
+    finite (``inf``, ``nan``) or are written with ``_`` between digits.
+    """
     if "=" not in spec:
         raise InputError(
             [
                 Problem(
-                    "--vary",
+                    option,
                     "KEY=VALUES, e.g. budget_eur_bn=5:40:5 or rotation_factor=3,4,5",
                     value=spec,
                 )
@@ -130,28 +136,58 @@ def parse_vary(spec: str) -> tuple[str, list[Any]]:
     key, _, values = spec.partition("=")
     key = key.strip()
     if values.count(":") == 2 and "," not in values:
-        try:
-            start, stop, step = (float(v) for v in values.split(":"))
-        except ValueError:
+        parts = values.split(":")
+        nums = [_number_of(v) for v in parts]
+        if any(v is None or not math.isfinite(v) for v in nums):
+            hint = next((_number_hint(v) for v in parts if _number_hint(v)), "")
             raise InputError(
-                [Problem("--vary", "numbers in START:STOP:STEP", value=spec, column=key)]
-            ) from None
+                [
+                    Problem(
+                        option, f"finite numbers in START:STOP:STEP{hint}", value=spec, column=key
+                    )
+                ]
+            )
+        start, stop, step = (float(v) for v in nums)  # type: ignore[arg-type]
         if step <= 0 or stop < start:
             raise InputError(
-                [Problem("--vary", "START <= STOP and STEP > 0", value=spec, column=key)]
+                [Problem(option, "START <= STOP and STEP > 0", value=spec, column=key)]
             )
-        n = math.floor((stop - start) / step + 1e-9) + 1
-        nums = [start + i * step for i in range(n)]
+        count = math.floor((stop - start) / step + 1e-9) + 1
+        if count > lim.MAX_SWEEP_VARIANTS:
+            raise InputError(
+                [
+                    Problem(
+                        option,
+                        f"a range of at most {fmt(lim.MAX_SWEEP_VARIANTS)} values (a larger STEP)",
+                        value=f"{values} ({count:,} values)",
+                        column=key,
+                    )
+                ]
+            )
         as_int = all(float(v).is_integer() for v in (start, stop, step))
-        return key, [round(v) if as_int else round(v, 10) for v in nums]
+        grid = [start + i * step for i in range(count)]
+        return key, [round(v) if as_int else round(v, 10) for v in grid]
     items = [v for v in values.split(",") if v.strip()]
     if not items:
-        raise InputError([Problem("--vary", "at least one value", value=spec, column=key)])
+        raise InputError([Problem(option, "at least one value", value=spec, column=key)])
+    for item in items:
+        num = _number_of(item)
+        if (num is not None and not math.isfinite(num)) or _number_hint(item):
+            raise InputError(
+                [
+                    Problem(
+                        option,
+                        "finite numbers (no inf or nan)" + _number_hint(item),
+                        value=item.strip(),
+                        column=key,
+                    )
+                ]
+            )
     return key, [_value(v) for v in items]
 
 
 def _valid_children(path: list[str], data: Dataset) -> list[str] | None:
-    """The keys allowed under ``path`` in a scenario, or None if anything goes there."""
+    """The keys allowed under ``path`` in a scenario (none below a single setting)."""
     from .model import (
         BurdenSharing,
         FrontierSettings,
@@ -171,62 +207,95 @@ def _valid_children(path: list[str], data: Dataset) -> list[str] | None:
     }
     if not path:
         return _field_names(Scenario)
-    head = path[0]
-    if head in tables and len(path) == 1:
-        return [f.name for f in dataclasses.fields(tables[head])]
-    if head == "member_overrides":
-        return list(data.members) if len(path) == 1 else list(OVERRIDABLE_MEMBER_COLUMNS)
-    if head == "element_overrides":
-        return list(data.elements) if len(path) == 1 else list(OVERRIDABLE_ELEMENT_COLUMNS)
+    head, depth = path[0], len(path)
+    if head in tables:
+        return [f.name for f in dataclasses.fields(tables[head])] if depth == 1 else []
+    if head in ("member_overrides", "element_overrides"):
+        ids, columns = (
+            (data.members, OVERRIDABLE_MEMBER_COLUMNS)
+            if head == "member_overrides"
+            else (data.elements, OVERRIDABLE_ELEMENT_COLUMNS)
+        )
+        return list(ids) if depth == 1 else list(columns) if depth == 2 else []
     if head == "archetype_overrides":
-        return list(data.archetypes) if len(path) == 1 else _field_names(Archetype)
+        if depth == 1:
+            return list(data.archetypes)
+        if depth == 2:
+            return _field_names(Archetype)
+        return _MAPPINGS.get(path[2], []) if depth == 3 else []
     if head == "weights":
-        from .model import CRITERIA_BY_ID
-
-        return list(CRITERIA_BY_ID)
-    return []
+        return list(CRITERIA_BY_ID) if depth == 1 else []
+    return []  # below a single setting
 
 
-def check_key(key: str, data: Dataset) -> None:
+#: Tables of a scenario, and how many parts a key into each needs to name one setting.
+_KEY_DEPTH = {
+    "frontier": 2,
+    "solver": 2,
+    "burden_sharing": 2,
+    "lead_nations": 2,
+    "ranking": 2,
+    "robustness": 2,
+    "weights": 2,
+    "member_overrides": 3,
+    "element_overrides": 3,
+    "archetype_overrides": 3,
+}
+
+
+def check_key(key: str, data: Dataset, option: str = "--vary") -> None:
     """Reject a sweep key that names nothing in a scenario, listing the valid choices."""
     parts = key.split(".")
-    for depth in range(len(parts)):
-        valid = _valid_children(parts[:depth], data)
-        if valid is not None and parts[depth] not in valid:
-            where = ".".join(parts[:depth]) or "a scenario"
-            raise InputError(
-                [
-                    Problem(
-                        "--vary",
-                        f"a key of {where}: " + ", ".join(valid),
-                        value=parts[depth],
-                        column=key,
-                    )
-                ]
-            )
-    if len(parts) == 1 and parts[0] in (
-        "frontier",
-        "solver",
-        "burden_sharing",
-        "lead_nations",
-        "ranking",
-        "robustness",
-        "member_overrides",
-        "element_overrides",
-        "archetype_overrides",
-        "weights",
-    ):
+    if not all(parts):
+        raise InputError(
+            [Problem(option, "a key such as budget_eur_bn or frontier.levels", value=key)]
+        )
+    if parts[0] == "rules":
         raise InputError(
             [
                 Problem(
-                    "--vary",
-                    "a single setting such as "
-                    f"{parts[0]}.{(_valid_children(parts, data) or ['x'])[0]}",
+                    option,
+                    "a key other than rules (a list of tables): write a scenario file per "
+                    "set of rules and run them with mcdm run",
                     value=key,
                     column=key,
                 )
             ]
         )
+    for depth in range(len(parts)):
+        valid = _valid_children(parts[:depth], data)
+        if valid is not None and parts[depth] not in valid:
+            where = ".".join(parts[:depth]) or "a scenario"
+            expected = (
+                f"a key of {where}: " + ", ".join(valid)
+                if valid
+                else f"nothing after {where} (it is a single setting)"
+            )
+            raise InputError([Problem(option, expected, value=parts[depth], column=key)])
+    need = _KEY_DEPTH.get(parts[0], 1)
+    if parts[0] == "archetype_overrides" and len(parts) >= 3 and parts[2] in _MAPPINGS:
+        need = 4
+    if len(parts) < need:
+        example = list(parts)
+        while len(example) < need:
+            example.append((_valid_children(example, data) or ["x"])[0])
+        raise InputError(
+            [
+                Problem(
+                    option,
+                    "a single setting such as " + ".".join(example),
+                    value=key,
+                    column=key,
+                )
+            ]
+        )
+
+
+#: Archetype fields that are tables themselves, and their keys.
+_MAPPINGS = {
+    "required": [c.value for c in Category],
+    "enablers": ["logistics", "medical", "hq"],
+}
 
 
 def _set(doc: dict[str, Any], key: str, value: Any) -> None:
@@ -296,6 +365,7 @@ def expand_sweep(
     set_values: Sequence[str] = (),
     samples: int = 0,
     seed: int = 0,
+    max_variants: int = lim.MAX_SWEEP_VARIANTS,
 ) -> list[Variant]:
     """The variants of a sweep: the cross product of ``vary``, times ``samples`` Monte Carlo draws.
 
@@ -314,16 +384,41 @@ def expand_sweep(
         every member's troop pool uniformly within +-``troop_pool_spread`` (parameters.toml).
     seed
         Seed of the draws: the same command gives the same variants.
+    max_variants
+        Refuse (before building any) a sweep of more variants than this; never more than
+        :data:`~mcdm.limits.MAX_SWEEP_VARIANTS`.
+
+    Raises
+    ------
+    InputError
+        For a bad key or value, a sweep that is too large, or one whose every variant is
+        invalid (nothing could run). A variant that is invalid while others are not is kept,
+        with its message in ``error``: it fails when run and the others go on.
     """
+    max_variants = min(max_variants, lim.MAX_SWEEP_VARIANTS)
+    if _outside_int(samples, 0, lim.MAX_SAMPLES):
+        raise InputError(
+            [
+                Problem(
+                    "--samples",
+                    f"a whole number between 0 and {fmt(lim.MAX_SAMPLES)}",
+                    value=samples,
+                )
+            ]
+        )
+    if _outside_int(seed, 0, lim.MAX_SEED):
+        raise InputError(
+            [Problem("--seed", f"a whole number between 0 and {fmt(lim.MAX_SEED)}", value=seed)]
+        )
     base = Path(base)
     doc = _resolved_doc(base)
     data = _data_for(doc)
     fixed: dict[str, Any] = {}
     for spec in set_values:
-        key, values = parse_vary(spec)
+        key, values = parse_vary(spec, "--set")
         if len(values) != 1:
             raise InputError([Problem("--set", "one value", value=spec, column=key)])
-        check_key(key, data)
+        check_key(key, data, "--set")
         fixed[key] = values[0]
     axes: list[tuple[str, list[Any]]] = []
     for spec in vary:
@@ -332,8 +427,12 @@ def expand_sweep(
         if any(key == k for k, _ in axes):
             raise InputError([Problem("--vary", "each key once", value=key, column=key)])
         axes.append((key, values))
+    size = math.prod(len(values) for _, values in axes) * max(1, samples)
+    if size > max_variants:
+        raise InputError([_too_many(size, axes, samples, max_variants)])
     combos = list(itertools.product(*[[(k, v) for v in vals] for k, vals in axes])) or [()]
     variants: list[Variant] = []
+    first_problems: list[Problem] = []
     for combo in combos:
         changes = dict(fixed) | dict(combo)
         for sample in range(max(1, samples)) if samples else [None]:
@@ -350,10 +449,35 @@ def expand_sweep(
             try:
                 scenario = _checked(vdoc, data, f"{base.name} [{vid}]")
             except InputError as exc:  # this variant fails when run; the others go on
-                variants.append(Variant(vid, label, "", sample, error=str(exc)))
+                first_problems = first_problems or list(exc.problems)
+                error = "\n".join(str(p) for p in exc.problems)  # first line: the first problem
+                variants.append(Variant(vid, label, "", sample, error=error))
                 continue
             variants.append(Variant(vid, label, dump_scenario_toml(scenario), sample))
+    if all(v.error for v in variants):  # nothing could run: say why now, before any work
+        raise InputError(first_problems)
     return variants
+
+
+def _outside_int(value: object, low: int, high: int) -> bool:
+    return isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high
+
+
+def _too_many(size: int, axes: Sequence[tuple[str, list[Any]]], samples: int, most: int) -> Problem:
+    """The problem of a sweep with more variants than ``most``."""
+    parts = [f"{len(values):,} {key}" for key, values in axes]
+    if samples:
+        parts.append(f"{samples:,} samples")
+    extra = (
+        "; add --yes to run more, up to " + fmt(lim.MAX_SWEEP_VARIANTS)
+        if most < lim.MAX_SWEEP_VARIANTS
+        else ""
+    )
+    return Problem(
+        "mcdm sweep",
+        f"at most {fmt(most)} variants{extra}",
+        value=f"{size:,} variants ({' x '.join(parts) or 'one scenario'})",
+    )
 
 
 def _draw(data: Dataset, doc: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:

@@ -7,6 +7,8 @@ message and the command exits with status 1 (2 for a usage error, as argparse do
 from __future__ import annotations
 
 import argparse
+import math
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -15,11 +17,13 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from . import limits as lim
 from .batch import BatchResult, expand_sweep, run_batch, scenario_variants
-from .errors import InputError, McdmError
+from .errors import InputError, McdmError, Problem
 from .folders import Kind, check_out_folder
-from .io import load_instance, read_matrix, validate_path
+from .io import _number_of, load_instance, read_matrix, validate_path
 from .kernels import KERNELS
+from .limits import fmt, promethee_problem, smaa_problem
 from .model import DEFAULT_METHODS, SolverSettings
 from .parallel import available_cpus
 from .pipeline import RunResult, optimise_scenario, run_scenario, versions, write_run, write_tables
@@ -147,7 +151,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    variants = expand_sweep(args.scenario, args.vary or [], args.set or [], args.samples, args.seed)
+    # counted before any variant is built; above the unasked limit only with --yes
+    most = lim.MAX_SWEEP_VARIANTS if args.yes else lim.MAX_SWEEP_VARIANTS_UNASKED
+    variants = expand_sweep(
+        args.scenario, args.vary or [], args.set or [], args.samples, args.seed, max_variants=most
+    )
     if not args.quiet:
         print(f"{len(variants)} variants", file=sys.stderr)
     return _finish_batch(
@@ -188,6 +196,19 @@ def _finish_batch(result: BatchResult) -> int:
 
 def _cmd_rank(args: argparse.Namespace) -> int:
     matrix, weights = read_matrix(args.matrix, args.types, args.weights)
+    n, m = matrix.shape
+    if args.smaa and (why := smaa_problem(args.smaa, n, m, value_draws=False)):
+        raise InputError([Problem("--smaa", why, value=args.smaa)])
+    if args.smaa_method == "PROMETHEE_II" and (why := promethee_problem(n, m)):
+        raise InputError(
+            [
+                Problem(
+                    "--smaa-method",
+                    f"a method that fits the matrix: {why}",
+                    value=args.smaa_method,
+                )
+            ]
+        )
     methods = (
         tuple(m.strip().upper() for m in args.methods.split(","))
         if args.methods
@@ -261,6 +282,22 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_jobs_options(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=available_cpus(),
+        metavar="N",
+        help=f"{what} (default: the CPUs available, {available_cpus()} here; more only with "
+        "--oversubscribe)",
+    )
+    p.add_argument(
+        "--oversubscribe",
+        action="store_true",
+        help="allow --jobs above the CPUs available (otherwise it is lowered to them)",
+    )
+
+
 def _add_solver_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--solver",
@@ -268,29 +305,53 @@ def _add_solver_options(p: argparse.ArgumentParser) -> None:
         help="MILP solver (default: the scenario's, usually highs)",
     )
     p.add_argument(
-        "--time-limit", type=_positive_float, metavar="S", help="time limit per solve in seconds"
+        "--time-limit",
+        type=_time_limit,
+        metavar="S",
+        help=f"time limit per solve in seconds (at most {fmt(lim.MAX_TIME_LIMIT_S)})",
     )
     p.add_argument("--gap", type=_gap, metavar="G", help="relative MIP gap, e.g. 0.005")
-    p.add_argument(
-        "--jobs",
-        type=_positive_int,
-        default=available_cpus(),
-        metavar="N",
-        help="worker processes (default: the CPUs available)",
-    )
+    _add_jobs_options(p, "worker processes")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def _with_jobs_checked(func: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+    """Run ``func`` with ``--jobs`` lowered to the CPUs available unless --oversubscribe: more
+    processes than CPUs only slow every solve down (and each takes memory)."""
+
+    def run(args: argparse.Namespace) -> int:
+        cpus = available_cpus()
+        if args.jobs > cpus and not args.oversubscribe and not getattr(args, "scheduler", None):
+            print(
+                f"note: --jobs {args.jobs} is more than the {cpus} CPUs available; using {cpus} "
+                "(add --oversubscribe to start them all)",
+                file=sys.stderr,
+            )
+            args.jobs = cpus
+        return func(args)
+
+    return run
 
 
 def _number(
     cast: Callable[[str], float], ok: Callable[[float], bool], expected: str
 ) -> Callable[[str], float]:
-    """An argparse type: parse with ``cast``, accept if ``ok``, else say what was expected."""
+    """An argparse type: parse with ``cast``, accept if ``ok``, else say what was expected.
+
+    Only plain numbers count: Python would also read "1_000", "inf" and "nan", which on a
+    command line are slips or cannot be meant.
+    """
 
     def parse(text: str) -> float:
-        try:
-            value = cast(text)
-        except ValueError:
-            value = None
+        value: float | None = None
+        plain = text.strip()
+        if cast is int and re.fullmatch(r"[+-]?\d+", plain):
+            value = int(plain)
+        elif cast is not int:
+            number = _number_of(plain)
+            value = number if number is not None and math.isfinite(number) else None
+        if value == 0 and plain.startswith("-"):
+            value = None  # "-0": no option takes a negative number, and a sign cannot be meant
         if value is None or not ok(value):
             raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
         return value
@@ -298,9 +359,27 @@ def _number(
     return parse
 
 
-_positive_float = _number(float, lambda v: v > 0, "a number > 0")
+_time_limit = _number(
+    float,
+    lambda v: 0 < v <= lim.MAX_TIME_LIMIT_S,
+    f"a time limit > 0 and <= {fmt(lim.MAX_TIME_LIMIT_S)} (seconds)",
+)
 _gap = _number(float, lambda v: 0 <= v < 1, "a gap between 0 and 1")
-_positive_int = _number(int, lambda v: v >= 1, "a whole number >= 1")
+_band = _number(float, lambda v: 0 <= v < 1, "a band between 0 and 1")
+_jobs = _number(
+    int, lambda v: 1 <= v <= lim.MAX_JOBS, f"a whole number between 1 and {fmt(lim.MAX_JOBS)}"
+)
+_samples = _number(
+    int, lambda v: 0 <= v <= lim.MAX_SAMPLES, f"a whole number between 0 and {fmt(lim.MAX_SAMPLES)}"
+)
+_seed = _number(
+    int, lambda v: 0 <= v <= lim.MAX_SEED, f"a whole number between 0 and {fmt(lim.MAX_SEED)}"
+)
+_draws = _number(
+    int,
+    lambda v: 1 <= v <= lim.MAX_SMAA_DRAWS,
+    f"a whole number between 1 and {fmt(lim.MAX_SMAA_DRAWS)}",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -346,7 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-prices", action="store_true", help="skip the constraint prices")
     _add_solver_options(p)
-    p.set_defaults(func=_cmd_optimise)
+    p.set_defaults(func=_with_jobs_checked(_cmd_optimise))
 
     p = sub.add_parser(
         "run",
@@ -376,7 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with several scenarios: a Dask scheduler to run them on (pip install '.[dask]')",
     )
     _add_solver_options(p)
-    p.set_defaults(func=_cmd_run)
+    p.set_defaults(func=_with_jobs_checked(_cmd_run))
 
     p = sub.add_parser(
         "sweep",
@@ -404,12 +483,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--samples",
-        type=int,
+        type=_samples,
         default=0,
         metavar="N",
         help="Monte Carlo draws of uncertain inputs per combination (default 0)",
     )
-    p.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the draws (default 0)")
     p.add_argument(
         "--out",
         required=True,
@@ -418,12 +497,12 @@ def build_parser() -> argparse.ArgumentParser:
         "to resume); a folder of other files is refused",
     )
     p.add_argument(
-        "--jobs",
-        type=_positive_int,
-        default=available_cpus(),
-        metavar="N",
-        help="local worker processes (default: the CPUs available)",
+        "--yes",
+        action="store_true",
+        help=f"run a sweep of more than {fmt(lim.MAX_SWEEP_VARIANTS_UNASKED)} variants (at most "
+        f"{fmt(lim.MAX_SWEEP_VARIANTS)})",
     )
+    _add_jobs_options(p, "local worker processes")
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -432,7 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--prices", action="store_true", help="also price each constraint (slower)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_cmd_sweep)
+    p.set_defaults(func=_with_jobs_checked(_cmd_sweep))
 
     p = sub.add_parser(
         "rank",
@@ -447,8 +526,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weights", help="weights, e.g. 0.3,0.2,0.5 (any non-negative numbers)")
     p.add_argument("--methods", help="comma-separated, e.g. TOPSIS,VIKOR (default: seven)")
     p.add_argument("--consensus", choices=["borda", "copeland"], default="borda")
-    p.add_argument("--smaa", type=_positive_int, metavar="N", help="SMAA weight draws")
-    p.add_argument("--seed", type=int, default=0, help="seed of the SMAA draws (default 0)")
+    p.add_argument("--smaa", type=_draws, metavar="N", help="SMAA weight draws")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the SMAA draws (default 0)")
     p.add_argument(
         "--smaa-method",
         default="TOPSIS",
@@ -457,7 +536,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--band",
-        type=_gap,
+        type=_band,
         help="SMAA weight band around the weights (default: uniform on the simplex)",
     )
     p.add_argument(

@@ -15,6 +15,7 @@ import io as _stdio
 import json
 import math
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,7 +27,10 @@ from typing import Any
 import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
+from . import limits as lim
 from .errors import InputError, Problem
+from .kernels import KERNELS
+from .limits import ID_PATTERN, ID_RULE, fmt
 from .model import (
     CRITERIA_BY_ID,
     METHOD_NAMES,
@@ -41,6 +45,7 @@ from .model import (
     Member,
     Parameters,
     Position,
+    RankingSettings,
     Scenario,
     USBackstop,
 )
@@ -92,7 +97,7 @@ def _display(path: Path | str) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """One CSV column: how a cell is parsed and what it must hold."""
+    """One CSV column (or overridable setting): how a cell is parsed and what it must hold."""
 
     name: str
     kind: str  # "text", "id", "int", "float", "bool", "choice"
@@ -101,17 +106,24 @@ class Column:
     maximum: float | None = None
     choices: tuple[str, ...] = ()
 
-    def expected(self) -> str:
-        bounds = ""
-        if self.minimum is not None and self.maximum is not None:
-            bounds = f" between {self.minimum:g} and {self.maximum:g}"
-        elif self.minimum is not None:
-            bounds = f" >= {self.minimum:g}"
+    def expected(self, raw: object = None) -> str:
+        """What the column holds, worded for the value ``raw`` that was found.
+
+        A number below the minimum is told the minimum ("a whole number >= 0"); any other bad
+        number is told the whole range, with a hint where the text shows a likely slip.
+        """
+        if self.kind in ("int", "float"):
+            noun = "a whole number" if self.kind == "int" else "a number"
+            num = _number_of(raw)
+            low = f">= {fmt(self.minimum)}" if self.minimum is not None else ""
+            if num is not None and math.isfinite(num) and low and _below(num, self.minimum):
+                return f"{noun} {low}"
+            high = f"<= {fmt(self.maximum)}" if self.maximum is not None else ""
+            bounds = " and ".join(b for b in (low, high) if b)
+            return f"{noun}{' ' + bounds if bounds else ''}{_number_hint(raw)}"
         return {
             "text": "some text",
-            "id": "an identifier (letters, digits, '_' or '-', no spaces)",
-            "int": f"a whole number{bounds}",
-            "float": f"a number{bounds}",
+            "id": ID_RULE,
             "bool": "true or false",
             "choice": "one of " + ", ".join(self.choices),
         }[self.kind]
@@ -129,8 +141,7 @@ class Column:
         if self.kind == "text":
             return text, True
         if self.kind == "id":
-            ok = all(ch.isalnum() or ch in "_-" for ch in text)
-            return text, ok
+            return text, ID_PATTERN.fullmatch(text) is not None
         if self.kind == "choice":
             return text, text in self.choices
         if self.kind == "bool":
@@ -145,21 +156,60 @@ class Column:
         # numbers
         if isinstance(raw, bool):
             return raw, False
-        try:
-            num = float(text)
-        except ValueError:
-            return text, False
-        if not math.isfinite(num):
-            return text, False
-        if self.kind == "int":
-            if num != int(num):
-                return text, False
-            num = int(num)
-        if self.minimum is not None and num < self.minimum:
+        num = _number_of(raw)
+        if num is None or not math.isfinite(num):
+            return raw, False
+        if self.kind == "int" and num != int(num):
+            return raw, False
+        if self.minimum is not None and _below(num, self.minimum):
             return raw, False
         if self.maximum is not None and num > self.maximum:
             return raw, False
-        return num, True
+        return (int(num) if self.kind == "int" else num), True
+
+
+def _below(num: float, minimum: float | None) -> bool:
+    """Below the minimum; "-0" counts as below a minimum of 0 (a sign that cannot be meant)."""
+    if minimum is None:
+        return False
+    return num < minimum or (num == 0 == minimum and math.copysign(1.0, num) < 0)
+
+
+def _number_of(raw: object) -> float | None:
+    """A cell as a float: plain decimal or scientific notation only (no '_', no 'inf' words);
+    None if it is not a number at all. Python's float() also reads "1_000" and "infinity":
+    in a data file the first is a slip (1_0 is 10) and the second cannot be meant."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        try:
+            return float(raw)
+        except OverflowError:  # an int too large for a float
+            return math.inf
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip()
+    if not _DECIMAL.fullmatch(text):
+        low = text.lower().lstrip("+-")
+        return math.inf if low in ("inf", "infinity") else math.nan if low == "nan" else None
+    return float(text)
+
+
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _number_hint(raw: object) -> str:
+    """A hint for number-like text that is not a plain number."""
+    if not isinstance(raw, str):
+        return ""
+    text = raw.strip()
+    if re.fullmatch(r"[+-]?\d[\d_]*_\d[\d_.]*", text):
+        return ", written without '_' (1000, not 1_000)"
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?|[+-]?\d+,\d+", text):
+        return ", with '.' as the decimal point and no thousands separator (1500.5, not 1,500.5)"
+    if re.fullmatch(r"[+-]?\d{1,3}( \d{3})+(\.\d+)?", text):
+        return ", without spaces between the digits"
+    return ""
 
 
 MEMBER_COLUMNS = (
@@ -167,12 +217,12 @@ MEMBER_COLUMNS = (
     Column("name", "text"),
     Column("position", "choice", choices=tuple(p.value for p in Position)),
     Column("role_stated", "text", required=False),
-    Column("gdp_usd_bn", "float"),
-    Column("milex_usd_bn", "float"),
-    Column("active_personnel", "int"),
-    Column("troop_pool", "int"),
-    Column("max_troops_deployed", "int", required=False),
-    Column("max_contribution_eur_m", "float"),
+    Column("gdp_usd_bn", "float", maximum=lim.MAX_GDP_USD_BN),
+    Column("milex_usd_bn", "float", maximum=lim.MAX_MILEX_USD_BN),
+    Column("active_personnel", "int", maximum=lim.MAX_TROOPS),
+    Column("troop_pool", "int", maximum=lim.MAX_TROOPS),
+    Column("max_troops_deployed", "int", required=False, maximum=lim.MAX_TROOPS),
+    Column("max_contribution_eur_m", "float", maximum=lim.MAX_MONEY_EUR_M),
     Column("ground_in_ukraine", "bool"),
     Column("outside_ukraine", "bool"),
     Column("nato", "bool"),
@@ -187,15 +237,15 @@ ELEMENT_COLUMNS = (
     Column("name", "text"),
     Column("category", "choice", choices=tuple(c.value for c in Category)),
     Column("location", "choice", choices=tuple(loc.value for loc in Location)),
-    Column("troops_per_unit", "int"),
-    Column("cost_eur_m", "float"),
-    Column("cost_low_eur_m", "float", required=False),
-    Column("cost_high_eur_m", "float", required=False),
-    Column("deterrence", "float"),
-    Column("early_warning_km", "float"),
-    Column("air_defence_k_km2", "float"),
-    Column("escalation", "float"),
-    Column("readiness_days", "int"),
+    Column("troops_per_unit", "int", maximum=lim.MAX_TROOPS_PER_UNIT),
+    Column("cost_eur_m", "float", maximum=lim.MAX_COST_EUR_M),
+    Column("cost_low_eur_m", "float", required=False, maximum=lim.MAX_COST_EUR_M),
+    Column("cost_high_eur_m", "float", required=False, maximum=lim.MAX_COST_EUR_M),
+    Column("deterrence", "float", maximum=lim.MAX_PER_UNIT_POINTS),
+    Column("early_warning_km", "float", maximum=lim.MAX_KM),
+    Column("air_defence_k_km2", "float", maximum=lim.MAX_AREA_K_KM2),
+    Column("escalation", "float", maximum=lim.MAX_PER_UNIT_POINTS),
+    Column("readiness_days", "int", maximum=lim.MAX_READINESS_DAYS),
     Column("source", "text"),
     Column("confidence", "choice", choices=_CONFIDENCE),
     Column("notes", "text", required=False),
@@ -203,7 +253,7 @@ ELEMENT_COLUMNS = (
 AVAILABILITY_COLUMNS = (
     Column("member_id", "id"),
     Column("element_id", "id"),
-    Column("max_units", "int"),
+    Column("max_units", "int", maximum=lim.MAX_UNITS),
     Column("basis", "text", required=False),
     Column("source", "text"),
     Column("confidence", "choice", choices=_CONFIDENCE),
@@ -240,7 +290,7 @@ def _decode(raw: bytes, shown: str, problems: list[Problem]) -> str | None:
         problems.append(
             Problem(
                 shown,
-                "UTF-8 text (save the file as CSV UTF-8)",
+                "UTF-8 text" + _encoding_hint(raw, shown),
                 value=f"byte {raw[exc.start : exc.start + 1]!r} at offset {exc.start}",
             )
         )
@@ -255,6 +305,39 @@ def _decode(raw: bytes, shown: str, problems: list[Problem]) -> str | None:
         )
         return None
     return text
+
+
+def _encoding_hint(raw: bytes, shown: str) -> str:
+    """Which encoding text that is not UTF-8 seems to be in, and how to save it as UTF-8."""
+    how = "CSV UTF-8 in Excel's Save As" if shown.lower().endswith(".csv") else "UTF-8"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return f"; the file looks like UTF-16 (Excel's 'Unicode text'): save it as {how}"
+    controls = set(range(32)) - {9, 10, 13}
+    if any(b in controls for b in raw[:65536]):
+        return f" (save the file as {how})"
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return f"; the file looks like Latin-1 (ISO-8859-1): save it as {how}"
+    if any(0x80 <= b <= 0x9F for b in raw):
+        return f"; the file looks like Windows-1252: save it as {how}"
+    return f"; the file looks like Latin-1 or Windows-1252: save it as {how}"
+
+
+def _separator_problem(header: Sequence[str], shown: str) -> Problem | None:
+    """A header of one cell holding ';' or a tab: the file uses another separator."""
+    if len(header) != 1:
+        return None
+    for sep, name in ((";", "';'"), ("\t", "tabs")):
+        if sep in header[0]:
+            return Problem(
+                shown,
+                f"comma-separated columns; the file seems to use {name} as separator: save it "
+                "as comma-separated CSV (CSV UTF-8 in Excel's Save As)",
+                row=1,
+                value=header[0] if len(header[0]) <= 60 else header[0][:57] + "...",
+            )
+    return None
 
 
 def parse_csv_text(
@@ -278,6 +361,10 @@ def parse_csv_text(
         return []
     if not rows or not any(cell.strip() for cell in rows[0]):
         problems.append(Problem(shown, "a header row naming the columns", row=1, found=False))
+        return []
+    sep = _separator_problem(rows[0], shown)
+    if sep is not None:
+        problems.append(sep)
         return []
     header = [h.strip() for h in rows[0]]
     known = [c.name for c in columns]
@@ -331,7 +418,7 @@ def parse_csv_text(
                 problems.append(
                     Problem(
                         shown,
-                        col.expected(),
+                        col.expected(raw),
                         row=rownum,
                         column=col.name,
                         value=raw,
@@ -386,10 +473,92 @@ def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
 
 def _parse_toml_text(text: str, shown: str, problems: list[Problem]) -> dict[str, Any] | None:
     try:
-        return tomllib.loads(text)
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         problems.append(Problem(shown, "valid TOML", value=str(exc)))
         return None
+    except RecursionError:
+        problems.append(_too_deep(shown))
+        return None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        problems.append(
+            Problem(shown, "valid TOML with numbers of sane size", value=str(exc).split(";")[0])
+        )
+        return None
+    if _depth(doc) > lim.MAX_TOML_DEPTH:
+        problems.append(_too_deep(shown))
+        return None
+    before = len(problems)
+    problems.extend(_odd_digit_groups(text, shown))
+    return doc if len(problems) == before else None
+
+
+def _too_deep(shown: str) -> Problem:
+    return Problem(
+        shown,
+        f"tables and arrays nested at most {lim.MAX_TOML_DEPTH} levels deep",
+        value="deeper nesting",
+    )
+
+
+def _depth(obj: object, limit: int = lim.MAX_TOML_DEPTH + 1) -> int:
+    """How deeply tables and arrays nest in ``obj`` (counting stops just past ``limit``)."""
+    if limit <= 0 or not isinstance(obj, Mapping | list | tuple):
+        return 0
+    items = obj.values() if isinstance(obj, Mapping) else obj
+    return 1 + max((_depth(v, limit - 1) for v in items), default=0)
+
+
+# A TOML string or comment (skipped), or a number with '_' between its digits.
+_TOML_TOKEN = re.compile(
+    r"(?P<skip>'''.*?'''"  # multi-line literal string
+    r'|"""(?:\\.|[^\\])*?"""'  # multi-line basic string
+    r"|'[^'\n]*'"  # literal string
+    r'|"(?:\\.|[^"\\\n])*"'  # basic string
+    r"|#[^\n]*)"  # comment
+    r"|(?<![\w.])(?P<num>[+-]?\d+(?:_\d+)+(?:\.[\d_]+)?(?:[eE][+-]?[\d_]+)?)(?![\w-])",
+    re.DOTALL,
+)
+
+
+def _odd_digit_groups(text: str, shown: str) -> list[Problem]:
+    """Numbers whose '_' does not split the whole part in groups of three (4_0_000).
+
+    TOML reads 4_0_000 as 40000, so a slip of the finger passes unnoticed; a thousands
+    separator written as '_' (40_000) is fine.
+    """
+    out = []
+    for m in _TOML_TOKEN.finditer(text):
+        number = m.group("num")
+        if not number:
+            continue
+        whole = number.lstrip("+-").split(".")[0].split("e")[0].split("E")[0]
+        groups = whole.split("_")
+        if 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
+            continue
+        line = text.count("\n", 0, m.start()) + 1
+        key = _key_on_line(text, m.start())
+        out.append(
+            Problem(
+                shown,
+                "'_' only between groups of three digits, as in 40_000 (TOML would read "
+                f"{number} as {number.replace('_', '')})",
+                column=key or f"on line {line}",
+                value=number,
+            )
+        )
+    return out
+
+
+def _key_on_line(text: str, pos: int) -> str:
+    """The dotted key whose value starts on the line of ``pos`` (with its table's name)."""
+    start = text.rfind("\n", 0, pos) + 1
+    line = text[start:pos]
+    key = line.split("=", 1)[0].strip() if "=" in line else ""
+    table = ""
+    for header in re.finditer(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?", text[:start], re.MULTILINE):
+        table = header.group(1)
+    return ".".join(part for part in (table, key) if part)
 
 
 def _pydantic_problems(
@@ -497,24 +666,35 @@ def _check_archetype(a: Archetype, shown: str, key: str, problems: list[Problem]
     def bad(field: str, value: object, expected: str) -> None:
         problems.append(Problem(shown, expected, column=f"{key}.{field}", value=value))
 
-    if a.troops_min < 0:
-        bad("troops_min", a.troops_min, "a whole number >= 0")
-    if a.troops_max is not None and a.troops_max < a.troops_min:
-        bad("troops_max", a.troops_max, f"a number >= troops_min ({a.troops_min})")
-    if a.troops_in_ukraine_max is not None and a.troops_in_ukraine_max < 0:
-        bad("troops_in_ukraine_max", a.troops_in_ukraine_max, "a whole number >= 0")
-    if not 0 <= a.min_coverage <= 1:
+    troops = f"a whole number between 0 and {fmt(lim.MAX_TROOPS)}"
+    if _outside(a.troops_min, 0, lim.MAX_TROOPS):
+        bad("troops_min", a.troops_min, "a whole number >= 0" if a.troops_min < 0 else troops)
+    if a.troops_max is not None and _outside(a.troops_max, a.troops_min, lim.MAX_TROOPS):
+        bad(
+            "troops_max",
+            a.troops_max,
+            f"a number >= troops_min ({a.troops_min})" if a.troops_max < a.troops_min else troops,
+        )
+    if a.troops_in_ukraine_max is not None and _outside(a.troops_in_ukraine_max, 0, lim.MAX_TROOPS):
+        bad("troops_in_ukraine_max", a.troops_in_ukraine_max, troops)
+    if _outside(a.min_coverage, 0, 1):
         bad("min_coverage", a.min_coverage, "a share between 0 and 1")
-    if a.min_nations < 0:
-        bad("min_nations", a.min_nations, "a whole number >= 0")
-    if a.min_nations_in_ukraine < 0:
-        bad("min_nations_in_ukraine", a.min_nations_in_ukraine, "a whole number >= 0")
+    nations = f"a whole number between 0 and {fmt(lim.MAX_NATIONS)}"
+    if _outside(a.min_nations, 0, lim.MAX_NATIONS):
+        bad("min_nations", a.min_nations, nations)
+    if _outside(a.min_nations_in_ukraine, 0, lim.MAX_NATIONS):
+        bad("min_nations_in_ukraine", a.min_nations_in_ukraine, nations)
     for cat, n in a.required.items():
-        if n < 0:
-            bad(f"required.{cat}", n, "a whole number >= 0")
+        if _outside(n, 0, lim.MAX_UNITS):
+            bad(f"required.{cat}", n, f"a whole number of units between 0 and {fmt(lim.MAX_UNITS)}")
     for kind, ratio in a.enablers.items():
-        if ratio < 0:
-            bad(f"enablers.{kind}", ratio, "a ratio >= 0")
+        if _outside(ratio, 0, lim.MAX_ENABLER_RATIO):
+            bad(
+                f"enablers.{kind}",
+                ratio,
+                f"a ratio between 0 and {fmt(lim.MAX_ENABLER_RATIO)} (units per 1,000 combat "
+                "troops)",
+            )
     if not a.allowed_locations:
         bad("allowed_locations", [], "at least one location")
     if not a.allowed_categories:
@@ -531,6 +711,11 @@ def _archetypes(
     if not doc:
         problems.append(Problem(shown, "at least one [archetype] table", found=False))
     for aid, table in doc.items():
+        if not ID_PATTERN.fullmatch(aid):
+            problems.append(
+                Problem(shown, f"a table name that is {ID_RULE}", column=aid, value=aid)
+            )
+            continue
         if not isinstance(table, dict):
             problems.append(
                 Problem(shown, "a table such as [reassurance]", column=aid, value=table)
@@ -752,19 +937,43 @@ def _parameters(doc: Mapping[str, Any], shown: str, problems: list[Problem]) -> 
                 found=False,
             )
         )
-    for name, opt in p.backstop.items():
-        if opt.deterrence_multiplier <= 0:
+    before = len(problems)
+
+    def check(key: str, value: float, low: float, high: float, what: str, **kw: bool) -> None:
+        if _outside(value, low, high, **kw):
+            above = "> " if kw.get("open_low") else ">= "
             problems.append(
                 Problem(
                     shown,
-                    "a multiplier > 0",
-                    column=f"backstop.{name}.deterrence_multiplier",
-                    value=opt.deterrence_multiplier,
+                    f"{what} {above}{fmt(low)} and <= {fmt(high)}",
+                    column=key,
+                    value=value,
                 )
             )
-    if p.usd_per_eur <= 0:
-        problems.append(Problem(shown, "a rate > 0", column="usd_per_eur", value=p.usd_per_eur))
-    return None if missing else p
+
+    for name, opt in p.backstop.items():
+        for field in ("deterrence_multiplier", "escalation_multiplier"):
+            check(
+                f"backstop.{name}.{field}",
+                getattr(opt, field),
+                0,
+                lim.MAX_MULTIPLIER,
+                "a multiplier",
+                open_low=True,
+            )
+    for field in ("nation_bonus_nato", "nation_bonus_nuclear", "nation_bonus_other"):
+        check(field, getattr(p, field), 0, lim.MAX_NATION_BONUS, "deterrence points")
+    check("usd_per_eur", p.usd_per_eur, 0, lim.MAX_USD_PER_EUR, "a rate", open_low=True)
+    if _outside(p.troop_pool_spread, 0, 1) or p.troop_pool_spread == 1:
+        problems.append(
+            Problem(
+                shown,
+                "a share >= 0 and < 1 (0.25 = troop pools drawn within +-25%)",
+                column="troop_pool_spread",
+                value=p.troop_pool_spread,
+            )
+        )
+    return None if missing or len(problems) > before else p
 
 
 # --- scenario ----------------------------------------------------------------------------------
@@ -791,6 +1000,13 @@ def _scenario(doc: Mapping[str, Any], shown: str, problems: list[Problem]) -> Sc
                 )
             )
             return None
+    if _depth(doc) > lim.MAX_TOML_DEPTH:
+        problems.append(_too_deep(shown))
+        return None
+    before = len(problems)
+    _check_text(doc, shown, problems)
+    if len(problems) > before:
+        return None
     try:
         s = _SCENARIO_ADAPTER.validate_python(dict(doc))
     except ValidationError as exc:
@@ -800,28 +1016,102 @@ def _scenario(doc: Mapping[str, Any], shown: str, problems: list[Problem]) -> Sc
     return s
 
 
+def _bad_text(text: str) -> str | None:
+    """Why a string cannot be meant (or written back to TOML and read again), or None."""
+    for ch in text:
+        code = ord(ch)
+        if 0xD800 <= code <= 0xDFFF:
+            return "text without lone surrogates (it is not valid Unicode)"
+        if (code < 32 and ch not in "\t\n\r") or code == 127:
+            return "text without control characters"
+    return None
+
+
+def _check_text(obj: object, shown: str, problems: list[Problem], key: str = "") -> None:
+    """Every key and string in a scenario must be text that a TOML file can hold."""
+    if isinstance(obj, str):
+        why = _bad_text(obj)
+        if why:
+            problems.append(Problem(shown, why, column=key or None, value=obj))
+    elif isinstance(obj, Mapping):
+        for k, v in obj.items():
+            name = str(k)
+            why = _bad_text(name)
+            if why:
+                problems.append(Problem(shown, f"a key of {why}", column=key or None, value=name))
+                continue
+            _check_text(v, shown, problems, f"{key}.{name}" if key else name)
+    elif isinstance(obj, list | tuple):
+        for i, v in enumerate(obj, start=1):
+            _check_text(v, shown, problems, f"{key}[{i}]")
+
+
+def _outside(value: float, low: float, high: float, *, open_low: bool = False) -> bool:
+    """Whether ``value`` is outside [low, high] (or (low, high]); NaN is always outside."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return True
+    inside = (low < value if open_low else low <= value) and value <= high
+    return not inside or _below(value, low)
+
+
+#: The most a rule's value may ask for, per measure.
+_RULE_MAX: dict[str, float] = {
+    "units": lim.MAX_RULE_UNITS,
+    "troops": lim.MAX_TROOPS,
+    "cost_eur_m": lim.MAX_MONEY_EUR_M,
+    "nations": lim.MAX_NATIONS,
+}
+
+
 def _check_scenario_ranges(s: Scenario, shown: str, problems: list[Problem]) -> None:
     def bad(key: str, value: object, expected: str) -> None:
         problems.append(Problem(shown, expected, column=key, value=value))
 
-    if not s.budget_eur_bn > 0:
-        bad("budget_eur_bn", s.budget_eur_bn, "an annual budget > 0 (EUR bn)")
-    if not s.rotation_factor >= 1:
+    if not lim.NAME_PATTERN.fullmatch(s.name):
+        bad("name", s.name, lim.NAME_RULE)
+    if _outside(s.budget_eur_bn, 0, lim.MAX_BUDGET_EUR_BN, open_low=True):
+        bad(
+            "budget_eur_bn",
+            s.budget_eur_bn,
+            f"an annual budget > 0 (EUR bn) and <= {fmt(lim.MAX_BUDGET_EUR_BN)}",
+        )
+    if _outside(s.rotation_factor, 1, lim.MAX_ROTATION):
         bad(
             "rotation_factor",
             s.rotation_factor,
-            "a rotation factor >= 1 (troops in the pool per troop deployed; 3-5 is usual)",
+            f"a rotation factor between 1 and {fmt(lim.MAX_ROTATION)} (troops in the pool per "
+            "troop deployed; 3-5 is usual)",
         )
-    if not s.line_length_km > 0:
-        bad("line_length_km", s.line_length_km, "a length > 0 (km)")
-    if s.frontier.levels < 1:
-        bad("frontier.levels", s.frontier.levels, "a whole number >= 1")
-    if s.frontier.alternatives < 0:
-        bad("frontier.alternatives", s.frontier.alternatives, "a whole number >= 0")
-    if s.frontier.troop_levels < 0:
-        bad("frontier.troop_levels", s.frontier.troop_levels, "a whole number >= 0")
-    if not s.solver.time_limit_s > 0:
-        bad("solver.time_limit_s", s.solver.time_limit_s, "a time limit > 0 (seconds)")
+    if _outside(s.line_length_km, 0, lim.MAX_KM, open_low=True):
+        bad("line_length_km", s.line_length_km, f"a length > 0 and <= {fmt(lim.MAX_KM)} (km)")
+    if _outside(s.seed, 0, lim.MAX_SEED):
+        bad("seed", s.seed, f"a whole number between 0 and {fmt(lim.MAX_SEED)}")
+    f = s.frontier
+    frontier_limits: tuple[tuple[str, int, int, int, str], ...] = (
+        ("levels", f.levels, 1, lim.MAX_LEVELS, "budget levels per archetype"),
+        ("alternatives", f.alternatives, 0, lim.MAX_ALTERNATIVES, "alternatives per archetype"),
+        ("troop_levels", f.troop_levels, 0, lim.MAX_TROOP_LEVELS, "troop levels per archetype"),
+    )
+    for key, value, low, high, what in frontier_limits:
+        if _outside(value, low, high):
+            bad(f"frontier.{key}", value, f"a whole number between {low} and {high} ({what})")
+    times = {"time_limit_s": s.solver.time_limit_s, "tie_break_time_s": s.solver.tie_break_time_s}
+    for key, seconds in times.items():
+        if seconds is None:  # tie_break_time_s: accepted from older files and ignored
+            continue
+        if _outside(seconds, 0, lim.MAX_TIME_LIMIT_S, open_low=True):
+            bad(
+                f"solver.{key}",
+                seconds,
+                f"a time limit > 0 and <= {fmt(lim.MAX_TIME_LIMIT_S)} (seconds)",
+            )
+    nodes = s.solver.node_limit
+    if nodes is not None and _outside(nodes, 1, lim.MAX_NODE_LIMIT):
+        bad(
+            "solver.node_limit",
+            nodes,
+            f"a whole number of branch-and-bound nodes between 1 and {fmt(lim.MAX_NODE_LIMIT)}",
+        )
     if not 0 <= s.solver.mip_gap < 1:
         bad("solver.mip_gap", s.solver.mip_gap, "a relative gap between 0 and 1")
     if s.burden_sharing is not None and not 0 <= s.burden_sharing.band < 1:
@@ -830,23 +1120,50 @@ def _check_scenario_ranges(s: Scenario, shown: str, problems: list[Problem]) -> 
             s.burden_sharing.band,
             "a band between 0 and 1 (0.5 = each member pays 50-150% of its GDP share)",
         )
-    if s.lead_nations is not None and not 0 <= s.lead_nations.min_troop_share <= 1:
+    lead = s.lead_nations
+    if lead is not None and not 0 <= lead.min_troop_share <= 1:
+        bad("lead_nations.min_troop_share", lead.min_troop_share, "a share between 0 and 1")
+    elif lead is not None and lead.min_troop_share > 0 and not lead.members:
         bad(
-            "lead_nations.min_troop_share",
-            s.lead_nations.min_troop_share,
-            "a share between 0 and 1",
+            "lead_nations.members",
+            [],
+            f"at least one member id, as min_troop_share is {lead.min_troop_share:g} "
+            "(or no [lead_nations] table)",
         )
     for i, rule in enumerate(s.rules, start=1):
-        if rule.value < 0:
-            bad(f"rules[{i}].value", rule.value, "a value >= 0")
+        most = _RULE_MAX[rule.measure]
+        if _outside(rule.value, 0, most):
+            bad(
+                f"rules[{i}].value",
+                rule.value,
+                f"a value between 0 and {fmt(most)} ({rule.measure})",
+            )
     for name, w in s.weights.items():
-        if not (math.isfinite(w) and w >= 0):
-            bad(f"weights.{name}", w, "a weight >= 0")
+        if _outside(w, 0, lim.MAX_WEIGHT):
+            bad(f"weights.{name}", w, f"a weight between 0 and {fmt(lim.MAX_WEIGHT)}")
+    ranked = set(s.ranking.criteria) or set(CRITERIA_BY_ID)
     if s.weights and not any(w > 0 for w in s.weights.values()):
         bad("weights", dict(s.weights), "at least one weight > 0")
+    elif (
+        s.ranking.criteria
+        and s.ranking.weighting == "user"
+        and any(c in CRITERIA_BY_ID for c in s.weights)  # unknown names are reported later
+        and not any(w > 0 for c, w in s.weights.items() if c in ranked)
+    ):
+        bad(
+            "weights",
+            dict(s.weights),
+            "a weight > 0 for at least one ranked criterion (ranking.criteria: "
+            + ", ".join(s.ranking.criteria)
+            + ")",
+        )
     r = s.robustness
-    if not 0 <= r.smaa_draws <= 1_000_000:
-        bad("robustness.smaa_draws", r.smaa_draws, "a number of draws between 0 and 1,000,000")
+    if _outside(r.smaa_draws, 0, lim.MAX_SMAA_DRAWS):
+        bad(
+            "robustness.smaa_draws",
+            r.smaa_draws,
+            f"a number of draws between 0 and {fmt(lim.MAX_SMAA_DRAWS)}",
+        )
     if r.weight_band is not None and not 0 <= r.weight_band <= 1:
         bad(
             "robustness.weight_band",
@@ -855,11 +1172,97 @@ def _check_scenario_ranges(s: Scenario, shown: str, problems: list[Problem]) -> 
         )
     if not 0 <= r.cost_uncertainty < 1:
         bad("robustness.cost_uncertainty", r.cost_uncertainty, "a share between 0 and 1")
-    for i, m in enumerate(s.ranking.methods, start=1):
+    if r.method not in KERNELS:
+        bad(
+            "robustness.method",
+            r.method,
+            "one of " + ", ".join(KERNELS) + " (the methods SMAA and the stability intervals use)",
+        )
+    _check_ranking(s.ranking, shown, problems)
+
+
+def _check_ranking(rs: RankingSettings, shown: str, problems: list[Problem]) -> None:
+    """Ranking settings that cannot work: no method, an order, points or a pairwise matrix
+    that do not fit the criteria ranked."""
+
+    def bad(key: str, value: object, expected: str) -> None:
+        problems.append(Problem(shown, expected, column=f"ranking.{key}", value=value))
+
+    known = ", ".join(CRITERIA_BY_ID)
+    if not rs.methods:
+        bad("methods", [], "at least one method: " + ", ".join(METHOD_NAMES))
+    for i, m in enumerate(rs.methods, start=1):
         if m not in METHOD_NAMES:
-            bad(f"ranking.methods[{i}]", m, "one of " + ", ".join(METHOD_NAMES))
-    if s.robustness.method not in METHOD_NAMES:
-        bad("robustness.method", s.robustness.method, "one of " + ", ".join(METHOD_NAMES))
+            bad(f"methods[{i}]", m, "one of " + ", ".join(METHOD_NAMES))
+        elif m in rs.methods[: i - 1]:
+            bad(f"methods[{i}]", m, "each method once")
+    for i, c in enumerate(rs.criteria, start=1):
+        if c not in CRITERIA_BY_ID:
+            bad(f"criteria[{i}]", c, "a criterion: " + known)
+        elif c in rs.criteria[: i - 1]:
+            bad(f"criteria[{i}]", c, "each criterion once")
+    used = list(dict.fromkeys(c for c in rs.criteria if c in CRITERIA_BY_ID)) or list(
+        CRITERIA_BY_ID
+    )
+    for i, c in enumerate(rs.order, start=1):
+        if c not in CRITERIA_BY_ID:
+            bad(f"order[{i}]", c, "a criterion: " + known)
+        elif c in rs.order[: i - 1]:
+            bad(f"order[{i}]", c, "each criterion once in the order")
+    if rs.weighting == "roc":
+        missing = [c for c in used if c not in rs.order]
+        if missing:
+            bad(
+                "order",
+                list(rs.order),
+                "every criterion ranked, most important first, for ROC weighting; missing: "
+                + ", ".join(missing),
+            )
+    for c, points in rs.swing.items():
+        if c not in CRITERIA_BY_ID:
+            bad(f"swing.{c}", c, "a criterion: " + known)
+        elif _outside(points, 0, lim.MAX_SWING_POINTS):
+            bad(
+                f"swing.{c}",
+                points,
+                f"points between 0 and {fmt(lim.MAX_SWING_POINTS)} (the most valued swing gets "
+                f"{fmt(lim.MAX_SWING_POINTS)})",
+            )
+    points_ok = all(
+        c in CRITERIA_BY_ID and not _outside(v, 0, lim.MAX_SWING_POINTS)
+        for c, v in rs.swing.items()
+    )
+    if rs.weighting == "swing" and points_ok and not any(rs.swing.get(c, 0) > 0 for c in used):
+        bad(
+            "swing",
+            dict(rs.swing),
+            "points > 0 for at least one ranked criterion for SWING weighting, e.g. "
+            f"swing = {{ {used[0]} = 100 }}",
+        )
+    if rs.ahp or rs.weighting == "ahp":
+        k = len(used)
+        rows = [len(row) for row in rs.ahp]
+        if len(rs.ahp) != k or any(n != k for n in rows):
+            shape = f"{len(rs.ahp)} rows of " + (
+                f"{rows[0]} numbers" if len(set(rows)) == 1 else "different lengths"
+            )
+            bad(
+                "ahp",
+                shape if rs.ahp else "no matrix",
+                f"a {k} x {k} matrix of pairwise comparisons, one row and column per ranked "
+                "criterion in the order " + ", ".join(used),
+            )
+        else:
+            low, high = lim.AHP_RANGE
+            for i, row in enumerate(rs.ahp, start=1):
+                for j, v in enumerate(row, start=1):
+                    if _outside(v, low, high):
+                        bad(
+                            f"ahp[{i}][{j}]",
+                            v,
+                            f"a comparison between {fmt(low)} and {fmt(high)} (1 = equally "
+                            "important, 9 = far more important, 1/9 = far less)",
+                        )
 
 
 def read_scenario(path: str | Path) -> Scenario:
@@ -935,18 +1338,8 @@ def check_references(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
                     value=name,
                 )
             )
-    repeated = sorted({c for c in scenario.ranking.order if scenario.ranking.order.count(c) > 1})
-    for name in repeated:
-        problems.append(
-            Problem(shown, "each criterion once in the order", column="ranking.order", value=name)
-        )
-    for name in (*scenario.ranking.order, *scenario.ranking.swing, *scenario.ranking.criteria):
-        if name not in CRITERIA_BY_ID:
-            problems.append(
-                Problem(
-                    shown, "a criterion: " + ", ".join(CRITERIA_BY_ID), column="ranking", value=name
-                )
-            )
+    # (the ranking settings themselves are checked with the scenario's ranges)
+    problems += _check_smaa_size(scenario, data, shown)
     problems += _check_overrides(
         shown,
         "member_overrides",
@@ -997,6 +1390,36 @@ def check_references(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
     return problems
 
 
+def _check_smaa_size(scenario: Scenario, data: Dataset, shown: str) -> list[Problem]:
+    """Refuse SMAA settings too large for memory, before any solve: the package count is
+    bounded by archetypes x (frontier levels + troop levels + alternatives)."""
+    r = scenario.robustness
+    archetypes = len(scenario.archetypes or data.archetypes)
+    f = scenario.frontier
+    most = archetypes * (f.levels + f.troop_levels + f.alternatives)
+    ranked = set(scenario.ranking.criteria) or set(CRITERIA_BY_ID)
+    criteria = len(ranked)
+    values = r.cost_uncertainty > 0 and "annual_cost_eur_bn" in ranked  # costs drawn per draw
+    origin = (
+        f"; up to {most:,} packages come from {archetypes} archetypes x ({f.levels} levels + "
+        f"{f.troop_levels} troop levels + {f.alternatives} alternatives)"
+    )
+    # the stability intervals use the method even without SMAA draws
+    if r.method == "PROMETHEE_II" and (why := lim.promethee_problem(most, criteria)):
+        return [
+            Problem(
+                shown,
+                f"a method that fits the packages: {why}{origin}",
+                column="robustness.method",
+                value=r.method,
+            )
+        ]
+    why = lim.smaa_problem(r.smaa_draws, most, criteria, values, r.method)
+    if r.smaa_draws <= 0 or why is None:
+        return []
+    return [Problem(shown, why + origin, column="robustness.smaa_draws", value=r.smaa_draws)]
+
+
 def _check_overrides(
     shown: str,
     section: str,
@@ -1028,7 +1451,7 @@ def _check_overrides(
             _, ok = col.parse(value)
             # TOML gives typed values: a number written as a string is a mistake here
             if not ok or (isinstance(value, str) and col.kind in ("int", "float", "bool")):
-                problems.append(Problem(shown, col.expected(), column=where, value=value))
+                problems.append(Problem(shown, col.expected(value), column=where, value=value))
     return problems
 
 
@@ -1160,7 +1583,13 @@ def dump_scenario_toml(scenario: Scenario) -> str:
 
 
 def _toml_key(key: str) -> str:
-    return key if all(ch.isalnum() or ch in "_-" for ch in key) and key else json.dumps(key)
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's, except that TOML wants DEL escaped
+    too and takes other characters (astral ones included) as they are."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _toml_value(value: Any) -> str:
@@ -1169,7 +1598,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _toml_string(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
@@ -1281,20 +1710,46 @@ def parse_types(
     return out, problems
 
 
+_WEIGHT_RULE = f"a weight between 0 and {fmt(lim.MAX_WEIGHT)}"
+
+
+def _weight(word: str) -> float | None:
+    """A weight from text, or None if it is not a number within the documented range."""
+    w = _number_of(word)
+    return None if w is None or _outside(w, 0, lim.MAX_WEIGHT) else w
+
+
 def parse_weights(text: str, where: str) -> tuple[list[float], list[Problem]]:
     """Weights from "0.3,0.2,..." (any non-negative numbers; they are normalised later)."""
     out, problems = [], []
     for i, word in enumerate(text.split(",")):
-        try:
-            w = float(word)
-        except ValueError:
-            w = math.nan
-        if not math.isfinite(w) or w < 0:
+        w = _weight(word)
+        if w is None:
             problems.append(
-                Problem(where, "a weight >= 0", value=word.strip(), column=f"weight {i + 1}")
+                Problem(
+                    where,
+                    _WEIGHT_RULE + _number_hint(word),
+                    value=word.strip(),
+                    column=f"weight {i + 1}",
+                )
             )
-        out.append(w)
+        out.append(math.nan if w is None else w)
     return out, problems
+
+
+def _safe_label(text: str) -> str | None:
+    """Why an alternative or criterion name of a matrix cannot be used, or None.
+
+    Names reach CSV files that people open in spreadsheets: one that starts with =, +, -, @
+    would run there as a formula.
+    """
+    if len(text) > 100:
+        return "a name of at most 100 characters"
+    if text[:1] in ("=", "+", "-", "@"):
+        return "a name that does not start with =, +, - or @ (a spreadsheet would run it)"
+    if _bad_text(text):
+        return "a name without control characters"
+    return None
 
 
 def read_matrix(
@@ -1305,7 +1760,9 @@ def read_matrix(
     Format: a header row (``id`` then the criterion names), optionally rows whose first cell is
     ``type`` and ``weight`` right under the header, then one row an alternative. ``types`` and
     ``weights`` (comma-separated) override those rows. Returns the matrix and the weights (None
-    if neither the file nor the options give any).
+    if neither the file nor the options give any). At most
+    :data:`~mcdm.limits.MAX_MATRIX_ALTERNATIVES` alternatives and
+    :data:`~mcdm.limits.MAX_MATRIX_CRITERIA` criteria.
     """
     path = Path(path)
     shown = _display(path)
@@ -1328,8 +1785,22 @@ def read_matrix(
         raise InputError(
             [Problem(shown, "a header row: id, then the criterion names", row=1, found=False)]
         )
+    sep = _separator_problem(rows[0], shown)
+    if sep is not None:
+        raise InputError([sep])
     header = [h.strip() for h in rows[0]]
     criteria = header[1:]
+    if len(criteria) > lim.MAX_MATRIX_CRITERIA:
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    f"at most {fmt(lim.MAX_MATRIX_CRITERIA)} criteria (columns after the id)",
+                    row=1,
+                    value=f"{len(criteria):,} criteria",
+                )
+            ]
+        )
     if len(criteria) < 1:
         problems.append(
             Problem(
@@ -1339,6 +1810,8 @@ def read_matrix(
     for name in criteria:
         if not name:
             problems.append(Problem(shown, "a name for every criterion column", row=1, found=False))
+        elif why := _safe_label(name):
+            problems.append(Problem(shown, why, row=1, column=name, value=name))
     if len(set(criteria)) != len(criteria):
         problems.append(
             Problem(shown, "each criterion named once", row=1, value=",".join(criteria))
@@ -1352,6 +1825,16 @@ def read_matrix(
             weight_row, body_start = (lines[k], rows[k][1:]), k + 1
         else:
             break
+    if len(rows) - body_start > lim.MAX_MATRIX_ALTERNATIVES:
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    f"at most {fmt(lim.MAX_MATRIX_ALTERNATIVES)} alternatives (rows)",
+                    value=f"{len(rows) - body_start:,} alternatives",
+                )
+            ]
+        )
     parsed_types: list[int] | None = None
     if types is not None:
         parsed_types, probs = parse_types(types, "--types")
@@ -1369,21 +1852,18 @@ def read_matrix(
     elif weight_row is not None:
         parsed_weights = []
         for j, cell in enumerate(weight_row[1]):
-            try:
-                w = float(cell)
-            except ValueError:
-                w = math.nan
-            if not math.isfinite(w) or w < 0:
+            w = _weight(cell)
+            if w is None:
                 problems.append(
                     Problem(
                         shown,
-                        "a weight >= 0",
+                        _WEIGHT_RULE + _number_hint(cell),
                         row=weight_row[0],
                         column=criteria[j] if j < len(criteria) else "?",
                         value=cell,
                     )
                 )
-            parsed_weights.append(w)
+            parsed_weights.append(math.nan if w is None else w)
     if parsed_types is None:
         problems.append(
             Problem(
@@ -1409,9 +1889,23 @@ def read_matrix(
                 value=f"{len(parsed_weights)} given",
             )
         )
+    elif parsed_weights is not None and not any(w > 0 or w != w for w in parsed_weights):
+        if weights is not None:
+            problems.append(Problem("--weights", "at least one weight above zero", value=weights))
+        elif weight_row is not None:
+            problems.append(
+                Problem(
+                    shown,
+                    "at least one weight above zero",
+                    row=weight_row[0],
+                    value=",".join(weight_row[1]),
+                )
+            )
     ids: list[str] = []
     values: list[list[float]] = []
     seen: dict[str, int] = {}
+    big = lim.MAX_MATRIX_VALUE
+    value_rule = f"a number between -{big:g} and {big:g}"
     for rownum, row in zip(lines[body_start:], rows[body_start:], strict=True):
         cells = [c.strip() for c in row] + [""] * (len(header) - len(row))
         if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
@@ -1439,24 +1933,24 @@ def read_matrix(
                     value=alt,
                 )
             )
+        elif why := _safe_label(alt):
+            problems.append(Problem(shown, why, row=rownum, column="id", value=alt))
         seen.setdefault(alt, rownum)
         vals = []
         for j, name in enumerate(criteria, start=1):
-            try:
-                v = float(cells[j])
-            except ValueError:
-                v = math.nan
-            if not math.isfinite(v):
+            v = _number_of(cells[j])
+            if v is None or _outside(v, -big, big):
                 problems.append(
                     Problem(
                         shown,
-                        "a number",
+                        value_rule + _number_hint(cells[j]),
                         row=rownum,
                         column=name,
                         value=cells[j],
                         found=cells[j] != "",
                     )
                 )
+                v = math.nan
             vals.append(v)
         ids.append(alt)
         values.append(vals)

@@ -13,6 +13,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .errors import RankingError
+from .limits import promethee_problem
+
 __all__ = ["KERNELS", "best_first", "ordinal_ranks", "scores"]
 
 Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
@@ -158,7 +161,16 @@ KERNELS: dict[str, Kernel] = {
 def scores(
     method: str, X: np.ndarray, W: np.ndarray, types: np.ndarray, chunk: int = 2000
 ) -> np.ndarray:
-    """Scores (k x n, higher is better) of ``method`` for every weight draw, in chunks."""
+    """Scores (k x n, higher is better) of ``method`` for every weight draw, in chunks.
+
+    Raises
+    ------
+    RankingError
+        For PROMETHEE II on more alternatives than its pairwise tables fit in memory (see
+        :func:`mcdm.limits.promethee_problem`).
+    """
+    if method == "PROMETHEE_II" and (why := promethee_problem(X.shape[-2], X.shape[-1])):
+        raise RankingError(why)
     kernel = KERNELS[method]
     types = np.asarray(types, dtype=float)
     out = np.empty((W.shape[0], X.shape[-2]))

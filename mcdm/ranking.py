@@ -25,6 +25,7 @@ from pymcdm.helpers import rankdata
 from pymcdm.weights.subjective import AHP
 
 from .errors import InputError, Problem, RankingError
+from .limits import promethee_problem
 from .model import DEFAULT_METHODS, METHOD_NAMES, DecisionMatrix
 
 __all__ = [
@@ -219,9 +220,13 @@ def method_preferences(
     Raises
     ------
     RankingError
-        If pymcdm raises or returns NaN; the message names the method and the reason.
+        If pymcdm raises or returns NaN, or for PROMETHEE II on a matrix whose pairwise tables
+        would not fit in memory (:func:`mcdm.limits.promethee_problem`); the message names the
+        method and the reason.
     """
     spec = METHODS[method]
+    if method == "PROMETHEE_II" and (why := promethee_problem(*values.shape)):
+        raise RankingError(why)  # left out with this message; the other methods run
     criteria = list(criteria or [f"C{j + 1}" for j in range(values.shape[1])])
     X, notes = prepare_values(method, values, criteria)
     types = np.asarray(types, dtype=int)
@@ -393,10 +398,18 @@ def consensus_ranks(
     if rule == "borda":
         score = (n - R).sum(axis=0)
     elif rule == "copeland":
-        wins = (R[:, :, None] < R[:, None, :]).sum(axis=0)  # i beats j in how many methods
-        beats = wins > R.shape[0] / 2  # in a majority of all the methods (ties count against)
-        score = beats.sum(axis=1) - beats.sum(axis=0)
-        score = score.astype(float)
+        # i beats j if it ranks better in a majority of all the methods (ties count against).
+        # The n x n table of wins is built a block of rows at a time: whole, it would take
+        # methods x n x n comparisons and n x n counts (1.5 GB for 10,000 alternatives).
+        wins_over = np.zeros(n)
+        lost_to = np.zeros(n)
+        block = max(1, 2_000_000 // max(1, R.shape[0] * n))
+        for start in range(0, n, block):
+            rows = R[:, start : start + block]
+            beats = (rows[:, :, None] < R[:, None, :]).sum(axis=0) > R.shape[0] / 2
+            wins_over[start : start + block] = beats.sum(axis=1)
+            lost_to += beats.sum(axis=0)
+        score = wins_over - lost_to
     else:
         raise InputError([Problem("consensus", "borda or copeland", value=rule)])
     return np.asarray(rankdata(score, reverse=True), dtype=float), score

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .errors import RankingError
 from .kernels import KERNELS, best_first, scores
+from .limits import smaa_problem
 from .model import DecisionMatrix
 from .ranking import prepare_values, rank_matrix
 
@@ -122,6 +123,8 @@ def smaa(
         raise RankingError("SMAA needs at least one draw")
     rng = np.random.default_rng(seed)
     n, m = matrix.shape
+    if why := smaa_problem(draws, n, m, value_draws is not None, method):
+        raise RankingError(f"SMAA with {draws:,} draws is too large: expected {why}")
     types = matrix.type_array
     W = sample_weights(m, draws, rng, np.asarray(weights, dtype=float), weight_band)
     X, _ = prepare_values(method, matrix.values, matrix.criteria)
