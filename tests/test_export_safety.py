@@ -54,9 +54,10 @@ LINK = '<a href="http://evil.example/">covering link</a>'
 IMAGE = "<img src=x onerror=alert(1)>"
 MD_LINK = "[click here](http://evil.example/)"
 
+# A scenario's name must be a plain name (checked on load): the formula rides in its description.
 SCENARIO = """
-name = '=HYPERLINK("http://x","y")'
-description = "\\rCR description"
+name = "hostile"
+description = '=HYPERLINK("http://x","y")'
 budget_eur_bn = 1.5
 rotation_factor = 4
 line_length_km = 1400
@@ -285,38 +286,40 @@ def test_negative_numbers_in_numeric_columns_stay_numbers(tmp_path):
     assert list(pd.read_parquet(tmp_path / "out" / "t.parquet")["id"]) == ["-a", "b"]
 
 
-def test_mcdm_rank_outputs_neutralise_ids_and_criterion_names(tmp_path, capsys):
-    criteria = ['=HYPERLINK("http://x")', "+cost", "-risk", "@SUM(A1)", "\tlag"]
-    matrix = tmp_path / "m.csv"
-    with matrix.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", *criteria])
-        w.writerow(["type", 1, -1, -1, 1, -1])
-        for i, alt in enumerate(["=A1", "+B", "-C", "@D"]):
-            w.writerow([alt, 1 + i, 4 - i, (i * 7) % 5 + 1, 2 + i % 2, 3 - i % 3])
-    code = cli_main(["rank", str(matrix), "--smaa", "200", "--out", str(tmp_path / "out")])
+def test_mcdm_rank_refuses_formula_names_and_writes_no_formula(tmp_path, capsys):
+    """Alternative ids and criterion names that would start a formula are refused on load (with
+    the file, row and name, and nothing written); renamed, the run's CSVs hold no formula."""
+    bad_criteria = ['=HYPERLINK("http://x")', "+cost", "-risk", "@SUM(A1)"]
+    bad_ids = ["=A1", "+B", "-C", "@D"]
+
+    def write(criteria, ids):
+        matrix = tmp_path / "m.csv"
+        with matrix.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["id", *criteria])
+            w.writerow(["type", 1, -1, -1, 1])
+            for i, alt in enumerate(ids):
+                w.writerow([alt, 1 + i, 4 - i, (i * 7) % 5 + 1, 2 + i % 2])
+        return matrix
+
+    out = tmp_path / "out"
+    code = cli_main(["rank", str(write(bad_criteria, bad_ids)), "--smaa", "200", "--out", str(out)])
     err = capsys.readouterr().err
-    assert "Traceback" not in err
-    if code != 0:
-        # ids that start with a formula may be refused on load (a safe id pattern): then the
-        # message names the file and the id, and nothing is written
-        assert "m.csv" in err and "'=A1'" in err, err
-        assert not (tmp_path / "out").exists()
-        ids = ["A1", "B", "C", "D"]
-        text = matrix.read_text(encoding="utf-8")
-        for old, new in zip(["=A1", "+B", "-C", "@D"], ids, strict=True):
-            text = text.replace(f"\n{old},", f"\n{new},")
-        matrix.write_text(text, encoding="utf-8")
-        code = cli_main(["rank", str(matrix), "--smaa", "200", "--out", str(tmp_path / "out")])
+    assert code == 1 and "Traceback" not in err
+    for name in [*bad_criteria, *bad_ids]:
+        assert repr(name) in err, name
+    assert "m.csv, row 1, column +cost: found '+cost'" in err
+    assert not out.exists()
+    safe = ["HYPERLINK", "cost", "risk", "sum"]
+    code = cli_main(
+        ["rank", str(write(safe, ["A1", "B", "C", "D"])), "--smaa", "200", "--out", str(out)]
+    )
     assert code == 0
     cells = []
-    for path in sorted((tmp_path / "out").glob("*.csv")):
+    for path in sorted(out.glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as f:
             cells += [c for row in csv.reader(f) for c in row]
-    assert not [c for c in cells if _starts_formula(c)]
-    # the criterion names (stripped of the tab by the reader) are there, neutralised
-    for name in ['=HYPERLINK("http://x")', "+cost", "-risk", "@SUM(A1)"]:
-        assert "'" + name in cells, name
+    assert cells and not [c for c in cells if _starts_formula(c)]
 
 
 def test_the_workbook_has_no_formula_and_keeps_numbers(hostile_run):
@@ -388,7 +391,7 @@ def test_the_briefing_shows_html_in_names_as_text(tmp_path):
     )
     (root / "scenarios").mkdir()
     (root / "scenarios" / "s.toml").write_text(
-        SCENARIO.replace('name = \'=HYPERLINK("http://x","y")\'', f"name = '{LINK}'").replace(
+        SCENARIO.replace("description = '=HYPERLINK", f"description = '{LINK}'  # ").replace(
             ', "reassurance"', ""
         ),
         encoding="utf-8",
