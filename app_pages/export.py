@@ -29,7 +29,7 @@ from mcdm.io import (
     dump_scenario_toml,
     scenario_from_mapping,
 )
-from mcdm.packages import allocations_frame, infeasible_frame, packages_frame, prices_frame
+from mcdm.tables import allocations_frame, infeasible_frame, packages_frame, prices_frame
 
 ctx = context()
 st.title("Export and upload")

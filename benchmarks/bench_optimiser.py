@@ -41,7 +41,7 @@ def per_package(instance, aid: str, solver: str, runs: int, time_limit: float) -
     n_rows = len(model.prob.constraints())
     print(
         f"  {aid:<22} {solver:<5} build {build_s:6.3f} s  solve {solve_s:7.3f} s  "
-        f"({n_vars} vars, {n_rows} rows; {sol.status.value}, objective {sol.primary:,.2f})"
+        f"({n_vars} vars, {n_rows} rows; {sol.status.value}, objective {sol.objective:,.2f})"
     )
 
 

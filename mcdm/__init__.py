@@ -15,10 +15,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .batch import BatchResult, expand_sweep, run_batch, scenario_variants
 from .errors import (
-    InfeasibleError,
     InputError,
     McdmError,
-    ModelError,
     Problem,
     RankingError,
     SolveError,
@@ -49,11 +47,9 @@ __all__ = [
     "BatchResult",
     "Dataset",
     "DecisionMatrix",
-    "InfeasibleError",
     "InputError",
     "Instance",
     "McdmError",
-    "ModelError",
     "Package",
     "PackageSet",
     "Problem",

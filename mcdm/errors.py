@@ -5,14 +5,15 @@ The tree::
     McdmError                 base of everything raised on purpose
     ├── InputError            bad user input (data files, scenario files, matrices, options);
     │                         carries every Problem found, not just the first
-    ├── ModelError            a scenario that cannot be turned into an optimisation model
     ├── SolveError            the solver failed (crashed, or stopped with no solution at all)
-    │   └── InfeasibleError   no package meets the requirements; carries the shortfalls
     ├── RankingError          a decision matrix or method set that cannot be ranked
     ├── OutputError           results cannot be written where asked: a folder the tool did not
     │                         create, a file in the way, a batch folder in use, a full disk, a
     │                         read-only or forbidden folder
     └── ClusterError          the Dask scheduler of a batch cannot be reached
+
+An archetype that no package can meet is not an error: its outcome says why (see
+:mod:`mcdm.explain`), and the other archetypes go on.
 
 Third-party exceptions (PuLP, HiGHS, pymcdm, pydantic) are translated into these in one place
 each: ``mcdm/io.py`` for pydantic, ``mcdm/milp/solve.py`` for the solvers, ``mcdm/ranking.py``
@@ -29,10 +30,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "ClusterError",
-    "InfeasibleError",
     "InputError",
     "McdmError",
-    "ModelError",
     "OutputError",
     "Problem",
     "RankingError",
@@ -81,37 +80,8 @@ class InputError(McdmError, ValueError):
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
 
 
-class ModelError(McdmError):
-    """A scenario that cannot be turned into an optimisation model."""
-
-
 class SolveError(McdmError):
     """The solver failed: it crashed, or it stopped without any solution."""
-
-
-@dataclass(frozen=True)
-class Shortfall:
-    """One requirement an elastic solve could not meet, in the user's terms."""
-
-    requirement: str
-    required: float
-    achieved: float
-    unit: str
-    message: str
-
-    @property
-    def gap(self) -> float:
-        return abs(self.required - self.achieved)
-
-
-class InfeasibleError(SolveError):
-    """No package meets the requirements. ``shortfalls`` says what falls short and by how much."""
-
-    def __init__(self, archetype: str, shortfalls: Iterable[Shortfall]):
-        self.archetype = archetype
-        self.shortfalls: tuple[Shortfall, ...] = tuple(shortfalls)
-        lines = [s.message for s in self.shortfalls] or ["no requirement could be relaxed to fit"]
-        super().__init__(f"{archetype} is infeasible: " + "; ".join(lines))
 
 
 class RankingError(McdmError, ValueError):

@@ -46,6 +46,7 @@ __all__ = [
     "RankingSettings",
     "RobustnessSettings",
     "Scenario",
+    "Shortfall",
     "SolveStatus",
     "SolverSettings",
     "USBackstop",
@@ -569,6 +570,32 @@ class SolveStatus(StrEnum):
     @property
     def has_solution(self) -> bool:
         return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One requirement that no package of an archetype can meet, with its figures.
+
+    ``required`` is what the requirement asks for and ``achieved`` the most that can be had,
+    solved for (see data/MODEL.md, "Infeasible archetypes"): for a ratio (enablers, the lead
+    nations' share) what the mix needs and what it has; for money alone, the cost of the
+    cheapest package and the budget. ``limited_by`` names the requirements that hold this one
+    down when it could be met on its own. ``message`` says it all in the user's terms.
+    """
+
+    requirement: str
+    required: float
+    achieved: float
+    unit: str
+    message: str = ""
+    label: str = ""
+    supply_text: str = ""
+    ratio: bool = False
+    limited_by: tuple[str, ...] = ()
+
+    @property
+    def gap(self) -> float:
+        return abs(self.required - self.achieved)
 
 
 @dataclass(frozen=True, order=True)

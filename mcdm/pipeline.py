@@ -26,17 +26,16 @@ from .errors import McdmError
 from .folders import check_out_folder, new_folder_beside, write_marker, writing_to
 from .io import scenario_to_dict
 from .model import CRITERIA, CRITERIA_BY_ID, DecisionMatrix, Instance, SolverSettings
-from .packages import (
-    PackageSet,
+from .packages import PackageSet, generate_packages
+from .ranking import Ranking, WeightResult, rank_matrix, resolve_weights
+from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
+from .tables import (
     allocations_frame,
-    generate_packages,
     infeasible_frame,
     packages_frame,
     prices_frame,
     round_floats,
 )
-from .ranking import Ranking, WeightResult, rank_matrix, resolve_weights
-from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
 
 __all__ = [
     "Analysis",

@@ -2,163 +2,266 @@
 
 It reads only the domain objects (members, elements, availability, archetype, scenario) and a
 package's allocation, and recomputes every constraint of data/MODEL.md from scratch, without
-touching mcdm.milp or mcdm.criteria. Every package a test produces must pass it.
+touching mcdm.milp's builders or mcdm.criteria: one check per constraint family, in
+:data:`CHECKS` (a test keeps its keys equal to the families of the model's registry). Every
+package a test produces must pass it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from mcdm.model import Allocation, Instance
+from mcdm.milp import ConstraintFamily as F
+from mcdm.model import Allocation, Archetype, Instance
 
 TOL = 1e-6
+US = "USA"
 
 
-def check_allocation(
-    instance: Instance,
-    archetype_id: str,
-    allocation: tuple[Allocation, ...] | list[Allocation],
-    budget_eur_bn: float | None = None,
-) -> list[str]:
-    """Every violated constraint, as text; an empty list means the package is valid."""
+@dataclass
+class Mix:
+    """A package's allocation, summed the ways the checks need."""
+
+    instance: Instance
+    archetype_id: str
+    archetype: Archetype
+    budget_eur_m: float
+    units: dict[tuple[str, str], int]
+    troops: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    troops_ua: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    cost: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    cat_units: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    early_warning_km: float = 0.0
+    combat_troops: float = 0.0
+
+    @property
+    def total_troops(self) -> float:
+        return sum(self.troops.values())
+
+    @property
+    def contributors(self) -> list[str]:
+        return [
+            mid for mid in self.cost if any(n > 0 for (m, _), n in self.units.items() if m == mid)
+        ]
+
+
+def _mix(instance: Instance, archetype_id: str, allocation, budget_eur_bn) -> tuple[Mix, list[str]]:
     data = instance.data
     s = instance.scenario
-    a = data.archetypes[archetype_id]
-    budget = (s.budget_eur_bn if budget_eur_bn is None else budget_eur_bn) * 1000.0
     bad: list[str] = []
     units: dict[tuple[str, str], int] = defaultdict(int)
     for al in allocation:
         if al.units < 0 or int(al.units) != al.units:
             bad.append(f"{al}: units must be a whole number >= 0")
         units[(al.member_id, al.element_id)] += al.units
-    troops = defaultdict(float)
-    troops_ua = defaultdict(float)
-    cost = defaultdict(float)
-    cat_units = defaultdict(int)
-    ew = 0.0
-    combat_troops = 0.0
-    us = "USA"
-    backstop = data.parameters.backstop[s.us_backstop]
+    budget = (s.budget_eur_bn if budget_eur_bn is None else budget_eur_bn) * 1000.0
+    mix = Mix(instance, archetype_id, data.archetypes[archetype_id], budget, units)
     for (mid, eid), n in units.items():
         if n == 0:
             continue
         if mid not in data.members:
             bad.append(f"{mid} is not a member of the scenario")
             continue
-        m = data.members[mid]
         e = data.elements[eid]
-        avail = data.availability.get((mid, eid), 0)
-        if n > avail:
-            bad.append(f"{mid} {eid}: {n} units > availability {avail}")
-        loc = e.location.value
-        cat = e.category.value
-        if loc not in [x.value for x in a.allowed_locations]:
-            bad.append(f"{mid} {eid}: location {loc} not allowed in {archetype_id}")
-        if cat not in [x.value for x in a.allowed_categories]:
-            bad.append(f"{mid} {eid}: category {cat} not allowed in {archetype_id}")
-        if mid == us:
-            if cat not in [x.value for x in backstop.us_categories] or loc not in [
-                x.value for x in backstop.us_locations
-            ]:
-                bad.append(f"US sends {eid} ({cat}, {loc}) under backstop {s.us_backstop}")
-        else:
-            if loc == "in_ukraine" and not m.ground_in_ukraine:
-                bad.append(f"{mid} refuses troops in Ukraine but sends {n} {eid}")
-            if loc == "outside_ukraine" and not m.outside_ukraine:
-                bad.append(f"{mid} refuses bases outside Ukraine but sends {n} {eid}")
-        troops[mid] += n * e.troops_per_unit
-        cost[mid] += n * e.cost_eur_m
-        cat_units[cat] += n
-        ew += n * e.early_warning_km
-        if loc == "in_ukraine":
-            troops_ua[mid] += n * e.troops_per_unit
-        if cat in ("ground_combat", "light_infantry"):
-            combat_troops += n * e.troops_per_unit
-    total_cost = sum(cost.values())
-    total_troops = sum(troops.values())
-    if total_cost > budget * (1 + TOL) + TOL:
-        bad.append(f"cost {total_cost:.3f} > budget {budget:.3f} (EUR m)")
-    for mid, t in troops.items():
-        m = data.members[mid]
-        if s.rotation_factor * t > m.troop_pool + TOL:
-            bad.append(f"{mid}: {s.rotation_factor} x {t} troops > pool {m.troop_pool}")
+        mix.troops[mid] += n * e.troops_per_unit
+        mix.cost[mid] += n * e.cost_eur_m
+        mix.cat_units[e.category.value] += n
+        mix.early_warning_km += n * e.early_warning_km
+        if e.location.value == "in_ukraine":
+            mix.troops_ua[mid] += n * e.troops_per_unit
+        if e.category.value in ("ground_combat", "light_infantry"):
+            mix.combat_troops += n * e.troops_per_unit
+    return mix, bad
+
+
+def _sent(mix: Mix):
+    """(member, element, units, Element) for every pair with units."""
+    for (mid, eid), n in mix.units.items():
+        if n > 0 and mid in mix.instance.data.members:
+            yield mid, eid, n, mix.instance.data.elements[eid]
+
+
+def check_scope(mix: Mix) -> list[str]:
+    a = mix.archetype
+    bad = []
+    for mid, eid, _, e in _sent(mix):
+        if e.location.value not in [x.value for x in a.allowed_locations]:
+            bad.append(f"{mid} {eid}: location {e.location.value} not allowed in {a.archetype_id}")
+        if e.category.value not in [x.value for x in a.allowed_categories]:
+            bad.append(f"{mid} {eid}: category {e.category.value} not allowed in {a.archetype_id}")
+    return bad
+
+
+def check_us_backstop(mix: Mix) -> list[str]:
+    s = mix.instance.scenario
+    backstop = mix.instance.data.parameters.backstop[s.us_backstop]
+    return [
+        f"US sends {eid} ({e.category.value}, {e.location.value}) under backstop {s.us_backstop}"
+        for mid, eid, _, e in _sent(mix)
+        if mid == US
+        and (
+            e.category.value not in [x.value for x in backstop.us_categories]
+            or e.location.value not in [x.value for x in backstop.us_locations]
+        )
+    ]
+
+
+def check_refusals(mix: Mix) -> list[str]:
+    bad = []
+    for mid, eid, n, e in _sent(mix):
+        m = mix.instance.data.members[mid]
+        if mid == US:
+            continue
+        if e.location.value == "in_ukraine" and not m.ground_in_ukraine:
+            bad.append(f"{mid} refuses troops in Ukraine but sends {n} {eid}")
+        if e.location.value == "outside_ukraine" and not m.outside_ukraine:
+            bad.append(f"{mid} refuses bases outside Ukraine but sends {n} {eid}")
+    return bad
+
+
+def check_availability(mix: Mix) -> list[str]:
+    data = mix.instance.data
+    return [
+        f"{mid} {eid}: {n} units > availability {data.availability.get((mid, eid), 0)}"
+        for mid, eid, n, _ in _sent(mix)
+        if n > data.availability.get((mid, eid), 0)
+    ]
+
+
+def check_budget(mix: Mix) -> list[str]:
+    total = sum(mix.cost.values())
+    if total > mix.budget_eur_m * (1 + TOL) + TOL:
+        return [f"cost {total:.3f} > budget {mix.budget_eur_m:.3f} (EUR m)"]
+    return []
+
+
+def check_troop_pools(mix: Mix) -> list[str]:
+    rot = mix.instance.scenario.rotation_factor
+    bad = []
+    for mid, t in mix.troops.items():
+        m = mix.instance.data.members[mid]
+        if rot * t > m.troop_pool + TOL:
+            bad.append(f"{mid}: {rot} x {t} troops > pool {m.troop_pool}")
         if m.max_troops_deployed is not None and t > m.max_troops_deployed + TOL:
             bad.append(f"{mid}: {t} troops > deployed cap {m.max_troops_deployed}")
-    for mid, c in cost.items():
-        if c > data.members[mid].max_contribution_eur_m + TOL:
-            bad.append(f"{mid}: cost {c} > money cap {data.members[mid].max_contribution_eur_m}")
-    if total_troops < a.troops_min - TOL:
-        bad.append(f"{total_troops} troops < minimum {a.troops_min}")
-    if a.troops_max is not None and total_troops > a.troops_max + TOL:
-        bad.append(f"{total_troops} troops > maximum {a.troops_max}")
-    if a.troops_in_ukraine_max is not None and sum(troops_ua.values()) > a.troops_in_ukraine_max:
-        bad.append(f"{sum(troops_ua.values())} troops in Ukraine > {a.troops_in_ukraine_max}")
-    for cat, need in a.required.items():
-        if cat_units[str(cat)] < need:
-            bad.append(f"{cat_units[str(cat)]} {cat} units < required {need}")
-    if ew < a.min_coverage * s.line_length_km - TOL:
-        bad.append(f"early warning {ew} km < {a.min_coverage} x {s.line_length_km} km")
-    contributors = [
-        mid
-        for mid in cost
-        if troops[mid] > 0 or cost[mid] > 0 or any(units[(mid, e)] > 0 for e in data.elements)
+    return bad
+
+
+def check_money_caps(mix: Mix) -> list[str]:
+    members = mix.instance.data.members
+    return [
+        f"{mid}: cost {c} > money cap {members[mid].max_contribution_eur_m}"
+        for mid, c in mix.cost.items()
+        if c > members[mid].max_contribution_eur_m + TOL
     ]
-    if len(contributors) < a.min_nations:
-        bad.append(f"{len(contributors)} nations < {a.min_nations}")
+
+
+def check_troop_window(mix: Mix) -> list[str]:
+    a = mix.archetype
+    total = mix.total_troops
+    in_ua = sum(mix.troops_ua.values())
+    bad = []
+    if total < a.troops_min - TOL:
+        bad.append(f"{total} troops < minimum {a.troops_min}")
+    if a.troops_max is not None and total > a.troops_max + TOL:
+        bad.append(f"{total} troops > maximum {a.troops_max}")
+    if a.troops_in_ukraine_max is not None and in_ua > a.troops_in_ukraine_max:
+        bad.append(f"{in_ua} troops in Ukraine > {a.troops_in_ukraine_max}")
+    return bad
+
+
+def check_capabilities(mix: Mix) -> list[str]:
+    return [
+        f"{mix.cat_units[str(cat)]} {cat} units < required {need}"
+        for cat, need in mix.archetype.required.items()
+        if mix.cat_units[str(cat)] < need
+    ]
+
+
+def check_coverage(mix: Mix) -> list[str]:
+    a = mix.archetype
+    line = mix.instance.scenario.line_length_km
+    if mix.early_warning_km < a.min_coverage * line - TOL:
+        return [f"early warning {mix.early_warning_km} km < {a.min_coverage} x {line} km"]
+    return []
+
+
+def check_nations(mix: Mix) -> list[str]:
+    a = mix.archetype
+    bad = []
+    if len(mix.contributors) < a.min_nations:
+        bad.append(f"{len(mix.contributors)} nations < {a.min_nations}")
     # a nation is in Ukraine when it has people there (a staff-less sensor is no presence)
-    in_ua = [mid for mid, t in troops_ua.items() if t > 0]
+    in_ua = [mid for mid, t in mix.troops_ua.items() if t > 0]
     if len(in_ua) < a.min_nations_in_ukraine:
         bad.append(f"{len(in_ua)} nations in Ukraine < {a.min_nations_in_ukraine}")
-    for kind, ratio in a.enablers.items():
-        if cat_units[str(kind)] < ratio * combat_troops / 1000.0 - TOL:
+    return bad
+
+
+def check_enablers(mix: Mix) -> list[str]:
+    return [
+        f"{mix.cat_units[str(kind)]} {kind} units < {ratio} per 1,000 of "
+        f"{mix.combat_troops} combat troops"
+        for kind, ratio in mix.archetype.enablers.items()
+        if mix.cat_units[str(kind)] < ratio * mix.combat_troops / 1000.0 - TOL
+    ]
+
+
+def check_burden_sharing(mix: Mix) -> list[str]:
+    bs = mix.instance.scenario.burden_sharing
+    if bs is None:
+        return []
+    members = mix.instance.data.members
+    base = [mid for mid in mix.contributors if mid not in bs.exclude]
+    gdp = sum(members[mid].gdp_usd_bn for mid in base)
+    paid = sum(mix.cost[mid] for mid in base)
+    bad = []
+    for mid in base:
+        share_gdp = members[mid].gdp_usd_bn / gdp
+        share_cost = mix.cost[mid] / paid if paid else 0.0
+        if not (1 - bs.band) * share_gdp - 1e-5 <= share_cost <= (1 + bs.band) * share_gdp + 1e-5:
             bad.append(
-                f"{cat_units[str(kind)]} {kind} units < {ratio} per 1,000 of "
-                f"{combat_troops} combat troops"
+                f"{mid}: cost share {share_cost:.4f} outside the band around GDP share "
+                f"{share_gdp:.4f}"
             )
-    bs = s.burden_sharing
-    if bs is not None:
-        base = [mid for mid in contributors if mid not in bs.exclude]
-        gdp = sum(data.members[mid].gdp_usd_bn for mid in base)
-        paid = sum(cost[mid] for mid in base)
-        for mid in base:
-            share_gdp = data.members[mid].gdp_usd_bn / gdp
-            share_cost = cost[mid] / paid if paid else 0.0
-            if (
-                not (1 - bs.band) * share_gdp - 1e-5
-                <= share_cost
-                <= (1 + bs.band) * share_gdp + 1e-5
-            ):
-                bad.append(
-                    f"{mid}: cost share {share_cost:.4f} outside the band around GDP share "
-                    f"{share_gdp:.4f}"
-                )
-    ln = s.lead_nations
-    if ln is not None and total_troops > 0:
-        lead = sum(troops[mid] for mid in ln.members)
-        if lead < ln.min_troop_share * total_troops - TOL:
-            bad.append(
-                f"lead nations field {lead} of {total_troops} troops < {ln.min_troop_share:.0%}"
-            )
-    for rule in s.rules:
-        if rule.archetypes and archetype_id not in rule.archetypes:
+    return bad
+
+
+def check_lead_nations(mix: Mix) -> list[str]:
+    ln = mix.instance.scenario.lead_nations
+    total = mix.total_troops
+    if ln is None or total <= 0:
+        return []
+    lead = sum(mix.troops[mid] for mid in ln.members)
+    if lead < ln.min_troop_share * total - TOL:
+        return [f"lead nations field {lead} of {total} troops < {ln.min_troop_share:.0%}"]
+    return []
+
+
+def check_rules(mix: Mix) -> list[str]:
+    elements = mix.instance.data.elements
+    bad = []
+    for rule in mix.instance.scenario.rules:
+        if rule.archetypes and mix.archetype_id not in rule.archetypes:
             continue
         sel = [
             (mid, eid, n)
-            for (mid, eid), n in units.items()
-            if n > 0
-            and (not rule.members or mid in rule.members)
+            for mid, eid, n, e in _sent(mix)
+            if (not rule.members or mid in rule.members)
             and (
                 (not rule.elements and not rule.categories)
                 or eid in rule.elements
-                or data.elements[eid].category in rule.categories
+                or e.category in rule.categories
             )
         ]
         if rule.measure == "units":
             value = sum(n for _, _, n in sel)
         elif rule.measure == "troops":
-            value = sum(n * data.elements[eid].troops_per_unit for _, eid, n in sel)
+            value = sum(n * elements[eid].troops_per_unit for _, eid, n in sel)
         elif rule.measure == "cost_eur_m":
-            value = sum(n * data.elements[eid].cost_eur_m for _, eid, n in sel)
+            value = sum(n * elements[eid].cost_eur_m for _, eid, n in sel)
         else:
             value = len({mid for mid, _, _ in sel})
         ok = {
@@ -168,6 +271,39 @@ def check_allocation(
         }[rule.sense]
         if not ok:
             bad.append(f"rule {rule.name!r}: {rule.measure} {value} not {rule.sense} {rule.value}")
+    return bad
+
+
+#: One check per constraint family.
+CHECKS: dict[F, Callable[[Mix], list[str]]] = {
+    F.SCOPE: check_scope,
+    F.US_BACKSTOP: check_us_backstop,
+    F.REFUSALS: check_refusals,
+    F.AVAILABILITY: check_availability,
+    F.BUDGET: check_budget,
+    F.MONEY_CAPS: check_money_caps,
+    F.TROOP_POOLS: check_troop_pools,
+    F.TROOP_WINDOW: check_troop_window,
+    F.CAPABILITIES: check_capabilities,
+    F.COVERAGE: check_coverage,
+    F.NATIONS: check_nations,
+    F.ENABLERS: check_enablers,
+    F.BURDEN_SHARING: check_burden_sharing,
+    F.LEAD_NATIONS: check_lead_nations,
+    F.RULES: check_rules,
+}
+
+
+def check_allocation(
+    instance: Instance,
+    archetype_id: str,
+    allocation: tuple[Allocation, ...] | list[Allocation],
+    budget_eur_bn: float | None = None,
+) -> list[str]:
+    """Every violated constraint, as text; an empty list means the package is valid."""
+    mix, bad = _mix(instance, archetype_id, allocation, budget_eur_bn)
+    for check in CHECKS.values():
+        bad += check(mix)
     return bad
 
 

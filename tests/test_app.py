@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mcdm.io import load_instance
-from mcdm.packages import packages_frame
 from mcdm.pipeline import analyse_packages
+from mcdm.tables import packages_frame
 from tests.conftest import DATA, ROOT
 
 APP = str(ROOT / "app.py")

@@ -236,7 +236,7 @@ def test_a_sweep_after_a_solve_in_the_parent_does_not_hang(tmp_path):
         from mcdm.examples import tiny_instance
         from mcdm.milp import build_model, solve_lexicographic
         inst = tiny_instance()
-        assert solve_lexicographic(build_model(inst, "test"), inst.scenario.solver).primary > 0
+        assert solve_lexicographic(build_model(inst, "test"), inst.scenario.solver).objective > 0
         variants = expand_sweep({str(MONITORING)!r}, ["budget_eur_bn=0.3,0.5"], {LIGHT!r})
         res = run_batch(variants, {str(tmp_path / "o")!r}, jobs=2)
         print("OK", len(res.done))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import mcdm
 
 EXPECTED = {
-    "CRITERIA", "Analysis", "BatchResult", "Dataset", "DecisionMatrix", "InfeasibleError",
-    "InputError", "Instance", "McdmError", "ModelError", "Package", "PackageSet", "Problem",
+    "CRITERIA", "Analysis", "BatchResult", "Dataset", "DecisionMatrix",
+    "InputError", "Instance", "McdmError", "Package", "PackageSet", "Problem",
     "Ranking", "RankingError", "RunResult", "Scenario", "SmaaResult", "SolveError",
     "__version__", "analyse_packages", "core_index", "expand_sweep", "generate_packages",
     "instantiate", "load_dataset", "load_instance", "load_scenario", "optimise_scenario",

@@ -9,11 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mcdm.errors import Shortfall
 from mcdm.examples import element, member, tiny_instance
 from mcdm.io import instantiate, load_scenario
-from mcdm.milp import build_model, min_cost, solve_lexicographic
-from mcdm.milp.solve import map_status
+from mcdm.milp import build_model, map_status, min_cost, solve_lexicographic
 from mcdm.model import (
     Allocation,
     Archetype,
@@ -23,6 +21,7 @@ from mcdm.model import (
     LeadNations,
     Location,
     Measure,
+    Shortfall,
     SolveStatus,
     USBackstop,
 )
@@ -64,7 +63,7 @@ def test_tiny_instance_matches_brute_force():
     sol = solve(inst)
     (score, neg_cost), _ = brute_force(inst)
     assert sol.status is SolveStatus.OPTIMAL
-    assert sol.primary == pytest.approx(score)
+    assert sol.objective == pytest.approx(score)
     assert sol.cost_eur_m == pytest.approx(-neg_cost)
     assert check_allocation(inst, "test", sol.allocation) == []
 
@@ -157,7 +156,7 @@ def test_random_tiny_instances_match_brute_force(inst):
     assert sol.status is SolveStatus.OPTIMAL
     assert check_allocation(inst, "test", sol.allocation) == []
     assert primary_value(inst, "test", sol.allocation) == pytest.approx(score, abs=1e-6)
-    assert sol.primary == pytest.approx(score, abs=1e-6)
+    assert sol.objective == pytest.approx(score, abs=1e-6)
     assert sol.cost_eur_m == pytest.approx(-neg_cost, abs=1e-6)
 
 
@@ -230,7 +229,7 @@ def test_larger_budget_never_worse(dataset, aid):
     for budget in (0.3, 0.6, 1.2, 2.4):
         inst = instantiate(replace(scenario, budget_eur_bn=budget), dataset)
         sol = solve(inst, aid)
-        values.append(sol.primary if sol.status.has_solution else float("-inf"))
+        values.append(sol.objective if sol.status.has_solution else float("-inf"))
     assert values == sorted(values)
 
 
@@ -246,7 +245,7 @@ def test_removing_a_member_never_improves(dataset, removed):
     full = solve(instantiate(scenario, dataset), "tripwire")
     fewer = tuple(m for m in dataset.members if m != removed)
     less = solve(instantiate(replace(scenario, members=fewer), dataset), "tripwire")
-    assert less.primary <= full.primary + 1e-9
+    assert less.objective <= full.objective + 1e-9
 
 
 def test_us_backstop_governs_what_the_us_sends(dataset):
@@ -276,7 +275,7 @@ def test_cbc_gives_the_same_optimum_as_highs():
     highs = solve(inst)
     cbc = solve_lexicographic(build_model(inst, "test"), replace(inst.scenario.solver, name="cbc"))
     assert cbc.status is SolveStatus.OPTIMAL
-    assert cbc.primary == pytest.approx(highs.primary)
+    assert cbc.objective == pytest.approx(highs.objective)
     assert cbc.cost_eur_m == pytest.approx(highs.cost_eur_m)
 
 
@@ -408,9 +407,8 @@ def test_reassurance_cost_per_soldier_within_published_range(dataset, troops):
         ),
         dataset,
     )
-    status, cheapest_cost, cheapest = min_cost(
-        build_model(inst, "reassurance"), inst.scenario.solver
-    )
+    res = min_cost(build_model(inst, "reassurance"), inst.scenario.solver)
+    status, cheapest_cost, cheapest = res.status, res.objective, res.allocation
     best = solve(inst, "reassurance")
     assert status.has_solution and best.status.has_solution
     for cost, alloc in ((cheapest_cost, cheapest), (best.cost_eur_m, best.allocation)):
@@ -439,7 +437,8 @@ def test_observer_mission_of_800_costs_like_the_osce_smm(dataset):
         ),
         dataset,
     )
-    status, cost, alloc = min_cost(build_model(inst, "observer"), inst.scenario.solver)
+    res = min_cost(build_model(inst, "observer"), inst.scenario.solver)
+    status, cost, alloc = res.status, res.objective, res.allocation
     assert status.has_solution
     assert check_allocation(inst, "observer", alloc) == []
     assert 50 <= cost <= 200
@@ -532,7 +531,7 @@ def test_money_cap_bound_keeps_every_unit_that_fits():
         budget_eur_bn=1.0,
     )
     sol = solve(inst)
-    assert sol.primary == pytest.approx(3.0)
+    assert sol.objective == pytest.approx(3.0)
     assert check_allocation(inst, "test", sol.allocation) == []
 
 
@@ -549,8 +548,8 @@ def test_a_unit_in_ukraine_without_troops_is_no_presence():
         budget_eur_bn=1.0,
     )
     sol = solve(inst)
-    assert sol.primary == pytest.approx(0.1)
-    assert score_allocation(inst, sol.allocation)["deterrence"] == pytest.approx(sol.primary)
+    assert sol.objective == pytest.approx(0.1)
+    assert score_allocation(inst, sol.allocation)["deterrence"] == pytest.approx(sol.objective)
 
 
 def test_band_does_not_distort_the_diagnosis():
@@ -677,7 +676,7 @@ def test_enablers_are_not_reported_where_they_could_be_added(dataset):
 
 
 def test_small_figures_are_not_rounded_to_zero():
-    from mcdm.packages import format_number
+    from mcdm.formats import format_number
 
     values = (0.04, 0.25, 2.5, 12.34, 99.96, 999.6, 1234.4, 0)
     assert [format_number(v) for v in values] == [
@@ -711,7 +710,7 @@ def test_a_stage_stopped_by_the_time_limit_is_never_optimal_and_says_so(monkeypa
     """If the cost tie-break stops at a limit, the package is feasible, not optimal, and
     packages.csv's note says which stage stopped, at which limit, and how far from proven."""
     import mcdm.milp.solve as solve_module
-    from mcdm.packages import packages_frame
+    from mcdm.tables import packages_frame
 
     real = solve_module.solve_raw
     calls = []
@@ -745,7 +744,6 @@ def test_a_stage_stopped_by_the_time_limit_is_never_optimal_and_says_so(monkeypa
 def test_no_package_costs_more_than_the_gap_above_the_least_cost_of_its_measure(dataset, aid):
     """Each frontier package's cost against the least cost of its primary measure, solved
     exactly: never more than the documented gap above it, whatever the budget level."""
-    from mcdm.milp import min_cost_for
 
     scenario, _ = load_scenario(DATA / "scenarios" / "paris_2026.toml", dataset)
     inst = instantiate(
@@ -760,8 +758,8 @@ def test_no_package_costs_more_than_the_gap_above_the_least_cost_of_its_measure(
     gap = inst.scenario.solver.mip_gap
     for p in pset.packages:
         model = build_model(inst, aid, budget_eur_m=p.budget_level_eur_bn * 1000.0)
-        status, least, _ = min_cost_for(
-            model, replace(inst.scenario.solver, mip_gap=0.0), p.primary, p.objective
+        least = min_cost(
+            model, replace(inst.scenario.solver, mip_gap=0.0), floors={p.primary: p.objective}
         )
-        assert status is SolveStatus.OPTIMAL
-        assert p.annual_cost_eur_bn * 1000.0 <= least * (1 + gap) + 1e-6, p.package_id
+        assert least.status is SolveStatus.OPTIMAL
+        assert p.annual_cost_eur_bn * 1000.0 <= least.objective * (1 + gap) + 1e-6, p.package_id

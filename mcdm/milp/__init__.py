@@ -1,30 +1,40 @@
-"""The force-mix integer program: building (build.py) and solving (solve.py) with PuLP.
+"""The force-mix integer program: constraint families (families.py), building (build.py),
+solving (solve.py) and the solver adapter (solver.py), with PuLP.
 
 The only package that imports PuLP or highspy.
 """
 
-from .build import ForceMixModel, Relax, build_model
+from . import families
+from .build import ForceMixModel, build_model
+from .families import REGISTRY, ConstraintFamily, PriceOption, Relax, family
 from .solve import (
-    Shortfall,
-    Solution,
+    COST,
+    Objective,
+    SolveResult,
     diagnose,
-    map_status,
     max_measure,
     min_cost,
-    min_cost_for,
+    optimise,
     solve_lexicographic,
 )
+from .solver import map_status
 
 __all__ = [
+    "COST",
+    "REGISTRY",
+    "ConstraintFamily",
     "ForceMixModel",
+    "Objective",
+    "PriceOption",
     "Relax",
-    "Shortfall",
-    "Solution",
+    "SolveResult",
     "build_model",
     "diagnose",
+    "families",
+    "family",
     "map_status",
     "max_measure",
     "min_cost",
-    "min_cost_for",
+    "optimise",
     "solve_lexicographic",
 ]
