@@ -33,6 +33,7 @@ __all__ = [
     "Direction",
     "Element",
     "FrontierSettings",
+    "FrozenMap",
     "GroupRule",
     "Instance",
     "LeadNations",
@@ -50,9 +51,60 @@ __all__ = [
     "SolveStatus",
     "SolverSettings",
     "USBackstop",
+    "freeze",
 ]
 
 _FORBID = {"extra": "forbid"}
+
+
+class FrozenMap(dict):
+    """A mapping that cannot change and can be hashed: the value objects' mappings.
+
+    A ``dict`` subclass, so that JSON, pandas, pydantic and Streamlit's cache hashing read it as
+    the mapping it is; every method that would change it raises ``TypeError``.
+    """
+
+    __slots__ = ("_hash",)
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        try:
+            return self._hash
+        except AttributeError:
+            self._hash: int = hash(frozenset(self.items()))
+            return self._hash
+
+    def _immutable(self, *args: object, **kwargs: object) -> None:
+        raise TypeError(f"{type(self).__name__} cannot be changed; make a new one")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _immutable  # type: ignore[assignment]
+    __ior__ = _immutable  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type, tuple[dict]]:
+        return (type(self), (dict(self),))
+
+    def __copy__(self) -> FrozenMap:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> FrozenMap:
+        return self
+
+
+def freeze(value: object) -> object:
+    """A value that cannot change: mappings become :class:`FrozenMap`, lists tuples (deeply)."""
+    if isinstance(value, FrozenMap):
+        return value
+    if isinstance(value, Mapping):
+        return FrozenMap((k, freeze(v)) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def _freeze_fields(obj: object, *names: str) -> None:
+    """Freeze the named fields of a frozen dataclass in place (from ``__post_init__``)."""
+    for name in names:
+        object.__setattr__(obj, name, freeze(getattr(obj, name)))
+
 
 #: The ranking methods used unless a scenario or user names others.
 DEFAULT_METHODS: tuple[str, ...] = (
@@ -227,6 +279,9 @@ class Archetype:
     source: str = ""
     confidence: str = "A"
 
+    def __post_init__(self) -> None:
+        _freeze_fields(self, "required", "enablers", "allowed_locations", "allowed_categories")
+
 
 @dataclass(frozen=True)
 class BackstopOption:
@@ -256,6 +311,9 @@ class Parameters:
     troop_pool_spread: float = 0.25
     source: str = ""
 
+    def __post_init__(self) -> None:
+        _freeze_fields(self, "backstop")
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -268,6 +326,9 @@ class Dataset:
     parameters: Parameters
     root: str = ""
     digest: str = ""
+
+    def __post_init__(self) -> None:
+        _freeze_fields(self, "members", "elements", "availability", "archetypes")
 
     def max_units(self, member_id: str, element_id: str) -> int:
         """Units of ``element_id`` that ``member_id`` can field; a missing pair means 0."""
@@ -368,6 +429,9 @@ class RankingSettings:
     ahp: tuple[tuple[float, ...], ...] = ()
     criteria: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        _freeze_fields(self, "swing", "ahp", "methods", "order", "criteria")
+
 
 @dataclass(frozen=True)
 class RobustnessSettings:
@@ -409,6 +473,18 @@ class Scenario:
     ranking: RankingSettings = field(default_factory=RankingSettings)
     robustness: RobustnessSettings = field(default_factory=RobustnessSettings)
     source_path: str = ""
+
+    def __post_init__(self) -> None:
+        _freeze_fields(
+            self,
+            "members",
+            "archetypes",
+            "rules",
+            "member_overrides",
+            "element_overrides",
+            "archetype_overrides",
+            "weights",
+        )
 
 
 # --- criteria --------------------------------------------------------------------------------
@@ -635,6 +711,9 @@ class Package:
     dominated: bool = False
     gap_to_best_pct: float = 0.0
     note: str = ""
+
+    def __post_init__(self) -> None:
+        _freeze_fields(self, "criteria", "binding", "allocation")
 
     @property
     def annual_cost_eur_bn(self) -> float:
