@@ -332,8 +332,11 @@ def build_model(
         f.add(ctx)
     model = ctx.model
     _measures(ctx)
-    for _, name, constraint in sorted(ctx.pending, key=lambda r: r[0]):
+    order = sorted(ctx.pending, key=lambda r: r[0])
+    for _, name, constraint in order:
         ctx.prob.addConstraint(constraint, name)
+    rank = {id(constraint): k for k, (_, _, constraint) in enumerate(order)}
+    model.rows.sort(key=lambda r: rank[id(r.constraint)])  # reports follow the model's order
     if elastic:
         penalty = pulp.lpSum(req.slack * (1.0 / req.scale) for req in model.requirements)
         # A tiny pull towards cheaper mixes keeps the diagnosis stable between runs.
