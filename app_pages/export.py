@@ -29,18 +29,11 @@ from mcdm.io import (
     dump_scenario_toml,
     scenario_from_mapping,
 )
-from mcdm.tables import allocations_frame, infeasible_frame, packages_frame, prices_frame
+from mcdm.pipeline import run_tables
 
 ctx = context()
 st.title("Export and upload")
-tables = {
-    "packages.csv": packages_frame(ctx.pset),
-    "allocations.csv": allocations_frame(ctx.instance, ctx.pset),
-    "infeasible.csv": infeasible_frame(ctx.pset),
-    "prices.csv": prices_frame(ctx.pset),
-}
-if ctx.analysis is not None:
-    tables |= ctx.analysis.tables()
+tables = run_tables(ctx.instance, ctx.pset, ctx.analysis).files()  # as `mcdm run` writes them
 name = safe_file_stem(ctx.instance.scenario.name)
 
 st.subheader("Download")

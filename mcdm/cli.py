@@ -67,7 +67,7 @@ def _progress(args: argparse.Namespace):
 
 
 def _print_packages(result: RunResult) -> None:
-    table = result.tables["packages.csv"]
+    table = result.tables.packages
     cols = [
         "package_id",
         "status",

@@ -13,7 +13,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -40,11 +40,13 @@ from .tables import (
 __all__ = [
     "Analysis",
     "RunResult",
+    "RunTables",
     "analyse_packages",
     "optimise_scenario",
     "package_matrix",
     "run_metadata",
     "run_scenario",
+    "run_tables",
     "versions",
     "write_run",
     "write_tables",
@@ -69,11 +71,12 @@ class Analysis:
         return self.ranking.top
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """rankings.csv, acceptability.csv, stability.csv, correlations.csv and friends."""
+        """The analysis's tables by :class:`RunTables` field: rankings, weights, stability,
+        correlations, core, and acceptability and rank reversal where computed."""
         rank = self.ranking.frame().reset_index().rename(columns={"id": "package_id"})
         out = {
-            "rankings.csv": round_floats(rank),
-            "weights.csv": round_floats(
+            "rankings": round_floats(rank),
+            "weights": round_floats(
                 pd.DataFrame(
                     {
                         "criterion": self.weights.criteria,
@@ -82,15 +85,55 @@ class Analysis:
                     }
                 )
             ),
-            "stability.csv": round_floats(self.stability.copy()),
-            "correlations.csv": round_floats(_tidy_correlations(self.ranking)),
-            "core.csv": round_floats(self.core.copy()),
+            "stability": round_floats(self.stability.copy()),
+            "correlations": round_floats(_tidy_correlations(self.ranking)),
+            "core": round_floats(self.core.copy()),
         }
         if self.smaa is not None:
-            out["acceptability.csv"] = round_floats(self.smaa.frame().reset_index())
+            out["acceptability"] = round_floats(self.smaa.frame().reset_index())
         if self.reversal is not None:
-            out["rank_reversal.csv"] = self.reversal
+            out["rank_reversal"] = self.reversal
         return out
+
+
+@dataclass(frozen=True, eq=False)
+class RunTables:
+    """The tables of one run, each under its own name (see README for their columns).
+
+    :meth:`files` gives them as a run folder holds them (``packages.csv``, ...); code reads the
+    fields, never a file name.
+    """
+
+    packages: pd.DataFrame
+    allocations: pd.DataFrame
+    infeasible: pd.DataFrame
+    prices: pd.DataFrame
+    rankings: pd.DataFrame | None = None
+    weights: pd.DataFrame | None = None
+    stability: pd.DataFrame | None = None
+    correlations: pd.DataFrame | None = None
+    core: pd.DataFrame | None = None
+    acceptability: pd.DataFrame | None = None
+    rank_reversal: pd.DataFrame | None = None
+
+    def files(self) -> dict[str, pd.DataFrame]:
+        """File name -> table, for the tables this run has."""
+        return {
+            f"{f.name}.csv": getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) is not None
+        }
+
+
+def run_tables(instance: Instance, pset: PackageSet, analysis: Analysis | None = None) -> RunTables:
+    """Every table of a run: the packages' (always) and the analysis's (if there is one)."""
+    return RunTables(
+        packages=packages_frame(pset),
+        allocations=allocations_frame(instance, pset),
+        infeasible=infeasible_frame(pset),
+        prices=prices_frame(pset),
+        **(analysis.tables() if analysis is not None else {}),
+    )
 
 
 @dataclass(frozen=True)
@@ -100,7 +143,7 @@ class RunResult:
     instance: Instance
     packages: PackageSet
     settings: SolverSettings
-    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    tables: RunTables
     timings: Mapping[str, float] = field(default_factory=dict)
     analysis: Analysis | None = None
 
@@ -294,15 +337,13 @@ def optimise_scenario(
     pset = generate_packages(
         instance, prices=prices, settings=settings, jobs=jobs, progress=progress
     )
-    tables = {
-        "packages.csv": packages_frame(pset),
-        "allocations.csv": allocations_frame(instance, pset),
-        "infeasible.csv": infeasible_frame(pset),
-        "prices.csv": prices_frame(pset),
-    }
     timings = {**pset.timings, "optimise_s": time.perf_counter() - start}
     return RunResult(
-        instance=instance, packages=pset, settings=settings, tables=tables, timings=timings
+        instance=instance,
+        packages=pset,
+        settings=settings,
+        tables=run_tables(instance, pset),
+        timings=timings,
     )
 
 
@@ -323,7 +364,7 @@ def run_scenario(
     if len(result.packages.packages) < 2:
         return result
     analysis = analyse_packages(instance, result.packages, reversal=reversal)
-    tables = {**result.tables, **analysis.tables()}
+    tables = run_tables(instance, result.packages, analysis)
     timings = {**result.timings, "analyse_s": time.perf_counter() - start}
     return replace(result, tables=tables, timings=timings, analysis=analysis)
 
@@ -433,7 +474,7 @@ def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 def write_run(result: RunResult, out: str | Path, extra: Mapping[str, Any] | None = None) -> Path:
     """Write a run folder: every table as CSV, then run.json (see :func:`write_tables`)."""
-    return write_tables(result.tables, out, run_metadata(result, extra))
+    return write_tables(result.tables.files(), out, run_metadata(result, extra))
 
 
 def _swap_into_place(tmp: Path, out: Path) -> None:

@@ -260,7 +260,7 @@ def test_no_csv_cell_of_a_run_starts_a_formula_and_the_user_text_is_kept(hostile
     _, result, out = hostile_run
     raw = [
         v
-        for frame in result.tables.values()
+        for frame in result.tables.files().values()
         for v in [*frame.columns, *frame.to_numpy().ravel()]
         if _starts_formula(v)
     ]
@@ -324,7 +324,7 @@ def test_mcdm_rank_refuses_formula_names_and_writes_no_formula(tmp_path, capsys)
 
 def test_the_workbook_has_no_formula_and_keeps_numbers(hostile_run):
     _, result, _ = hostile_run
-    tables = dict(result.tables) | {
+    tables = result.tables.files() | {
         "=evil sheet.csv": pd.DataFrame({"-x": ["@a", "b"], "delta": [-1.5, 2.0]})
     }
     raw = sum(
@@ -333,7 +333,7 @@ def test_the_workbook_has_no_formula_and_keeps_numbers(hostile_run):
         for v in [*frame.columns, *frame.to_numpy().ravel()]
     )
     book = openpyxl.load_workbook(io.BytesIO(excel_workbook(tables)))
-    assert book.sheetnames[: len(result.tables)] == sheet_names(result.tables)
+    assert book.sheetnames[: len(result.tables.files())] == sheet_names(result.tables.files())
     assert book.sheetnames[-1] == "_evil sheet"
     neutralised = 0
     for sheet in book.worksheets:

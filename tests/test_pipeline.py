@@ -86,7 +86,7 @@ def test_failed_write_leaves_nothing_that_looks_complete(tmp_path, monitoring):
 
     broken = replace(
         monitoring,
-        tables={**monitoring.tables, "prices.csv": Exploding(monitoring.tables["prices.csv"])},
+        tables=replace(monitoring.tables, prices=Exploding(monitoring.tables.prices)),
     )
     with pytest.raises(BoomError):
         write_run(broken, tmp_path / "run")
@@ -102,7 +102,8 @@ def test_failed_rewrite_keeps_the_previous_complete_run(tmp_path, monitoring):
             raise BoomError("disk full")
 
     broken = replace(
-        monitoring, tables={"packages.csv": Exploding(monitoring.tables["packages.csv"])}
+        monitoring,
+        tables=replace(monitoring.tables, packages=Exploding(monitoring.tables.packages)),
     )
     with pytest.raises(BoomError):
         write_run(broken, out)

@@ -20,7 +20,7 @@ def _csv_bytes(instance) -> dict[str, bytes]:
     result = optimise_scenario(instance, jobs=1, prices=False)
     return {
         name: frame.to_csv(index=False, lineterminator="\n").encode()
-        for name, frame in result.tables.items()
+        for name, frame in result.tables.files().items()
     }
 
 
