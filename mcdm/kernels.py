@@ -15,6 +15,7 @@ import numpy as np
 
 from .errors import RankingError
 from .limits import promethee_problem
+from .model import Method
 
 __all__ = ["KERNELS", "best_first", "ordinal_ranks", "scores"]
 
@@ -147,14 +148,15 @@ def mabac(X: np.ndarray, W: np.ndarray, types: np.ndarray) -> np.ndarray:
     return np.einsum("km,knm->kn", W, D)
 
 
+#: The methods with a vectorised kernel (SMAA and the stability intervals use them).
 KERNELS: dict[str, Kernel] = {
-    "TOPSIS": topsis,
-    "VIKOR": vikor,
-    "PROMETHEE_II": promethee_ii,
-    "SPOTIS": spotis,
-    "WASPAS": waspas,
-    "COPRAS": copras,
-    "MABAC": mabac,
+    Method.TOPSIS: topsis,
+    Method.VIKOR: vikor,
+    Method.PROMETHEE_II: promethee_ii,
+    Method.SPOTIS: spotis,
+    Method.WASPAS: waspas,
+    Method.COPRAS: copras,
+    Method.MABAC: mabac,
 }
 
 

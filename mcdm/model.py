@@ -40,6 +40,7 @@ __all__ = [
     "Location",
     "Measure",
     "Member",
+    "Method",
     "Package",
     "PackageKind",
     "Parameters",
@@ -106,16 +107,47 @@ def _freeze_fields(obj: object, *names: str) -> None:
         object.__setattr__(obj, name, freeze(getattr(obj, name)))
 
 
-#: The ranking methods used unless a scenario or user names others.
-DEFAULT_METHODS: tuple[str, ...] = (
-    "TOPSIS",
-    "VIKOR",
-    "PROMETHEE_II",
-    "SPOTIS",
-    "WASPAS",
-    "COPRAS",
-    "MABAC",
+class Method(StrEnum):
+    """The ranking methods: the one list of them. mcdm/ranking.py implements each (a test
+    checks that it does); mcdm/kernels.py holds vectorised kernels for those SMAA can use."""
+
+    TOPSIS = "TOPSIS"
+    VIKOR = "VIKOR"
+    PROMETHEE_II = "PROMETHEE_II"
+    SPOTIS = "SPOTIS"
+    WASPAS = "WASPAS"
+    COPRAS = "COPRAS"
+    MABAC = "MABAC"
+    WSM = "WSM"
+    WPM = "WPM"
+    ARAS = "ARAS"
+    EDAS = "EDAS"
+    MOORA = "MOORA"
+    CODAS = "CODAS"
+    MARCOS = "MARCOS"
+    OCRA = "OCRA"
+
+    @property
+    def default(self) -> bool:
+        """Whether the method ranks unless a scenario or user names others."""
+        return self in _DEFAULT_METHODS
+
+
+_DEFAULT_METHODS = frozenset(
+    {
+        Method.TOPSIS,
+        Method.VIKOR,
+        Method.PROMETHEE_II,
+        Method.SPOTIS,
+        Method.WASPAS,
+        Method.COPRAS,
+        Method.MABAC,
+    }
 )
+#: The ranking methods used unless a scenario or user names others, in the enum's order.
+DEFAULT_METHODS: tuple[str, ...] = tuple(m.value for m in Method if m.default)
+#: Every method's name (the values of :class:`Method`).
+METHOD_NAMES: tuple[str, ...] = tuple(m.value for m in Method)
 
 
 class Location(StrEnum):
@@ -594,25 +626,6 @@ CRITERIA: tuple[Criterion, ...] = (
     ),
 )
 CRITERIA_BY_ID: Mapping[str, Criterion] = {c.criterion_id: c for c in CRITERIA}
-
-#: Ranking methods a scenario may name (the adapter in mcdm/ranking.py implements each).
-METHOD_NAMES: tuple[str, ...] = (
-    "TOPSIS",
-    "VIKOR",
-    "PROMETHEE_II",
-    "SPOTIS",
-    "WASPAS",
-    "COPRAS",
-    "MABAC",
-    "WSM",
-    "WPM",
-    "ARAS",
-    "EDAS",
-    "MOORA",
-    "CODAS",
-    "MARCOS",
-    "OCRA",
-)
 
 
 @dataclass(frozen=True)

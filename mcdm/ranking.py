@@ -26,7 +26,7 @@ from pymcdm.weights.subjective import AHP
 
 from .errors import InputError, Problem, RankingError
 from .limits import promethee_problem
-from .model import DEFAULT_METHODS, METHOD_NAMES, DecisionMatrix
+from .model import DEFAULT_METHODS, DecisionMatrix, Method
 
 __all__ = [
     "METHODS",
@@ -83,39 +83,41 @@ def _ranges(matrix: np.ndarray) -> np.ndarray:
     return matrix.max(axis=0) - matrix.min(axis=0)
 
 
+#: How each :class:`~mcdm.model.Method` is built and read (a test checks every method is here).
 METHODS: dict[str, MethodSpec] = {
-    "TOPSIS": MethodSpec("TOPSIS", lambda X, t: pm.TOPSIS(), True, "Hwang & Yoon (1981)"),
-    "VIKOR": MethodSpec("VIKOR", lambda X, t: pm.VIKOR(), False, "Opricovic & Tzeng (2004)"),
-    "PROMETHEE_II": MethodSpec(
+    Method.TOPSIS: MethodSpec("TOPSIS", lambda X, t: pm.TOPSIS(), True, "Hwang & Yoon (1981)"),
+    Method.VIKOR: MethodSpec("VIKOR", lambda X, t: pm.VIKOR(), False, "Opricovic & Tzeng (2004)"),
+    Method.PROMETHEE_II: MethodSpec(
         "PROMETHEE_II",
         lambda X, t: pm.PROMETHEE_II("vshape", p=list(_ranges(X))),
         True,
         "Brans & Vincke (1985); V-shape preference, p = each criterion's range",
     ),
-    "SPOTIS": MethodSpec(
+    Method.SPOTIS: MethodSpec(
         "SPOTIS",
         lambda X, t: pm.SPOTIS(_bounds(X)),
         False,
         "Dezert et al. (2020); bounds = each criterion's range",
     ),
-    "WASPAS": MethodSpec("WASPAS", lambda X, t: pm.WASPAS(), True, "Zavadskas et al. (2012)"),
-    "COPRAS": MethodSpec(
+    Method.WASPAS: MethodSpec("WASPAS", lambda X, t: pm.WASPAS(), True, "Zavadskas et al. (2012)"),
+    Method.COPRAS: MethodSpec(
         "COPRAS",
         lambda X, t: _COPRAS(),
         True,
         "Zavadskas et al. (1994); published formula (pymcdm 1.4's is wrong)",
     ),
-    "MABAC": MethodSpec("MABAC", lambda X, t: pm.MABAC(), True, "Pamučar & Ćirović (2015)"),
-    "WSM": MethodSpec("WSM", lambda X, t: pm.WSM(), True, "weighted sum"),
-    "WPM": MethodSpec("WPM", lambda X, t: pm.WPM(), True, "weighted product"),
-    "ARAS": MethodSpec("ARAS", lambda X, t: pm.ARAS(), True, "Zavadskas & Turskis (2010)"),
-    "EDAS": MethodSpec("EDAS", lambda X, t: pm.EDAS(), True, "Keshavarz Ghorabaee et al. (2015)"),
-    "MOORA": MethodSpec("MOORA", lambda X, t: pm.MOORA(), True, "Brauers & Zavadskas (2006)"),
-    "CODAS": MethodSpec("CODAS", lambda X, t: pm.CODAS(), True, "Keshavarz Ghorabaee (2016)"),
-    "MARCOS": MethodSpec("MARCOS", lambda X, t: pm.MARCOS(), True, "Stević et al. (2020)"),
-    "OCRA": MethodSpec("OCRA", lambda X, t: pm.OCRA(), True, "Parkan (1994)"),
+    Method.MABAC: MethodSpec("MABAC", lambda X, t: pm.MABAC(), True, "Pamučar & Ćirović (2015)"),
+    Method.WSM: MethodSpec("WSM", lambda X, t: pm.WSM(), True, "weighted sum"),
+    Method.WPM: MethodSpec("WPM", lambda X, t: pm.WPM(), True, "weighted product"),
+    Method.ARAS: MethodSpec("ARAS", lambda X, t: pm.ARAS(), True, "Zavadskas & Turskis (2010)"),
+    Method.EDAS: MethodSpec(
+        "EDAS", lambda X, t: pm.EDAS(), True, "Keshavarz Ghorabaee et al. (2015)"
+    ),
+    Method.MOORA: MethodSpec("MOORA", lambda X, t: pm.MOORA(), True, "Brauers & Zavadskas (2006)"),
+    Method.CODAS: MethodSpec("CODAS", lambda X, t: pm.CODAS(), True, "Keshavarz Ghorabaee (2016)"),
+    Method.MARCOS: MethodSpec("MARCOS", lambda X, t: pm.MARCOS(), True, "Stević et al. (2020)"),
+    Method.OCRA: MethodSpec("OCRA", lambda X, t: pm.OCRA(), True, "Parkan (1994)"),
 }
-assert tuple(METHODS) == METHOD_NAMES, "model.METHOD_NAMES and ranking.METHODS must agree"
 
 
 @dataclass(frozen=True)

@@ -292,3 +292,16 @@ def test_objective_weights_give_a_constant_criterion_no_weight():
         res = resolve_weights(scheme, m)
         assert res.as_dict()["c1"] == 0.0, scheme
         assert res.weights.sum() == pytest.approx(1.0)
+
+
+def test_every_method_is_implemented_and_every_kernel_is_a_method():
+    """One list of methods (mcdm.model.Method): the adapter implements each, SMAA's kernels
+    are a subset, and the defaults are methods."""
+    from mcdm.kernels import KERNELS
+    from mcdm.model import DEFAULT_METHODS, Method
+    from mcdm.ranking import METHODS
+
+    assert set(METHODS) == set(Method)
+    assert all(METHODS[m].name == m.value for m in Method)
+    assert set(KERNELS) <= set(Method)
+    assert DEFAULT_METHODS and all(Method(m).default for m in DEFAULT_METHODS)
