@@ -724,6 +724,7 @@ class Package:
     dominated: bool = False
     gap_to_best_pct: float = 0.0
     note: str = ""
+    label: str = ""  # the name people read ("Hybrid, best at EUR 8 bn"); package_id is stable
 
     def __post_init__(self) -> None:
         _freeze_fields(self, "criteria", "binding", "allocation")

@@ -35,10 +35,14 @@ from .parallel import executor, map_tasks
 from .prices import ConstraintPrice, price_constraints
 
 __all__ = [
+    "NEAR_DUPLICATE_SHARE",
     "ArchetypeOutcome",
     "PackageSet",
+    "drop_near_duplicates",
     "generate_packages",
+    "label_packages",
     "mark_dominated",
+    "near_duplicate",
 ]
 
 #: Share of the best package's member-element pairs an alternative must change.
@@ -252,7 +256,8 @@ def generate_packages(
             )
             timings["prices_s"] = time.perf_counter() - t1
             report(5, "refusal prices done")
-    marked = mark_dominated([p for pkgs in found.by_aid.values() for p in pkgs])
+    distinct = drop_near_duplicates([p for pkgs in found.by_aid.values() for p in pkgs])
+    marked = mark_dominated(label_packages(instance, distinct))
     return PackageSet(
         packages=marked,
         outcomes=_outcomes(aids, ends, found),
@@ -409,6 +414,73 @@ def _outcomes(
             o = replace(o, status=status, message=f"{len(pkgs)} packages")
         outcomes.append(o)
     return tuple(outcomes)
+
+
+#: Two packages whose criteria all lie within this share of each criterion's range (over the
+#: scenario's packages) are one package: the one found first is kept (data/MODEL.md).
+NEAR_DUPLICATE_SHARE = 0.01
+
+
+def near_duplicate(a: Package, b: Package, ranges: dict[str, float]) -> bool:
+    """Whether ``a`` and ``b`` differ by less than the tolerance on every criterion."""
+    return all(
+        abs(a.criteria[c] - b.criteria[c]) <= NEAR_DUPLICATE_SHARE * ranges[c] + 1e-9
+        for c in ranges
+    )
+
+
+def criteria_ranges(packages: Sequence[Package]) -> dict[str, float]:
+    """Each criterion's range over the packages (max - min)."""
+    ids = [c.criterion_id for c in CRITERIA]
+    if not packages:
+        return dict.fromkeys(ids, 0.0)
+    return {
+        c: max(p.criteria[c] for p in packages) - min(p.criteria[c] for p in packages) for c in ids
+    }
+
+
+def drop_near_duplicates(packages: Sequence[Package]) -> list[Package]:
+    """The packages without near-duplicates of a package found before them (frontier levels
+    come before troop levels and alternatives, so a "0.0% below the best" copy goes)."""
+    ranges = criteria_ranges(packages)
+    kept: list[Package] = []
+    for p in packages:
+        if not any(near_duplicate(p, q, ranges) for q in kept):
+            kept.append(p)
+    return kept
+
+
+def label_packages(instance: Instance, packages: Sequence[Package]) -> list[Package]:
+    """Give each package the name people read: its kind of package and how it was found."""
+    budget = instance.scenario.budget_eur_bn
+    labels = []
+    for p in packages:
+        a = instance.data.archetypes[p.archetype]
+        frontier = [q for q in packages if q.archetype == p.archetype and q.kind is p.kind]
+        if p.kind is PackageKind.FRONTIER and p is frontier[0] and len(frontier) > 1:
+            how = f"cheapest ({p.troops_deployed:,} troops)"
+        elif p.kind is PackageKind.FRONTIER:
+            level = p.budget_level_eur_bn
+            how = (
+                f"best at {_eur_bn(budget)}"
+                if level >= budget - 1e-9
+                else f"best at {_eur_bn(level)}"
+            )
+        elif p.kind is PackageKind.TROOPS:
+            how = f"best with at most {p.troop_level or 0:,} troops"
+        else:
+            how = f"alternative {frontier.index(p) + 1} at {_eur_bn(budget)}"
+        labels.append(f"{a.name}, {how}")
+    seen = {lab: labels.count(lab) for lab in labels}
+    return [
+        replace(p, label=lab if seen[lab] == 1 else f"{lab} ({p.package_id})")
+        for p, lab in zip(packages, labels, strict=True)
+    ]
+
+
+def _eur_bn(value: float) -> str:
+    """A budget level for a name: "EUR 8 bn", "EUR 6.21 bn"."""
+    return f"EUR {value:.3g} bn" if value < 1000 else f"EUR {value:,.0f} bn"
 
 
 def mark_dominated(packages: Sequence[Package]) -> tuple[Package, ...]:

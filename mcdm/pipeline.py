@@ -28,6 +28,7 @@ from .io import scenario_to_dict
 from .model import CRITERIA, CRITERIA_BY_ID, DecisionMatrix, Instance, SolverSettings
 from .packages import PackageSet, generate_packages
 from .ranking import Ranking, WeightResult, rank_matrix, resolve_weights
+from .recommend import Recommendation, recommend
 from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
 from .tables import (
     allocations_frame,
@@ -63,12 +64,15 @@ class Analysis:
     smaa: SmaaResult | None
     stability: pd.DataFrame
     core: pd.DataFrame
+    recommendation: Recommendation
     reversal: pd.DataFrame | None = None
     messages: tuple[str, ...] = ()
 
     @property
     def top(self) -> str:
-        return self.ranking.top
+        """The recommended package (see :mod:`mcdm.recommend`): every statement about "the
+        top package" and its robustness is about this one."""
+        return self.recommendation.package_id
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The analysis's tables by :class:`RunTables` field: rankings, weights, stability,
@@ -270,7 +274,8 @@ def analyse_packages(
             weight_band=band if isinstance(band, float) else None,
             value_draws=values,
         )
-    stability = stability_intervals(used, ranking.weights, method)
+    rec = recommend(ranking, smaa_res)
+    stability = stability_intervals(used, ranking.weights, method, target=rec.package_id)
     features = _features(pset)
     first = (
         smaa_res.first
@@ -292,6 +297,7 @@ def analyse_packages(
         smaa=smaa_res,
         stability=stability,
         core=core,
+        recommendation=rec,
         reversal=rev,
         messages=tuple(messages),
     )
@@ -398,6 +404,9 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
         ],
         "timings_s": {k: round(v, 4) for k, v in result.timings.items()},
         "solve_times_s": {k: round(v, 4) for k, v in result.packages.solve_times.items()},
+        "recommendation": None
+        if result.analysis is None
+        else _recommendation_json(result.analysis.recommendation),
         "ranking": None
         if result.analysis is None
         else {
@@ -419,6 +428,24 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
             "messages": list(result.analysis.messages),
         },
         **(extra or {}),
+    }
+
+
+def _recommendation_json(rec: Recommendation) -> dict[str, Any]:
+    return {
+        "package_id": rec.package_id,
+        "verdict": rec.verdict,
+        "basis": rec.basis,
+        "runner_up": rec.runner_up,
+        "contenders": [
+            {
+                "package_id": c.package_id,
+                "first_rank_acceptability": round(c.first_share, 6),
+                "methods_first": c.methods_first,
+                "consensus_rank": c.consensus_rank,
+            }
+            for c in rec.contenders
+        ],
     }
 
 

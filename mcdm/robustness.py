@@ -165,17 +165,27 @@ def smaa(
 
 
 def stability_intervals(
-    matrix: DecisionMatrix, weights: np.ndarray, method: str = "TOPSIS", grid: int = 2001
+    matrix: DecisionMatrix,
+    weights: np.ndarray,
+    method: str = "TOPSIS",
+    grid: int = 2001,
+    target: str | None = None,
 ) -> pd.DataFrame:
-    """For each criterion, the range of its weight over which the top alternative stays top.
+    """For each criterion, the range of its weight over which ``target`` is on top.
 
-    The criterion's weight runs over [0, 1] with the other weights rescaled in proportion;
-    the interval reported is the connected stretch of the grid around the current weight.
+    ``target`` defaults to the method's top alternative at ``weights``. The criterion's weight
+    runs over [0, 1] with the other weights rescaled in proportion. If the target is on top at
+    the current weight (``holds_now``), the interval is the connected stretch of the grid around
+    it; otherwise it is the stretch where the target is on top that lies nearest the current
+    weight (NaN if there is none).
     """
     weights = np.asarray(weights, dtype=float)
     X, _ = prepare_values(method, matrix.values, matrix.criteria)
     types = matrix.type_array
-    top = int(np.argmax(scores(method, X, weights[None, :], types)[0]))
+    if target is None:
+        top = int(np.argmax(scores(method, X, weights[None, :], types)[0]))
+    else:
+        top = matrix.alternatives.index(target)
     t = np.linspace(0.0, 1.0, grid)
     rows = []
     for j, c in enumerate(matrix.criteria):
@@ -187,24 +197,26 @@ def stability_intervals(
         if rest <= 0:
             W[:, :] = 0.0
             W[:, j] = 1.0
-        best = np.argmax(scores(method, X, W, types), axis=1)
-        keeps = best == top
-        here = int(np.clip(np.searchsorted(t, weights[j]), 0, grid - 1))
-        if not keeps[here]:  # grid point next to the current weight may fall just outside
-            here = int(np.argmin(np.abs(t - weights[j])))
-        lo = here
+        keeps = np.argmax(scores(method, X, W, types), axis=1) == top
+        here = int(np.argmin(np.abs(t - weights[j])))
+        holds = bool(keeps[here])
+        if not holds and keeps.any():  # the nearest stretch where it is on top
+            where = np.flatnonzero(keeps)
+            here = int(where[np.argmin(np.abs(t[where] - weights[j]))])
+        lo = hi = here
         while lo > 0 and keeps[lo - 1]:
             lo -= 1
-        hi = here
         while hi < grid - 1 and keeps[hi + 1]:
             hi += 1
+        found = bool(keeps[here])
         rows.append(
             {
                 "criterion": c,
                 "weight": weights[j],
-                "low": t[lo] if keeps[here] else np.nan,
-                "high": t[hi] if keeps[here] else np.nan,
+                "low": t[lo] if found else np.nan,
+                "high": t[hi] if found else np.nan,
                 "top": matrix.alternatives[top],
+                "holds_now": holds,
             }
         )
     return pd.DataFrame(rows)

@@ -26,6 +26,7 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
         rows.append(
             {
                 "package_id": p.package_id,
+                "label": p.label,
                 "archetype": p.archetype,
                 "kind": p.kind.value,
                 "budget_level_eur_bn": p.budget_level_eur_bn,
@@ -51,6 +52,7 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
 
 _PACKAGE_COLUMNS = [
     "package_id",
+    "label",
     "archetype",
     "kind",
     "budget_level_eur_bn",

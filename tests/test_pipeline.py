@@ -32,8 +32,9 @@ def test_run_folder_has_every_file_with_the_documented_columns(tmp_path, monitor
         "run.json",
     ]
     packages = pd.read_csv(out / "packages.csv")
-    assert list(packages.columns[:8]) == [
+    assert list(packages.columns[:9]) == [
         "package_id",
+        "label",
         "archetype",
         "kind",
         "budget_level_eur_bn",
@@ -42,9 +43,10 @@ def test_run_folder_has_every_file_with_the_documented_columns(tmp_path, monitor
         "troops_deployed",
         "nations",
     ]
-    assert {"deterrence", "early_warning_pct", "burden_gap_pct", "dominated"} <= set(
+    assert {"deterrence", "early_warning_pct", "burden_gap_pct", "dominated", "note"} <= set(
         packages.columns
     )
+    assert packages["label"].is_unique and packages["label"].str.len().gt(0).all()
     alloc = pd.read_csv(out / "allocations.csv")
     assert list(alloc.columns) == [
         "package_id",
