@@ -21,12 +21,16 @@ from . import limits as lim
 from .batch import BatchResult, expand_sweep, run_batch, scenario_variants
 from .errors import InputError, McdmError, Problem
 from .folders import Kind, check_out_folder
-from .io import _number_of, load_instance, read_matrix, validate_path
+from .io._values import number_of
+from .io.load import load_instance
+from .io.matrix import read_matrix
+from .io.validate import validate_path
+from .io.write import write_tables
 from .kernels import KERNELS
 from .limits import fmt, promethee_problem, smaa_problem
 from .model import DEFAULT_METHODS, SolverSettings
 from .parallel import available_cpus
-from .pipeline import RunResult, optimise_scenario, run_scenario, versions, write_run, write_tables
+from .pipeline import RunResult, optimise_scenario, run_scenario, versions, write_run
 from .ranking import Ranking, rank_matrix
 from .robustness import smaa, stability_intervals
 
@@ -198,11 +202,11 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     matrix, weights = read_matrix(args.matrix, args.types, args.weights)
     n, m = matrix.shape
     if args.smaa and (why := smaa_problem(args.smaa, n, m, value_draws=False)):
-        raise InputError([Problem("--smaa", why, value=args.smaa)])
+        raise InputError([Problem.option("--smaa", why, value=args.smaa)])
     if args.smaa_method == "PROMETHEE_II" and (why := promethee_problem(n, m)):
         raise InputError(
             [
-                Problem(
+                Problem.option(
                     "--smaa-method",
                     f"a method that fits the matrix: {why}",
                     value=args.smaa_method,
@@ -348,7 +352,7 @@ def _number(
         if cast is int and re.fullmatch(r"[+-]?\d+", plain):
             value = int(plain)
         elif cast is not int:
-            number = _number_of(plain)
+            number = number_of(plain)
             value = number if number is not None and math.isfinite(number) else None
         if value == 0 and plain.startswith("-"):
             value = None  # "-0": no option takes a negative number, and a sign cannot be meant

@@ -16,7 +16,7 @@ An archetype that no package can meet is not an error: its outcome says why (see
 :mod:`mcdm.explain`), and the other archetypes go on.
 
 Third-party exceptions (PuLP, HiGHS, pymcdm, pydantic) are translated into these in one place
-each: ``mcdm/io.py`` for pydantic, ``mcdm/milp/solve.py`` for the solvers,
+each: ``mcdm/io/_parse.py`` for pydantic, ``mcdm/milp/solve.py`` for the solvers,
 ``mcdm/ranking.py`` for pymcdm, ``mcdm/folders.py`` for the OSError of writing results (through
 :meth:`OutputError.from_os_error`), ``mcdm/batch.py`` for Dask.
 """

@@ -6,11 +6,7 @@ the ranking is; ``write_run`` writes a run folder atomically (all files or none)
 
 from __future__ import annotations
 
-import json
-import os
 import platform
-import secrets
-import shutil
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -21,10 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .cells import neutralise_frame
 from .errors import McdmError
-from .folders import check_out_folder, new_folder_beside, write_marker, writing_to
-from .io import scenario_to_dict
+from .io.scenario import scenario_to_dict
+from .io.write import write_tables
 from .model import CRITERIA, CRITERIA_BY_ID, DecisionMatrix, Instance, SolverSettings
 from .packages import PackageSet, generate_packages
 from .ranking import Ranking, WeightResult, rank_matrix, resolve_weights
@@ -49,7 +44,6 @@ __all__ = [
     "run_tables",
     "versions",
     "write_run",
-    "write_tables",
 ]
 
 
@@ -422,73 +416,6 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
     }
 
 
-def write_tables(
-    tables: Mapping[str, pd.DataFrame],
-    out: str | Path,
-    meta: Mapping[str, Any],
-    *,
-    meta_name: str = "run.json",
-    parquet: bool = False,
-) -> Path:
-    """Write tables as CSV (and Parquet) and ``meta`` as JSON into ``out``, all or nothing.
-
-    Everything is written to a hidden temporary folder beside ``out`` and renamed into place at
-    the end, so a run that fails part-way never leaves a folder that looks complete. An
-    existing ``out`` is replaced only if it is empty or holds a previous run (its ``.mcdm-run``
-    marker says so), and only once the new folder is whole; a folder holding anything else is
-    never touched.
-
-    Raises
-    ------
-    OutputError
-        ``out`` is a file or a folder the tool did not write (see
-        :func:`mcdm.folders.check_out_folder`), or the system refused a write (a full disk, a
-        read-only folder): one line that names ``out`` and the reason.
-    """
-    out = Path(out)
-    check_out_folder(out, "run")
-    with writing_to(out):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = new_folder_beside(out, "partial")
-        try:
-            for name, frame in tables.items():
-                neutralise_frame(frame).to_csv(tmp / name, index=False, lineterminator="\n")
-                if parquet and len(frame.columns):
-                    _to_parquet(frame, tmp / name.replace(".csv", ".parquet"))
-            (tmp / meta_name).write_text(
-                json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8"
-            )
-            write_marker(tmp, "run")
-            _swap_into_place(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    return out
-
-
-def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Parquet needs one type per column: mixed object columns are written as text."""
-    mixed = {c: "string" for c in frame.columns if frame[c].dtype == object}
-    frame.astype(mixed).to_parquet(path, index=False)
-
-
 def write_run(result: RunResult, out: str | Path, extra: Mapping[str, Any] | None = None) -> Path:
     """Write a run folder: every table as CSV, then run.json (see :func:`write_tables`)."""
     return write_tables(result.tables.files(), out, run_metadata(result, extra))
-
-
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Rename the finished ``tmp`` to ``out``; a previous run there is moved aside first and
-    removed only once the new one is in place (checked again here: it must still be ours)."""
-    if not out.exists():
-        os.replace(tmp, out)
-        return
-    check_out_folder(out, "run")
-    old = out.parent / f".{out.name}.old-{secrets.token_hex(4)}"
-    os.replace(out, old)
-    try:
-        os.replace(tmp, out)
-    except BaseException:
-        os.replace(old, out)  # put the previous run back
-        raise
-    shutil.rmtree(old, ignore_errors=True)

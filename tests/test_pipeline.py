@@ -8,7 +8,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from mcdm.io import instantiate, load_scenario
+from mcdm.instance import instantiate
+from mcdm.io.load import load_scenario
 from mcdm.pipeline import optimise_scenario, write_run
 from tests.conftest import DATA
 from tests.test_cli import mcdm
