@@ -28,15 +28,15 @@ import streamlit as st
 
 from mcdm.cells import escape_markdown
 from mcdm.errors import InputError, McdmError, Problem
-from mcdm.io import (
+from mcdm.instance import check_references, instantiate
+from mcdm.io.data import (
     DATA_FILES,
-    check_references,
     dataset_from_texts,
     default_data_dir,
-    instantiate,
+    folder_digest,
     load_dataset,
-    scenario_from_mapping,
 )
+from mcdm.io.scenario import scenario_from_mapping
 from mcdm.model import Dataset, Instance, Scenario
 from mcdm.packages import PackageSet, generate_packages
 from mcdm.parallel import available_cpus
@@ -104,11 +104,7 @@ def data_digest(root: Path) -> str:
 
 @st.cache_data(show_spinner=False)
 def _digest(root: str, stamps: tuple[int, ...]) -> str:
-    h = hashlib.sha256()
-    for name in DATA_FILES:
-        p = Path(root) / name
-        h.update(name.encode() + (p.read_bytes() if p.exists() else b""))
-    return h.hexdigest()
+    return folder_digest(root)  # the digest load_dataset records
 
 
 def uploaded_files() -> tuple[str, ...]:

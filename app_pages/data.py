@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import context, uploaded_files
-from mcdm.io import default_data_dir
+from mcdm.io.data import default_data_dir
 
 ctx = context()
 data = ctx.instance.data

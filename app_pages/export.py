@@ -21,14 +21,9 @@ from app_pages.common import (
 from mcdm.briefing import briefing_html, excel_workbook
 from mcdm.cells import escape_markdown, neutralise_frame
 from mcdm.errors import InputError
-from mcdm.io import (
-    DATA_FILES,
-    check_references,
-    dataset_from_texts,
-    default_data_dir,
-    dump_scenario_toml,
-    scenario_from_mapping,
-)
+from mcdm.instance import check_references
+from mcdm.io.data import DATA_FILES, dataset_from_texts, default_data_dir
+from mcdm.io.scenario import dump_scenario_toml, scenario_from_mapping
 from mcdm.pipeline import run_tables
 
 ctx = context()

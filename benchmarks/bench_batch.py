@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from mcdm.batch import expand_sweep, run_batch
-from mcdm.io import default_data_dir
+from mcdm.io.data import default_data_dir
 
 
 def main() -> None:

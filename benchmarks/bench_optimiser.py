@@ -17,7 +17,8 @@ import time
 from dataclasses import replace
 
 from mcdm.examples import synthetic_instance
-from mcdm.io import default_data_dir, load_instance
+from mcdm.io.data import default_data_dir
+from mcdm.io.load import load_instance
 from mcdm.milp import build_model, solve_lexicographic
 from mcdm.packages import generate_packages
 

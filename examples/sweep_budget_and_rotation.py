@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from mcdm.batch import expand_sweep, run_batch
-from mcdm.io import default_data_dir
+from mcdm.io.data import default_data_dir
 
 out = Path(sys.argv[1] if len(sys.argv) > 1 else "runs/budget-rotation")
 variants = expand_sweep(

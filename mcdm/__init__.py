@@ -21,7 +21,11 @@ from .errors import (
     RankingError,
     SolveError,
 )
-from .io import instantiate, load_dataset, load_instance, load_scenario, read_matrix, read_scenario
+from .instance import instantiate
+from .io.data import load_dataset
+from .io.load import load_instance, load_scenario
+from .io.matrix import read_matrix
+from .io.scenario import read_scenario
 from .model import CRITERIA, Dataset, DecisionMatrix, Instance, Package, Scenario
 from .packages import PackageSet, generate_packages
 from .pipeline import (

@@ -10,7 +10,6 @@ combined (CSV and Parquet) with summary tables and ``manifest.json``.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import hashlib
 import itertools
@@ -34,26 +33,22 @@ import pandas as pd
 from . import limits as lim
 from .cells import neutralise_frame
 from .errors import ClusterError, InputError, McdmError, OutputError, Problem
-from .folders import check_out_folder, lock_folder, marker_kind, write_marker, writing_to
-from .io import (
-    DATA_FILES,
-    OVERRIDABLE_ELEMENT_COLUMNS,
-    OVERRIDABLE_MEMBER_COLUMNS,
-    _field_names,
-    _number_hint,
-    _number_of,
-    check_references,
+from .folders import check_out_folder, lock_folder, marker_kind, writing_to
+from .instance import check_references, instantiate
+from .io._values import number_hint, number_of
+from .io.data import DATA_FILES, load_dataset
+from .io.scenario import (
     dump_scenario_toml,
-    instantiate,
-    load_dataset,
     read_scenario,
     scenario_from_mapping,
+    scenario_keys,
     scenario_to_dict,
 )
+from .io.write import write_file, write_marker, write_tables
 from .limits import fmt
-from .model import CRITERIA_BY_ID, Archetype, Category, Dataset, Scenario
+from .model import Dataset, Scenario
 from .parallel import available_cpus, executor
-from .pipeline import run_scenario, versions, write_run, write_tables
+from .pipeline import run_scenario, versions, write_run
 
 __all__ = [
     "BatchResult",
@@ -110,7 +105,7 @@ def _value(text: str) -> Any:
     low = text.strip().lower()
     if low in ("true", "false"):
         return low == "true"
-    num = _number_of(text)
+    num = number_of(text)
     if num is None:
         return text.strip()
     return int(num) if re.fullmatch(r"[+-]?\d+", text.strip()) else num
@@ -126,7 +121,7 @@ def parse_vary(spec: str, option: str = "--vary") -> tuple[str, list[Any]]:
     if "=" not in spec:
         raise InputError(
             [
-                Problem(
+                Problem.option(
                     option,
                     "KEY=VALUES, e.g. budget_eur_bn=5:40:5 or rotation_factor=3,4,5",
                     value=spec,
@@ -137,12 +132,12 @@ def parse_vary(spec: str, option: str = "--vary") -> tuple[str, list[Any]]:
     key = key.strip()
     if values.count(":") == 2 and "," not in values:
         parts = values.split(":")
-        nums = [_number_of(v) for v in parts]
+        nums = [number_of(v) for v in parts]
         if any(v is None or not math.isfinite(v) for v in nums):
-            hint = next((_number_hint(v) for v in parts if _number_hint(v)), "")
+            hint = next((number_hint(v) for v in parts if number_hint(v)), "")
             raise InputError(
                 [
-                    Problem(
+                    Problem.option(
                         option, f"finite numbers in START:STOP:STEP{hint}", value=spec, column=key
                     )
                 ]
@@ -150,13 +145,13 @@ def parse_vary(spec: str, option: str = "--vary") -> tuple[str, list[Any]]:
         start, stop, step = (float(v) for v in nums)  # type: ignore[arg-type]
         if step <= 0 or stop < start:
             raise InputError(
-                [Problem(option, "START <= STOP and STEP > 0", value=spec, column=key)]
+                [Problem.option(option, "START <= STOP and STEP > 0", value=spec, column=key)]
             )
         count = math.floor((stop - start) / step + 1e-9) + 1
         if count > lim.MAX_SWEEP_VARIANTS:
             raise InputError(
                 [
-                    Problem(
+                    Problem.option(
                         option,
                         f"a range of at most {fmt(lim.MAX_SWEEP_VARIANTS)} values (a larger STEP)",
                         value=f"{values} ({count:,} values)",
@@ -169,15 +164,15 @@ def parse_vary(spec: str, option: str = "--vary") -> tuple[str, list[Any]]:
         return key, [round(v) if as_int else round(v, 10) for v in grid]
     items = [v for v in values.split(",") if v.strip()]
     if not items:
-        raise InputError([Problem(option, "at least one value", value=spec, column=key)])
+        raise InputError([Problem.option(option, "at least one value", value=spec, column=key)])
     for item in items:
-        num = _number_of(item)
-        if (num is not None and not math.isfinite(num)) or _number_hint(item):
+        num = number_of(item)
+        if (num is not None and not math.isfinite(num)) or number_hint(item):
             raise InputError(
                 [
-                    Problem(
+                    Problem.option(
                         option,
-                        "finite numbers (no inf or nan)" + _number_hint(item),
+                        "finite numbers (no inf or nan)" + number_hint(item),
                         value=item.strip(),
                         column=key,
                     )
@@ -186,74 +181,18 @@ def parse_vary(spec: str, option: str = "--vary") -> tuple[str, list[Any]]:
     return key, [_value(v) for v in items]
 
 
-def _valid_children(path: list[str], data: Dataset) -> list[str] | None:
-    """The keys allowed under ``path`` in a scenario (none below a single setting)."""
-    from .model import (
-        BurdenSharing,
-        FrontierSettings,
-        LeadNations,
-        RankingSettings,
-        RobustnessSettings,
-        SolverSettings,
-    )
-
-    tables = {
-        "frontier": FrontierSettings,
-        "solver": SolverSettings,
-        "burden_sharing": BurdenSharing,
-        "lead_nations": LeadNations,
-        "ranking": RankingSettings,
-        "robustness": RobustnessSettings,
-    }
-    if not path:
-        return _field_names(Scenario)
-    head, depth = path[0], len(path)
-    if head in tables:
-        return [f.name for f in dataclasses.fields(tables[head])] if depth == 1 else []
-    if head in ("member_overrides", "element_overrides"):
-        ids, columns = (
-            (data.members, OVERRIDABLE_MEMBER_COLUMNS)
-            if head == "member_overrides"
-            else (data.elements, OVERRIDABLE_ELEMENT_COLUMNS)
-        )
-        return list(ids) if depth == 1 else list(columns) if depth == 2 else []
-    if head == "archetype_overrides":
-        if depth == 1:
-            return list(data.archetypes)
-        if depth == 2:
-            return _field_names(Archetype)
-        return _MAPPINGS.get(path[2], []) if depth == 3 else []
-    if head == "weights":
-        return list(CRITERIA_BY_ID) if depth == 1 else []
-    return []  # below a single setting
-
-
-#: Tables of a scenario, and how many parts a key into each needs to name one setting.
-_KEY_DEPTH = {
-    "frontier": 2,
-    "solver": 2,
-    "burden_sharing": 2,
-    "lead_nations": 2,
-    "ranking": 2,
-    "robustness": 2,
-    "weights": 2,
-    "member_overrides": 3,
-    "element_overrides": 3,
-    "archetype_overrides": 3,
-}
-
-
 def check_key(key: str, data: Dataset, option: str = "--vary") -> None:
-    """Reject a sweep key that names nothing in a scenario, listing the valid choices."""
+    """Reject a sweep key that names nothing in a scenario, listing the valid choices, or that
+    stops short of a single setting (the keys come from :func:`scenario_keys`)."""
     parts = key.split(".")
     if not all(parts):
         raise InputError(
-            [Problem(option, "a key such as budget_eur_bn or frontier.levels", value=key)]
+            [Problem.option(option, "a key such as budget_eur_bn or frontier.levels", value=key)]
         )
     if parts[0] == "rules":
         raise InputError(
             [
-                Problem(
+                Problem.option(
                     option,
                     "a key other than rules (a list of tables): write a scenario file per "
                     "set of rules and run them with mcdm run",
@@ -263,25 +202,22 @@ def check_key(key: str, data: Dataset, option: str = "--vary") -> None:
             ]
         )
     for depth in range(len(parts)):
-        valid = _valid_children(parts[:depth], data)
-        if valid is not None and parts[depth] not in valid:
+        valid = scenario_keys(parts[:depth], data) or ()
+        if parts[depth] not in valid:
             where = ".".join(parts[:depth]) or "a scenario"
             expected = (
                 f"a key of {where}: " + ", ".join(valid)
                 if valid
                 else f"nothing after {where} (it is a single setting)"
             )
-            raise InputError([Problem(option, expected, value=parts[depth], column=key)])
-    need = _KEY_DEPTH.get(parts[0], 1)
-    if parts[0] == "archetype_overrides" and len(parts) >= 3 and parts[2] in _MAPPINGS:
-        need = 4
-    if len(parts) < need:
-        example = list(parts)
-        while len(example) < need:
-            example.append((_valid_children(example, data) or ["x"])[0])
+            raise InputError([Problem.option(option, expected, value=parts[depth], column=key)])
+    example = list(parts)
+    while below := scenario_keys(example, data):  # a table: name a setting in it
+        example.append(below[0])
+    if len(example) > len(parts):
         raise InputError(
             [
-                Problem(
+                Problem.option(
                     option,
                     "a single setting such as " + ".".join(example),
                     value=key,
@@ -289,13 +225,6 @@ def check_key(key: str, data: Dataset, option: str = "--vary") -> None:
                 )
             ]
         )
-
-
-#: Archetype fields that are tables themselves, and their keys.
-_MAPPINGS = {
-    "required": [c.value for c in Category],
-    "enablers": ["logistics", "medical", "hq"],
-}
 
 
 def _set(doc: dict[str, Any], key: str, value: Any) -> None:
@@ -319,9 +248,10 @@ def _resolved_doc(path: Path) -> dict[str, Any]:
     return doc
 
 
-def _checked(doc: Mapping[str, Any], data: Dataset, shown: str) -> Scenario:
-    scenario = scenario_from_mapping(doc, shown)
-    problems = check_references(scenario, data, shown)
+def _checked(doc: Mapping[str, Any], data: Dataset, source: str) -> Scenario:
+    """A scenario given as a mapping, checked with its references; ``source`` names it."""
+    scenario = scenario_from_mapping(doc, source)
+    problems = check_references(scenario, data, source)
     if problems:
         raise InputError(problems)
     return scenario
@@ -399,7 +329,7 @@ def expand_sweep(
     if _outside_int(samples, 0, lim.MAX_SAMPLES):
         raise InputError(
             [
-                Problem(
+                Problem.option(
                     "--samples",
                     f"a whole number between 0 and {fmt(lim.MAX_SAMPLES)}",
                     value=samples,
@@ -408,7 +338,11 @@ def expand_sweep(
         )
     if _outside_int(seed, 0, lim.MAX_SEED):
         raise InputError(
-            [Problem("--seed", f"a whole number between 0 and {fmt(lim.MAX_SEED)}", value=seed)]
+            [
+                Problem.option(
+                    "--seed", f"a whole number between 0 and {fmt(lim.MAX_SEED)}", value=seed
+                )
+            ]
         )
     base = Path(base)
     doc = _resolved_doc(base)
@@ -417,7 +351,7 @@ def expand_sweep(
     for spec in set_values:
         key, values = parse_vary(spec, "--set")
         if len(values) != 1:
-            raise InputError([Problem("--set", "one value", value=spec, column=key)])
+            raise InputError([Problem.option("--set", "one value", value=spec, column=key)])
         check_key(key, data, "--set")
         fixed[key] = values[0]
     axes: list[tuple[str, list[Any]]] = []
@@ -425,7 +359,7 @@ def expand_sweep(
         key, values = parse_vary(spec)
         check_key(key, data)
         if any(key == k for k, _ in axes):
-            raise InputError([Problem("--vary", "each key once", value=key, column=key)])
+            raise InputError([Problem.option("--vary", "each key once", value=key, column=key)])
         axes.append((key, values))
     size = math.prod(len(values) for _, values in axes) * max(1, samples)
     if size > max_variants:
@@ -474,8 +408,8 @@ def _too_many(size: int, axes: Sequence[tuple[str, list[Any]]], samples: int, mo
         else ""
     )
     return Problem(
-        "mcdm sweep",
-        f"at most {fmt(most)} variants{extra}",
+        source="mcdm sweep",
+        expected=f"at most {fmt(most)} variants{extra}",
         value=f"{size:,} variants ({' x '.join(parts) or 'one scenario'})",
     )
 
@@ -1061,8 +995,8 @@ def _write_outputs(
     # failures.csv and manifest.json at the top, where a user looks first, and written first:
     # small, and what a stopped batch leaves to say what it did
     with writing_to(out):
-        _replace_file(out / "failures.csv", neutralise_frame(failures).to_csv(index=False))
-        _replace_file(out / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
+        write_file(out / "failures.csv", neutralise_frame(failures).to_csv(index=False))
+        write_file(out / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
     if tables is not None:
         write_tables(
             dict(tables) | {"failures.csv": failures},
@@ -1071,14 +1005,3 @@ def _write_outputs(
             meta_name="manifest.json",
             parquet=True,
         )
-
-
-def _replace_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: all or nothing."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

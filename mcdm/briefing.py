@@ -27,7 +27,7 @@ from .figures import (
     member_table,
     stability_chart,
 )
-from .io import dump_scenario_toml, scenario_to_dict
+from .io.scenario import dump_scenario_toml, scenario_to_dict
 from .model import CRITERIA, Instance, Member, Package, Scenario
 from .packages import PackageSet, format_eur_bn
 

@@ -14,21 +14,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
-
 from . import __version__
 from . import limits as lim
 from .batch import BatchResult, expand_sweep, run_batch, scenario_variants
 from .errors import InputError, McdmError, Problem
 from .folders import Kind, check_out_folder
-from .io import _number_of, load_instance, read_matrix, validate_path
+from .io._values import number_of
+from .io.load import load_instance
+from .io.matrix import read_matrix
+from .io.validate import validate_path
+from .io.write import write_tables
 from .kernels import KERNELS
 from .limits import fmt, promethee_problem, smaa_problem
-from .model import DEFAULT_METHODS, SolverSettings
+from .model import DEFAULT_METHODS, DecisionMatrix, SolverSettings
 from .parallel import available_cpus
-from .pipeline import RunResult, optimise_scenario, run_scenario, versions, write_run, write_tables
-from .ranking import Ranking, rank_matrix
-from .robustness import smaa, stability_intervals
+from .pipeline import (
+    MatrixRanking,
+    RunResult,
+    optimise_scenario,
+    rank_decision_matrix,
+    run_scenario,
+    versions,
+    write_run,
+)
+from .ranking import Ranking, resolve_weights
 
 __all__ = ["main"]
 
@@ -196,19 +205,7 @@ def _finish_batch(result: BatchResult) -> int:
 
 def _cmd_rank(args: argparse.Namespace) -> int:
     matrix, weights = read_matrix(args.matrix, args.types, args.weights)
-    n, m = matrix.shape
-    if args.smaa and (why := smaa_problem(args.smaa, n, m, value_draws=False)):
-        raise InputError([Problem("--smaa", why, value=args.smaa)])
-    if args.smaa_method == "PROMETHEE_II" and (why := promethee_problem(n, m)):
-        raise InputError(
-            [
-                Problem(
-                    "--smaa-method",
-                    f"a method that fits the matrix: {why}",
-                    value=args.smaa_method,
-                )
-            ]
-        )
+    _check_smaa_options(args, matrix)
     methods = (
         tuple(m.strip().upper() for m in args.methods.split(","))
         if args.methods
@@ -217,69 +214,70 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     if weights is None:
         weights = [1.0] * len(matrix.criteria)
         print("(no weights given: equal weights)", file=sys.stderr)
-    ranking = rank_matrix(matrix, weights, methods, args.consensus)
-    tables = {"rankings.csv": ranking.frame().reset_index()}
-    smaa_res = None
-    if args.smaa:
-        smaa_res = smaa(
-            ranking.matrix,
-            ranking.weights,
-            method=args.smaa_method,
-            draws=args.smaa,
-            seed=args.seed,
-            weight_band=args.band,
-        )
-        tables["acceptability.csv"] = smaa_res.frame("id").reset_index()
-    tables["stability.csv"] = stability_intervals(ranking.matrix, ranking.weights, args.smaa_method)
-    tables["weights.csv"] = pd.DataFrame(
-        {"criterion": ranking.matrix.criteria, "weight": ranking.weights}
+    ranked = rank_decision_matrix(
+        matrix,
+        resolve_weights("user", matrix, user=dict(zip(matrix.criteria, weights, strict=True))),
+        methods,
+        args.consensus,
+        smaa_draws=args.smaa or 0,
+        smaa_method=args.smaa_method,
+        seed=args.seed,
+        weight_band=args.band,
     )
-    if ranking.correlations:
-        ws, rs = ranking.correlations["weighted_spearman"], ranking.correlations["rank_similarity"]
-        tables["correlations.csv"] = pd.DataFrame(
-            [
-                {
-                    "method_a": a,
-                    "method_b": b,
-                    "weighted_spearman": ws.loc[a, b],
-                    "rank_similarity": rs.loc[a, b],
-                }
-                for a in ws.index
-                for b in ws.columns
-                if a != b
-            ]
-        )
-    _print_ranking(ranking, "id")
-    if smaa_res is not None:
+    _print_ranking(ranked.ranking, "id")
+    if ranked.smaa is not None:
         print()
         print(
-            smaa_res.frame("id")
+            ranked.smaa.frame("id")
             .iloc[:, : min(5, len(matrix.alternatives))]
             .to_string(float_format=lambda v: f"{v:.3f}")
         )
     if args.out:
         write_tables(
-            tables,
+            {f"{name}.csv": table for name, table in ranked.tables("id").items()},
             args.out,
-            {
-                "matrix": str(args.matrix),
-                "methods": list(methods),
-                "weights": dict(
-                    zip(ranking.matrix.criteria, map(float, ranking.weights), strict=True)
-                ),
-                "smaa": {
-                    "draws": args.smaa,
-                    "seed": args.seed,
-                    "method": args.smaa_method,
-                    "weight_band": args.band,
-                }
-                if args.smaa
-                else None,
-                "versions": versions(),
-            },
+            _rank_metadata(args, methods, ranked),
         )
         print(f"Results written to {args.out}")
     return 0
+
+
+def _check_smaa_options(args: argparse.Namespace, matrix: DecisionMatrix) -> None:
+    """Refuse SMAA settings too large for this matrix, before any work."""
+    n, m = matrix.shape
+    if args.smaa and (why := smaa_problem(args.smaa, n, m, value_draws=False)):
+        raise InputError([Problem.option("--smaa", why, value=args.smaa)])
+    if args.smaa_method == "PROMETHEE_II" and (why := promethee_problem(n, m)):
+        raise InputError(
+            [
+                Problem.option(
+                    "--smaa-method",
+                    f"a method that fits the matrix: {why}",
+                    value=args.smaa_method,
+                )
+            ]
+        )
+
+
+def _rank_metadata(
+    args: argparse.Namespace, methods: tuple[str, ...], ranked: MatrixRanking
+) -> dict[str, object]:
+    """run.json of ``mcdm rank``: the matrix, the methods, the weights used, SMAA, versions."""
+    r = ranked.ranking
+    return {
+        "matrix": str(args.matrix),
+        "methods": list(methods),
+        "weights": dict(zip(r.matrix.criteria, map(float, r.weights), strict=True)),
+        "smaa": {
+            "draws": args.smaa,
+            "seed": args.seed,
+            "method": args.smaa_method,
+            "weight_band": args.band,
+        }
+        if args.smaa
+        else None,
+        "versions": versions(),
+    }
 
 
 def _add_jobs_options(p: argparse.ArgumentParser, what: str) -> None:
@@ -348,7 +346,7 @@ def _number(
         if cast is int and re.fullmatch(r"[+-]?\d+", plain):
             value = int(plain)
         elif cast is not int:
-            number = _number_of(plain)
+            number = number_of(plain)
             value = number if number is not None and math.isfinite(number) else None
         if value == 0 and plain.startswith("-"):
             value = None  # "-0": no option takes a negative number, and a sign cannot be meant

@@ -16,8 +16,8 @@ An archetype that no package can meet is not an error: its outcome says why (see
 :mod:`mcdm.explain`), and the other archetypes go on.
 
 Third-party exceptions (PuLP, HiGHS, pymcdm, pydantic) are translated into these in one place
-each: ``mcdm/io.py`` for pydantic, ``mcdm/milp/solve.py`` for the solvers, ``mcdm/ranking.py``
-for pymcdm, ``mcdm/folders.py`` for the OSError of writing results (through
+each: ``mcdm/io/_parse.py`` for pydantic, ``mcdm/milp/solve.py`` for the solvers,
+``mcdm/ranking.py`` for pymcdm, ``mcdm/folders.py`` for the OSError of writing results (through
 :meth:`OutputError.from_os_error`), ``mcdm/batch.py`` for Dask.
 """
 
@@ -27,6 +27,7 @@ import errno
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "ClusterError",
@@ -43,19 +44,48 @@ __all__ = [
 class Problem:
     """One thing wrong with an input, located as precisely as the input allows.
 
+    An input is a file or something else, and a problem names it by exactly one of two fields:
+
+    - ``file``: the path of a file, as users should read it (``data/members.csv``);
+    - ``source``: an input that is not a file, named as users would name it: a command-line
+      option (``"option --vary"``, see :meth:`option`), a file handed to the app
+      (``"uploaded members.csv"``), or a text or mapping handed to a function under a label
+      (``"preset"``, ``"scenario 'Paris 2026'"``).
+
+    Either way it comes first in the message: ``option --vary, key frontier.levels.x: found 'x';
+    expected nothing after frontier.levels (it is a single setting)``.
+
     ``row`` counts as a spreadsheet user does: the header is row 1, the first data row is row 2.
-    ``column`` is a CSV column or a dotted TOML key path.
+    ``column`` is a CSV column, a dotted TOML key path or the part of an option's value.
     """
 
-    file: str
-    expected: str
+    file: str = ""
+    expected: str = ""
     row: int | None = None
     column: str | None = None
     value: object = None
     found: bool = True
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        # a programming slip, not bad input: every message must say where and what
+        if bool(self.file) == bool(self.source):
+            raise TypeError(f"a Problem names a file or a source, not both or neither: {self!r}")
+        if not self.expected:
+            raise TypeError(f"a Problem says what was expected: {self!r}")
+
+    @classmethod
+    def option(cls, name: str, expected: str, **where: Any) -> Problem:
+        """A problem with the command-line option ``name`` (``--vary``)."""
+        return cls(source=f"option {name}", expected=expected, **where)
+
+    @property
+    def where(self) -> str:
+        """The file's path or the source's name: what the message starts with."""
+        return self.file or self.source
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [self.where]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
@@ -73,7 +103,7 @@ class InputError(McdmError, ValueError):
 
     def __init__(self, problems: Iterable[Problem] | str):
         if isinstance(problems, str):
-            problems = [Problem(file="input", expected=problems, found=False)]
+            problems = [Problem(source="input", expected=problems, found=False)]
         self.problems: tuple[Problem, ...] = tuple(problems)
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} in the input:"

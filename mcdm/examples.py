@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from .io import instantiate
+from .instance import instantiate
 from .model import (
     Archetype,
     BackstopOption,

@@ -7,7 +7,8 @@ user's own files are never deleted or replaced. Folders are made with ``os.mkdir
 the user's umask, as the shell's ``mkdir`` would give them. A batch folder is locked while a
 batch runs in it (``flock``, which the system releases when the process dies, so a killed
 sweep never blocks its resume). The OSError of a failed write becomes one
-:class:`~mcdm.errors.OutputError` line here, through :func:`writing_to`.
+:class:`~mcdm.errors.OutputError` line here, through :func:`writing_to`. The writing itself
+(the marker included) is done, all or nothing, by :mod:`mcdm.io.write`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Literal
 
@@ -31,7 +31,6 @@ __all__ = [
     "lock_folder",
     "marker_kind",
     "new_folder_beside",
-    "write_marker",
     "writing_to",
 ]
 
@@ -50,25 +49,6 @@ def marker_kind(folder: Path) -> str | None:
         return None
     kind = data.get("kind") if isinstance(data, dict) else None
     return kind if isinstance(kind, str) else None
-
-
-def write_marker(folder: Path, kind: Kind) -> None:
-    """Mark ``folder`` as written by the tool. The content never changes between runs (no
-    time, no path), so two runs of the same inputs still give identical folders."""
-    try:
-        tool = version("mcdm-guarantees")
-    except PackageNotFoundError:
-        tool = "unknown"
-    text = json.dumps(
-        {
-            "written_by": "mcdm",
-            "version": tool,
-            "kind": kind,
-            "note": "mcdm replaces this folder when it is given as --out again",
-        },
-        indent=2,
-    )
-    (folder / MARKER).write_text(text + "\n", encoding="utf-8")
 
 
 def _refuse_special(path: Path, shown: str) -> None:

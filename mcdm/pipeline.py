@@ -2,17 +2,15 @@
 
 ``optimise_scenario`` generates packages; ``run_scenario`` also ranks them and checks how robust
 the ranking is; ``write_run`` writes a run folder atomically (all files or none).
+``rank_decision_matrix`` ranks any decision matrix and gives its tables: the packages' matrix
+in every run and a user's matrix in ``mcdm rank`` go through it alike.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import platform
-import secrets
-import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -21,11 +19,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .cells import neutralise_frame
 from .errors import McdmError
-from .folders import check_out_folder, new_folder_beside, write_marker, writing_to
-from .io import scenario_to_dict
-from .model import CRITERIA, CRITERIA_BY_ID, DecisionMatrix, Instance, SolverSettings
+from .io.scenario import scenario_to_dict
+from .io.write import write_tables
+from .model import (
+    CRITERIA,
+    CRITERIA_BY_ID,
+    DEFAULT_METHODS,
+    DecisionMatrix,
+    Instance,
+    SolverSettings,
+)
 from .packages import PackageSet, generate_packages
 from .ranking import Ranking, WeightResult, rank_matrix, resolve_weights
 from .recommend import Recommendation, recommend
@@ -40,18 +44,120 @@ from .tables import (
 
 __all__ = [
     "Analysis",
+    "MatrixRanking",
     "RunResult",
     "RunTables",
     "analyse_packages",
     "optimise_scenario",
     "package_matrix",
+    "rank_decision_matrix",
     "run_metadata",
     "run_scenario",
     "run_tables",
     "versions",
     "write_run",
-    "write_tables",
 ]
+
+
+@dataclass(frozen=True)
+class MatrixRanking:
+    """A decision matrix ranked by several methods, with SMAA rank acceptability and the weight
+    stability intervals: what ``mcdm rank`` writes, and the heart of every :class:`Analysis`."""
+
+    weights: WeightResult
+    ranking: Ranking
+    smaa: SmaaResult | None
+    stability: pd.DataFrame
+    recommendation: Recommendation
+
+    def tables(self, label: str = "package_id") -> dict[str, pd.DataFrame]:
+        """rankings, weights, stability, correlations and (with SMAA) acceptability, rounded
+        so that files are stable across platforms; ``label`` names the alternatives' column."""
+        rank = self.ranking.frame().reset_index().rename(columns={"id": label})
+        used = self.ranking.matrix.criteria
+        out = {
+            "rankings": round_floats(rank),
+            "weights": round_floats(
+                pd.DataFrame(
+                    {
+                        "criterion": self.weights.criteria,
+                        "weight": self.weights.weights,
+                        "used": [c in used for c in self.weights.criteria],
+                    }
+                )
+            ),
+            "stability": round_floats(self.stability.copy()),
+            "correlations": round_floats(_tidy_correlations(self.ranking)),
+        }
+        if self.smaa is not None:
+            out["acceptability"] = round_floats(self.smaa.frame(label).reset_index())
+        return out
+
+
+def rank_decision_matrix(
+    matrix: DecisionMatrix,
+    weights: WeightResult,
+    methods: Sequence[str] = DEFAULT_METHODS,
+    consensus: str = "borda",
+    *,
+    smaa_draws: int = 0,
+    smaa_method: str = "TOPSIS",
+    seed: int = 0,
+    weight_band: float | None = None,
+    value_draws: Callable[[DecisionMatrix, int], np.ndarray | None] | None = None,
+) -> MatrixRanking:
+    """Rank any decision matrix: every method and the consensus, SMAA (with ``smaa_draws``)
+    and the stability intervals of ``smaa_method``.
+
+    Parameters
+    ----------
+    weights
+        Weights over the matrix's criteria (see :func:`mcdm.ranking.resolve_weights`).
+    smaa_draws, seed, weight_band
+        SMAA draws (0: none), their seed, and the band of weights around ``weights`` (None:
+        weights uniform on the simplex).
+    value_draws
+        Given the matrix as ranked (criteria that do not vary are left out) and the number of
+        draws, uncertain values for each draw (see :func:`mcdm.robustness.smaa`), or None.
+    """
+    ranking = rank_matrix(matrix, weights.as_dict(), methods, consensus)
+    used = ranking.matrix
+    smaa_res = None
+    if smaa_draws > 0:
+        smaa_res = smaa(
+            used,
+            ranking.weights,
+            method=smaa_method,
+            draws=smaa_draws,
+            seed=seed,
+            weight_band=weight_band,
+            value_draws=value_draws(used, smaa_draws) if value_draws is not None else None,
+        )
+    rec = recommend(ranking, smaa_res)
+    stability = stability_intervals(used, ranking.weights, smaa_method, target=rec.package_id)
+    return MatrixRanking(weights, ranking, smaa_res, stability, rec)
+
+
+def _tidy_correlations(ranking: Ranking) -> pd.DataFrame:
+    """Each pair of methods and how alike their rankings are (the correlations table)."""
+    rows = []
+    if ranking.correlations:
+        ws = ranking.correlations["weighted_spearman"]
+        rs = ranking.correlations["rank_similarity"]
+        for a in ws.index:
+            for b in ws.columns:
+                if a != b:
+                    rows.append(
+                        {
+                            "method_a": a,
+                            "method_b": b,
+                            "weighted_spearman": float(ws.loc[a, b]),
+                            "rank_similarity": float(rs.loc[a, b]),
+                        }
+                    )
+    return pd.DataFrame(
+        rows, columns=["method_a", "method_b", "weighted_spearman", "rank_similarity"]
+    )
 
 
 @dataclass(frozen=True)
@@ -75,26 +181,13 @@ class Analysis:
         return self.recommendation.package_id
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The analysis's tables by :class:`RunTables` field: rankings, weights, stability,
-        correlations, core, and acceptability and rank reversal where computed."""
-        rank = self.ranking.frame().reset_index().rename(columns={"id": "package_id"})
-        out = {
-            "rankings": round_floats(rank),
-            "weights": round_floats(
-                pd.DataFrame(
-                    {
-                        "criterion": self.weights.criteria,
-                        "weight": self.weights.weights,
-                        "used": [c in self.ranking.matrix.criteria for c in self.weights.criteria],
-                    }
-                )
-            ),
-            "stability": round_floats(self.stability.copy()),
-            "correlations": round_floats(_tidy_correlations(self.ranking)),
-            "core": round_floats(self.core.copy()),
-        }
-        if self.smaa is not None:
-            out["acceptability"] = round_floats(self.smaa.frame().reset_index())
+        """The analysis's tables by :class:`RunTables` field: those of
+        :meth:`MatrixRanking.tables` (rankings, weights, stability, correlations, acceptability
+        where computed), the core index, and rank reversal where computed."""
+        ranked = MatrixRanking(
+            self.weights, self.ranking, self.smaa, self.stability, self.recommendation
+        )
+        out = ranked.tables() | {"core": round_floats(self.core.copy())}
         if self.reversal is not None:
             out["rank_reversal"] = self.reversal
         return out
@@ -150,27 +243,6 @@ class RunResult:
     tables: RunTables
     timings: Mapping[str, float] = field(default_factory=dict)
     analysis: Analysis | None = None
-
-
-def _tidy_correlations(ranking: Ranking) -> pd.DataFrame:
-    rows = []
-    if ranking.correlations:
-        ws = ranking.correlations["weighted_spearman"]
-        rs = ranking.correlations["rank_similarity"]
-        for a in ws.index:
-            for b in ws.columns:
-                if a != b:
-                    rows.append(
-                        {
-                            "method_a": a,
-                            "method_b": b,
-                            "weighted_spearman": float(ws.loc[a, b]),
-                            "rank_similarity": float(rs.loc[a, b]),
-                        }
-                    )
-    return pd.DataFrame(
-        rows, columns=["method_a", "method_b", "weighted_spearman", "rank_similarity"]
-    )
 
 
 def package_matrix(pset: PackageSet, criteria: tuple[str, ...] = ()) -> DecisionMatrix:
@@ -247,44 +319,26 @@ def analyse_packages(
         swing=rs.swing,
         ahp=rs.ahp,
     )
-    ranking = rank_matrix(matrix, wres.as_dict(), methods or rs.methods, consensus or rs.consensus)
-    used = ranking.matrix
-    draws = rb.smaa_draws if smaa_draws is None else smaa_draws
-    method = smaa_method or rb.method
     band = rb.weight_band if weight_band == "scenario" else weight_band
     seed = s.seed if seed is None else seed
-    smaa_res = None
-    messages = list(wres.warnings) + list(ranking.messages)
-    if draws > 0:
+    spread = rb.cost_uncertainty if cost_uncertainty is None else cost_uncertainty
+
+    def cost_draws(used: DecisionMatrix, draws: int) -> np.ndarray | None:
         rng = np.random.default_rng([seed, 1])
-        values = _cost_draws(
-            instance,
-            pset,
-            used,
-            draws,
-            rb.cost_uncertainty if cost_uncertainty is None else cost_uncertainty,
-            rng,
-        )
-        smaa_res = smaa(
-            used,
-            ranking.weights,
-            method=method,
-            draws=draws,
-            seed=seed,
-            weight_band=band if isinstance(band, float) else None,
-            value_draws=values,
-        )
-    rec = recommend(ranking, smaa_res)
-    stability = stability_intervals(used, ranking.weights, method, target=rec.package_id)
-    features = _features(pset)
-    first = (
-        smaa_res.first
-        if smaa_res is not None
-        else (ranking.consensus == ranking.consensus.min()).astype(float)
+        return _cost_draws(instance, pset, used, draws, spread, rng)
+
+    ranked = rank_decision_matrix(
+        matrix,
+        wres,
+        methods or rs.methods,
+        consensus or rs.consensus,
+        smaa_draws=rb.smaa_draws if smaa_draws is None else smaa_draws,
+        smaa_method=smaa_method or rb.method,
+        seed=seed,
+        weight_band=band if isinstance(band, float) else None,
+        value_draws=cost_draws,
     )
-    if smaa_res is None:
-        first = first / first.sum()
-    core = core_index(first, features.loc[list(used.alternatives)])
+    ranking, used = ranked.ranking, ranked.ranking.matrix
     rev = (
         rank_reversal(used, ranking.weights, tuple(ranking.results), ranking.consensus_rule)
         if reversal
@@ -294,13 +348,25 @@ def analyse_packages(
         matrix=used,
         weights=wres,
         ranking=ranking,
-        smaa=smaa_res,
-        stability=stability,
-        core=core,
-        recommendation=rec,
+        smaa=ranked.smaa,
+        stability=ranked.stability,
+        core=_core(pset, ranked),
+        recommendation=ranked.recommendation,
         reversal=rev,
-        messages=tuple(messages),
+        messages=(*wres.warnings, *ranking.messages),
     )
+
+
+def _core(pset: PackageSet, ranked: MatrixRanking) -> pd.DataFrame:
+    """The core index of each member and element: its share of the first places, over the
+    SMAA draws (or, without them, over the consensus winners)."""
+    r = ranked.ranking
+    if ranked.smaa is not None:
+        first = ranked.smaa.first
+    else:
+        first = (r.consensus == r.consensus.min()).astype(float)
+        first = first / first.sum()
+    return core_index(first, _features(pset).loc[list(r.matrix.alternatives)])
 
 
 def _features(pset: PackageSet) -> pd.DataFrame:
@@ -449,73 +515,6 @@ def _recommendation_json(rec: Recommendation) -> dict[str, Any]:
     }
 
 
-def write_tables(
-    tables: Mapping[str, pd.DataFrame],
-    out: str | Path,
-    meta: Mapping[str, Any],
-    *,
-    meta_name: str = "run.json",
-    parquet: bool = False,
-) -> Path:
-    """Write tables as CSV (and Parquet) and ``meta`` as JSON into ``out``, all or nothing.
-
-    Everything is written to a hidden temporary folder beside ``out`` and renamed into place at
-    the end, so a run that fails part-way never leaves a folder that looks complete. An
-    existing ``out`` is replaced only if it is empty or holds a previous run (its ``.mcdm-run``
-    marker says so), and only once the new folder is whole; a folder holding anything else is
-    never touched.
-
-    Raises
-    ------
-    OutputError
-        ``out`` is a file or a folder the tool did not write (see
-        :func:`mcdm.folders.check_out_folder`), or the system refused a write (a full disk, a
-        read-only folder): one line that names ``out`` and the reason.
-    """
-    out = Path(out)
-    check_out_folder(out, "run")
-    with writing_to(out):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = new_folder_beside(out, "partial")
-        try:
-            for name, frame in tables.items():
-                neutralise_frame(frame).to_csv(tmp / name, index=False, lineterminator="\n")
-                if parquet and len(frame.columns):
-                    _to_parquet(frame, tmp / name.replace(".csv", ".parquet"))
-            (tmp / meta_name).write_text(
-                json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8"
-            )
-            write_marker(tmp, "run")
-            _swap_into_place(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    return out
-
-
-def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Parquet needs one type per column: mixed object columns are written as text."""
-    mixed = {c: "string" for c in frame.columns if frame[c].dtype == object}
-    frame.astype(mixed).to_parquet(path, index=False)
-
-
 def write_run(result: RunResult, out: str | Path, extra: Mapping[str, Any] | None = None) -> Path:
     """Write a run folder: every table as CSV, then run.json (see :func:`write_tables`)."""
     return write_tables(result.tables.files(), out, run_metadata(result, extra))
-
-
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Rename the finished ``tmp`` to ``out``; a previous run there is moved aside first and
-    removed only once the new one is in place (checked again here: it must still be ours)."""
-    if not out.exists():
-        os.replace(tmp, out)
-        return
-    check_out_folder(out, "run")
-    old = out.parent / f".{out.name}.old-{secrets.token_hex(4)}"
-    os.replace(out, old)
-    try:
-        os.replace(tmp, out)
-    except BaseException:
-        os.replace(old, out)  # put the previous run back
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mcdm.io import default_data_dir, load_dataset
+from mcdm.io.data import default_data_dir, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = default_data_dir()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mcdm.io import load_instance
+from mcdm.io.load import load_instance
 from mcdm.pipeline import analyse_packages
 from mcdm.tables import packages_frame
 from tests.conftest import DATA, ROOT

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from mcdm.io import load_instance
+from mcdm.io.load import load_instance
 from mcdm.model import CRITERIA
 from mcdm.packages import generate_packages
 from mcdm.pipeline import analyse_packages

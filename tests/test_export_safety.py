@@ -39,8 +39,9 @@ from mcdm.cells import (
 )
 from mcdm.cli import main as cli_main
 from mcdm.errors import SolveError
-from mcdm.io import load_instance
-from mcdm.pipeline import run_scenario, write_run, write_tables
+from mcdm.io.load import load_instance
+from mcdm.io.write import write_tables
+from mcdm.pipeline import run_scenario, write_run
 from tests.conftest import DATA, ROOT
 
 APP = str(ROOT / "app.py")
@@ -589,8 +590,8 @@ def test_a_bad_upload_names_the_file_without_the_server_folder(monkeypatch, tmp_
     at.run()
     errors = "\n".join(e.value for e in at.error)
     assert (
-        "- members.csv, row 2, column troop_pool: found '-40000'; expected a whole number >= 0"
-        in errors
+        "- uploaded members.csv, row 2, column troop_pool: found '-40000'; expected a whole "
+        "number >= 0" in errors
     )
     assert str(DATA) not in errors and str(ROOT) not in errors
 

@@ -23,8 +23,8 @@ from mcdm.batch import expand_sweep, run_batch
 from mcdm.cli import main
 from mcdm.errors import OutputError
 from mcdm.folders import MARKER, lock_folder
+from mcdm.io.write import write_file, write_tables
 from mcdm.parallel import executor
-from mcdm.pipeline import write_tables
 from tests.conftest import DATA, ROOT
 
 MONITORING = DATA / "scenarios" / "monitoring_only.toml"
@@ -129,6 +129,33 @@ def test_the_marker_keeps_two_runs_byte_identical(tmp_path):
     write_tables(table, tmp_path / "two", {"k": 1})
     for name in (MARKER, "a.csv", "run.json"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_write_file_replaces_all_or_nothing_and_follows_the_umask(tmp_path, monkeypatch):
+    """The one writer of single files (manifest.json, failures.csv, the marker): the old
+    content stays whole when a write fails, no temporary file is left, and the new file gets
+    the user's umask as any saved file would (a temporary file made by ``mkstemp`` is 0600)."""
+    path = tmp_path / "manifest.json"
+    old = os.umask(0o027)
+    try:
+        write_file(path, "first\n")
+    finally:
+        os.umask(old)
+    assert path.read_text() == "first\n"
+    assert path.stat().st_mode & 0o777 == 0o640
+
+    def full(fd):  # the disk fills up before the bytes are on it
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError, match="No space left"):
+        write_file(path, b"second, and much longer\n")
+    monkeypatch.undo()
+    assert path.read_text() == "first\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]
+    write_file(path, "second\n")
+    assert path.read_text() == "second\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]
 
 
 def test_write_run_from_python_refuses_a_user_folder_too(tmp_path):

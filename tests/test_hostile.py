@@ -20,7 +20,7 @@ import pytest
 from mcdm.batch import _variant_id
 from mcdm.cli import main
 from mcdm.errors import InputError, RankingError
-from mcdm.io import dump_scenario_toml, read_scenario, scenario_from_mapping
+from mcdm.io.scenario import dump_scenario_toml, read_scenario, scenario_from_mapping
 from mcdm.kernels import scores
 from tests.conftest import DATA, ROOT, replace_in
 
@@ -1091,18 +1091,22 @@ def test_rank_usage_errors(work, capsys, options, expected):
     [
         (
             ["--weights", "inf,1"],
-            "--weights, key weight 1: found 'inf'; expected a weight between 0 and 1,000,000",
+            "option --weights, key weight 1: found 'inf'; expected a weight between 0 and "
+            "1,000,000",
         ),
         (
             ["--weights", "1,1_0"],
-            "--weights, key weight 2: found '1_0'; expected a weight between 0 and 1,000,000"
-            + UNDERSCORE,
+            "option --weights, key weight 2: found '1_0'; expected a weight between 0 and "
+            "1,000,000" + UNDERSCORE,
         ),
-        (["--weights", "0,0"], "--weights: found '0,0'; expected at least one weight above zero"),
+        (
+            ["--weights", "0,0"],
+            "option --weights: found '0,0'; expected at least one weight above zero",
+        ),
         (
             ["--smaa", "1000000"],
-            "--smaa: found 1000000; expected at most 500,000 draws for 100 alternatives (draws x "
-            "alternatives at most 50,000,000 numbers)",
+            "option --smaa: found 1000000; expected at most 500,000 draws for 100 alternatives "
+            "(draws x alternatives at most 50,000,000 numbers)",
         ),
     ],
 )
@@ -1143,7 +1147,8 @@ def test_smaa_with_promethee_refused_above_its_size(work, capsys):
     assert code == 1
     assert out == []
     assert err == [
-        f"--smaa-method: found 'PROMETHEE_II'; expected a method that fits the matrix: {PROMETHEE}"
+        f"option --smaa-method: found 'PROMETHEE_II'; expected a method that fits the matrix: "
+        f"{PROMETHEE}"
     ]
 
 
@@ -1164,32 +1169,33 @@ MONITORING = "data/scenarios/monitoring_only.toml"
     [
         (
             ["--vary", "budget_eur_bn=0:1e9:0.001"],
-            "--vary, key budget_eur_bn: found '0:1e9:0.001 (1,000,000,000,001 values)'; "
+            "option --vary, key budget_eur_bn: found '0:1e9:0.001 (1,000,000,000,001 values)'; "
             "expected a range of at most 100,000 values (a larger STEP)",
         ),
         (
             ["--vary", "budget_eur_bn=0:inf:1"],
-            "--vary, key budget_eur_bn: found 'budget_eur_bn=0:inf:1'; expected finite numbers "
-            "in START:STOP:STEP",
+            "option --vary, key budget_eur_bn: found 'budget_eur_bn=0:inf:1'; expected finite "
+            "numbers in START:STOP:STEP",
         ),
         (
             ["--vary", "budget_eur_bn=nan:1:1"],
-            "--vary, key budget_eur_bn: found 'budget_eur_bn=nan:1:1'; expected finite numbers "
-            "in START:STOP:STEP",
+            "option --vary, key budget_eur_bn: found 'budget_eur_bn=nan:1:1'; expected finite "
+            "numbers in START:STOP:STEP",
         ),
         (
             ["--vary", "budget_eur_bn=1:1_0:1"],
-            "--vary, key budget_eur_bn: found 'budget_eur_bn=1:1_0:1'; expected finite numbers "
-            "in START:STOP:STEP" + UNDERSCORE,
+            "option --vary, key budget_eur_bn: found 'budget_eur_bn=1:1_0:1'; expected finite "
+            "numbers in START:STOP:STEP" + UNDERSCORE,
         ),
         (
             ["--vary", "budget_eur_bn=1,inf"],
-            "--vary, key budget_eur_bn: found 'inf'; expected finite numbers (no inf or nan)",
+            "option --vary, key budget_eur_bn: found 'inf'; expected finite numbers (no inf or "
+            "nan)",
         ),
         (
             ["--vary", "frontier.levels=4_0"],
-            "--vary, key frontier.levels: found '4_0'; expected finite numbers (no inf or nan)"
-            + UNDERSCORE,
+            "option --vary, key frontier.levels: found '4_0'; expected finite numbers (no inf or "
+            "nan)" + UNDERSCORE,
         ),
         (
             ["--vary", "budget_eur_bn=1:30:1", "--vary", "rotation_factor=1:20:1"],
@@ -1208,32 +1214,32 @@ MONITORING = "data/scenarios/monitoring_only.toml"
         ),
         (
             ["--set", "frontier.levels=1:3:1"],
-            "--set, key frontier.levels: found 'frontier.levels=1:3:1'; expected one value",
+            "option --set, key frontier.levels: found 'frontier.levels=1:3:1'; expected one value",
         ),
         (
             ["--vary", "member_overrides.GBR=1,2"],
-            "--vary, key member_overrides.GBR: found 'member_overrides.GBR'; expected a single "
-            "setting such as member_overrides.GBR.name",
+            "option --vary, key member_overrides.GBR: found 'member_overrides.GBR'; expected a "
+            "single setting such as member_overrides.GBR.name",
         ),
         (
             ["--vary", "archetype_overrides.observer.required=1,2"],
-            "--vary, key archetype_overrides.observer.required: found "
+            "option --vary, key archetype_overrides.observer.required: found "
             "'archetype_overrides.observer.required'; expected a single setting such as "
             "archetype_overrides.observer.required.ground_combat",
         ),
         (
             ["--vary", "frontier.levels.x=1,2"],
-            "--vary, key frontier.levels.x: found 'x'; expected nothing after frontier.levels "
-            "(it is a single setting)",
+            "option --vary, key frontier.levels.x: found 'x'; expected nothing after "
+            "frontier.levels (it is a single setting)",
         ),
         (
             ["--vary", "rules.value=1,2"],
-            "--vary, key rules.value: found 'rules.value'; expected a key other than rules (a "
-            "list of tables): write a scenario file per set of rules and run them with mcdm run",
+            "option --vary, key rules.value: found 'rules.value'; expected a key other than rules "
+            "(a list of tables): write a scenario file per set of rules and run them with mcdm run",
         ),
         (
             ["--vary", "frontier..levels=1,2"],
-            "--vary: found 'frontier..levels'; expected a key such as budget_eur_bn or "
+            "option --vary: found 'frontier..levels'; expected a key such as budget_eur_bn or "
             "frontier.levels",
         ),
     ],
@@ -1382,8 +1388,8 @@ def test_jobs_above_the_cpus_are_lowered_with_a_note(work, capsys, monkeypatch, 
                 "s",
             ],
             {},
-            "--vary, key budget_eur_bn: found '0:1e12:1e-6 (1,000,000,000,000,000,001 values)'; "
-            "expected a range of at most 100,000 values (a larger STEP)",
+            "option --vary, key budget_eur_bn: found '0:1e12:1e-6 (1,000,000,000,000,000,001 "
+            "values)'; expected a range of at most 100,000 values (a larger STEP)",
         ),
     ],
     ids=["deep inline tables", "semicolon matrix", "sweep of 1e18 values"],

@@ -8,14 +8,10 @@ from pathlib import Path
 import pytest
 
 from mcdm.errors import InputError
-from mcdm.io import (
-    dump_scenario_toml,
-    instantiate,
-    load_dataset,
-    load_scenario,
-    read_scenario,
-    scenario_from_mapping,
-)
+from mcdm.instance import instantiate
+from mcdm.io.data import load_dataset
+from mcdm.io.load import load_scenario
+from mcdm.io.scenario import dump_scenario_toml, read_scenario, scenario_from_mapping
 from tests.conftest import DATA, replace_in
 
 GBR_ROW = "GBR,United Kingdom,committed,ground+air+naval (co-lead),3588,81.76,138100,40000,10000"
@@ -340,3 +336,81 @@ def test_scenario_round_trips_through_toml(tmp_path, dataset):
 def test_scenario_from_mapping_rejects_reserved_key():
     with pytest.raises(InputError, match="key source_path"):
         scenario_from_mapping({"name": "x", "budget_eur_bn": 1, "source_path": "/etc"})
+
+
+# --- one digest, one list of keys --------------------------------------------------------------
+
+
+def test_one_digest_for_a_folder_its_upload_and_the_app(dataset, tmp_path):
+    from mcdm.io.data import DATA_FILES, dataset_from_texts, folder_digest
+
+    assert folder_digest(DATA) == dataset.digest
+    texts = {name: (DATA / name).read_text(encoding="utf-8") for name in DATA_FILES}
+    assert dataset_from_texts(texts, tmp_path).digest == dataset.digest
+    assert dataset_from_texts({}, DATA).digest == dataset.digest
+    changed = dict(texts, **{"members.csv": texts["members.csv"].replace("3588", "3589", 1)})
+    assert dataset_from_texts(changed, tmp_path).digest != dataset.digest
+
+
+def test_scenario_keys_come_from_the_model_dataclasses(dataset):
+    from mcdm import model
+    from mcdm.io.scenario import scenario_keys
+
+    def names(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    assert scenario_keys() == tuple(n for n in names(model.Scenario) if n != "source_path")
+    tables = {
+        "frontier": model.FrontierSettings,
+        "solver": model.SolverSettings,
+        "burden_sharing": model.BurdenSharing,
+        "lead_nations": model.LeadNations,
+        "rules": model.GroupRule,
+        "ranking": model.RankingSettings,
+        "robustness": model.RobustnessSettings,
+    }
+    for key, cls in tables.items():
+        assert scenario_keys((key,)) == names(cls), key
+    observer = ("archetype_overrides", "observer")
+    assert scenario_keys(observer, dataset) == tuple(
+        n for n in names(model.Archetype) if n != "archetype_id"
+    )
+    assert scenario_keys((*observer, "enablers"), dataset) == ("logistics", "medical", "hq")
+    assert scenario_keys((*observer, "required"), dataset) == tuple(c.value for c in model.Category)
+    assert scenario_keys(("member_overrides",), dataset) == tuple(dataset.members)
+    assert scenario_keys(("frontier", "levels")) == ()  # a single setting
+    assert scenario_keys(("frontier", "levls")) is None  # nothing
+
+
+def test_a_misspelt_key_gets_the_same_choices_in_a_file_and_in_a_sweep(tmp_path, dataset):
+    from mcdm.batch import check_key
+
+    path = tmp_path / "s.toml"
+    path.write_text('name = "s"\nbudget_eur_bn = 5\n[robustness]\nsmaa_drws = 10\n')
+    with pytest.raises(InputError) as exc:
+        read_scenario(path)
+    (in_file,) = exc.value.problems
+    with pytest.raises(InputError) as exc:
+        check_key("robustness.smaa_drws", dataset)
+    (in_option,) = exc.value.problems
+    choices = "smaa_draws, method, weight_band, cost_uncertainty"
+    assert in_file.expected == f"a known key (did you mean 'smaa_draws'?); valid keys: {choices}"
+    assert in_option.expected == f"a key of robustness: {choices}"
+
+
+def test_a_misspelt_key_in_a_backstop_table_gets_a_hint(data_copy):
+    """The keys of nested tables come from the dataclasses too: before, only the top level of
+    parameters.toml had a "did you mean"."""
+    before = "deterrence_multiplier = 1.15"
+    replace_in(data_copy / "parameters.toml", before, before.replace("deterrence", "deterence"))
+    missing, misspelt = load_broken(data_copy)
+    assert missing.endswith(
+        "key backstop.air_isr.deterrence_multiplier: found nothing; expected "
+        "this key (it is required)"
+    )
+    assert misspelt.endswith(
+        "parameters.toml, key backstop.air_isr.deterence_multiplier: found "
+        "'deterence_multiplier'; expected a known key (did you mean 'deterrence_multiplier'?); "
+        "valid keys: deterrence_multiplier, us_categories, us_locations, escalation_multiplier, "
+        "source, confidence"
+    )

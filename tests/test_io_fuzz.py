@@ -14,17 +14,11 @@ from hypothesis import strategies as st
 
 from mcdm.batch import check_key, parse_vary
 from mcdm.errors import InputError
-from mcdm.io import (
-    ELEMENT_COLUMNS,
-    MEMBER_COLUMNS,
-    dataset_from_texts,
-    dump_scenario_toml,
-    load_dataset,
-    load_scenario,
-    read_matrix,
-    read_scenario,
-    scenario_from_mapping,
-)
+from mcdm.io.data import dataset_from_texts, load_dataset
+from mcdm.io.load import load_scenario
+from mcdm.io.matrix import read_matrix
+from mcdm.io.scenario import dump_scenario_toml, read_scenario, scenario_from_mapping
+from mcdm.io.schema import ELEMENT_COLUMNS, MEMBER_COLUMNS
 from tests.conftest import DATA
 
 FILES = ["members.csv", "elements.csv", "availability.csv", "archetypes.toml", "parameters.toml"]

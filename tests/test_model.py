@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from mcdm.io import load_instance
+from mcdm.io.load import load_instance
 from mcdm.model import FrozenMap, freeze
 from tests.conftest import DATA
 

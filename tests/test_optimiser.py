@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mcdm.examples import element, member, tiny_instance
-from mcdm.io import instantiate, load_scenario
+from mcdm.instance import instantiate
+from mcdm.io.load import load_scenario
 from mcdm.milp import build_model, map_status, min_cost, solve_lexicographic
 from mcdm.model import (
     Allocation,

@@ -8,7 +8,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from mcdm.io import instantiate, load_scenario
+from mcdm.instance import instantiate
+from mcdm.io.load import load_scenario
 from mcdm.pipeline import optimise_scenario, write_run
 from tests.conftest import DATA
 from tests.test_cli import mcdm
@@ -281,6 +282,35 @@ def test_rank_command_with_type_and_weight_rows(tmp_path):
         assert (tmp_path / "o" / name).exists()
     weights = pd.read_csv(tmp_path / "o" / "weights.csv")
     assert list(weights["weight"]) == pytest.approx([0.5, 0.3, 0.2])
+
+
+def test_rank_command_writes_the_tables_the_pipeline_makes(tmp_path):
+    """``mcdm rank`` builds no table of its own: each file is the pipeline's table for the
+    matrix (the columns, the rounding and the weights table of a run folder)."""
+    from mcdm.io.matrix import read_matrix
+    from mcdm.pipeline import rank_decision_matrix
+    from mcdm.ranking import resolve_weights
+
+    path = tmp_path / "m.csv"
+    path.write_text(MATRIX_CSV.replace("D,90,5,2", "D,90,5,2\nE,95,6,2"))
+    res = mcdm("rank", str(path), "--smaa", "300", "--seed", "3", "--out", str(tmp_path / "o"))
+    assert res.returncode == 0, res.stderr
+    matrix, weights = read_matrix(path)
+    assert weights is not None
+    user = resolve_weights("user", matrix, user=dict(zip(matrix.criteria, weights, strict=True)))
+    tables = rank_decision_matrix(matrix, user, smaa_draws=300, seed=3).tables("id")
+    assert sorted(tables) == [
+        "acceptability",
+        "correlations",
+        "rankings",
+        "stability",
+        "weights",
+    ]
+    for name, table in tables.items():
+        written = pd.read_csv(tmp_path / "o" / f"{name}.csv")
+        pd.testing.assert_frame_equal(written, table, check_dtype=False, obj=name)
+    assert list(tables["weights"].columns) == ["criterion", "weight", "used"]
+    assert list(tables["rankings"].columns[:2]) == ["id", "TOPSIS"]
 
 
 def test_rank_command_with_options_overriding_the_file(tmp_path):

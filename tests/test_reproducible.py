@@ -6,7 +6,8 @@ from __future__ import annotations
 import multiprocessing
 from dataclasses import replace
 
-from mcdm.io import instantiate, load_scenario
+from mcdm.instance import instantiate
+from mcdm.io.load import load_scenario
 from mcdm.pipeline import optimise_scenario
 from tests.conftest import DATA
 

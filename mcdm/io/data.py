@@ -1,0 +1,411 @@
+"""The data folder: members, elements and availability (CSV), archetypes and parameters (TOML).
+
+:func:`load_dataset` reads a folder and :func:`dataset_from_texts` uploaded texts; both check
+every file lazily and raise one :class:`~mcdm.errors.InputError` listing every problem, each
+with its file, row (header = row 1), column or key, the value found and what was expected.
+:func:`dataset_digest` is the one digest of a dataset's files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from .. import limits as lim
+from ..errors import InputError, Problem
+from ..limits import ID_PATTERN, ID_RULE, fmt
+from ..model import (
+    Archetype,
+    Category,
+    Dataset,
+    Element,
+    Location,
+    Member,
+    Parameters,
+    Position,
+    USBackstop,
+)
+from ._keys import keys_under
+from ._parse import (
+    check_unique,
+    decode,
+    display,
+    parse_csv_text,
+    parse_toml_text,
+    pydantic_problems,
+    read_bytes,
+)
+from ._values import Column, outside
+from .schema import (
+    AVAILABILITY_COLUMNS,
+    ELEMENT_COLUMNS,
+    MEMBER_COLUMNS,
+    archetype_from_table,
+    known_ids,
+)
+
+__all__ = [
+    "DATA_FILES",
+    "dataset_digest",
+    "dataset_from_texts",
+    "default_data_dir",
+    "folder_digest",
+    "load_dataset",
+]
+
+DATA_FILES = (
+    "members.csv",
+    "elements.csv",
+    "availability.csv",
+    "archetypes.toml",
+    "parameters.toml",
+)
+
+
+def default_data_dir() -> Path:
+    """The bundled default data folder (``data/`` next to the package)."""
+    return Path(__file__).resolve().parent.parent.parent / "data"
+
+
+# --- the one digest ----------------------------------------------------------------------------
+
+
+def dataset_digest(files: Mapping[str, bytes]) -> str:
+    """The digest of a dataset's files (SHA-256, hex): each of :data:`DATA_FILES` present in
+    ``files``, in that order, as its name, NUL, its bytes, NUL. A run records it, and a cache
+    of datasets can be keyed by it."""
+    digest = hashlib.sha256()
+    for name in DATA_FILES:
+        if name in files:
+            digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    return digest.hexdigest()
+
+
+def folder_digest(root: str | Path) -> str:
+    """The digest of a data folder's files as they are now: for a valid folder, the same as
+    ``load_dataset(root).digest`` (missing files are left out)."""
+    base = Path(root)
+    return dataset_digest(
+        {name: (base / name).read_bytes() for name in DATA_FILES if (base / name).is_file()}
+    )
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def load_dataset(root: str | Path | None = None) -> Dataset:
+    """Read and validate a data folder; raise :class:`InputError` listing every problem.
+
+    Parameters
+    ----------
+    root
+        Folder holding ``members.csv``, ``elements.csv``, ``availability.csv``,
+        ``archetypes.toml`` and ``parameters.toml``. Defaults to the bundled ``data/``.
+    """
+    root = Path(root) if root is not None else default_data_dir()
+    problems: list[Problem] = []
+    texts: dict[str, str] = {}
+    raws: dict[str, bytes] = {}
+    if not root.is_dir():
+        raise InputError([Problem(display(root), "a data folder", value=str(root))])
+    for name in DATA_FILES:
+        raw = read_bytes(root / name, problems)
+        if raw is None:
+            continue
+        raws[name] = raw
+        text = decode(raw, display(root / name), problems)
+        if text is not None:
+            texts[name] = text
+    return _dataset(texts, root, problems, dataset_digest(raws))
+
+
+def dataset_from_texts(texts: Mapping[str, str], root: str | Path = "upload") -> Dataset:
+    """Validate a dataset given as file texts (uploads); the files not given come from ``root``.
+
+    A problem in a given text names it as the source ``uploaded <name>``; one in a file of
+    ``root`` names the file.
+    """
+    problems: list[Problem] = []
+    base = Path(root)
+    full = dict(texts)
+    raws = {name: text.encode() for name, text in texts.items()}
+    for name in DATA_FILES:
+        if name in full:
+            continue
+        if (base / name).is_file():
+            raw = read_bytes(base / name, problems)
+            text = decode(raw, display(base / name), problems) if raw is not None else None
+            if raw is not None and text is not None:
+                raws[name], full[name] = raw, text
+        else:
+            problems.append(Problem(display(base / name), "the file to exist", found=False))
+    try:
+        return _dataset(full, base, problems, dataset_digest(raws))
+    except InputError as exc:
+        uploads = {display(base / name): f"uploaded {name}" for name in texts}
+        raise InputError(
+            dataclasses.replace(p, file="", source=uploads[p.file]) if p.file in uploads else p
+            for p in exc.problems
+        ) from None
+
+
+def _dataset(texts: Mapping[str, str], root: Path, problems: list[Problem], digest: str) -> Dataset:
+    """Check the texts of a data folder together; raise every problem, sorted by file."""
+
+    def shown(name: str) -> str:
+        return display(root / name)
+
+    members, elements, availability = _tables(texts, shown, problems)
+    archetypes: dict[str, Archetype] = {}
+    if "archetypes.toml" in texts:
+        doc = parse_toml_text(texts["archetypes.toml"], shown("archetypes.toml"), problems)
+        if doc is not None:
+            archetypes = _archetypes(doc, shown("archetypes.toml"), problems)
+    parameters = None
+    if "parameters.toml" in texts:
+        doc = parse_toml_text(texts["parameters.toml"], shown("parameters.toml"), problems)
+        if doc is not None:
+            parameters = _parameters(doc, shown("parameters.toml"), problems)
+    if problems:
+        order = {name: i for i, name in enumerate(dict.fromkeys(p.file for p in problems))}
+        raise InputError(sorted(problems, key=lambda p: (order[p.file], p.row or 0)))
+    assert parameters is not None  # every missing file was reported above
+    return Dataset(
+        members=members,
+        elements=elements,
+        availability=availability,
+        archetypes=archetypes,
+        parameters=parameters,
+        root=str(root),
+        digest=digest,
+    )
+
+
+# --- the CSV tables ----------------------------------------------------------------------------
+
+Rows = list[tuple[int, dict[str, object]]]
+
+
+def _tables(
+    texts: Mapping[str, str], shown: Callable[[str], str], problems: list[Problem]
+) -> tuple[dict[str, Member], dict[str, Element], dict[tuple[str, str], int]]:
+    """Members, elements and availability, each row checked and the three files together."""
+    ids: dict[str, set[str]] = {}
+
+    def rows(name: str, columns: tuple[Column, ...], seen: dict | None = None) -> Rows:
+        if name not in texts:
+            return []
+        return parse_csv_text(texts[name], shown(name), columns, problems, seen)
+
+    mrows = rows("members.csv", MEMBER_COLUMNS, ids)
+    erows = rows("elements.csv", ELEMENT_COLUMNS, ids)
+    arows = rows("availability.csv", AVAILABILITY_COLUMNS)
+    check_unique(mrows, lambda r: r["member_id"], shown("members.csv"), "member_id", problems)
+    check_unique(erows, lambda r: r["element_id"], shown("elements.csv"), "element_id", problems)
+    check_unique(
+        arows,
+        lambda r: (r["member_id"], r["element_id"]),
+        shown("availability.csv"),
+        "member_id and element_id pair",
+        problems,
+    )
+    _check_cost_ranges(erows, shown("elements.csv"), problems)
+    members = _members(mrows)
+    elements = _elements(erows)
+    availability = _availability(arows, members, elements, ids, shown("availability.csv"), problems)
+    for name, found, what in (("members.csv", mrows, "member"), ("elements.csv", erows, "element")):
+        if name in texts and not found and not any(p.file == shown(name) for p in problems):
+            problems.append(Problem(shown(name), f"at least one {what} row", row=2, found=False))
+    return members, elements, availability
+
+
+def _check_cost_ranges(erows: Rows, shown: str, problems: list[Problem]) -> None:
+    for rownum, r in erows:
+        low, high, cost = r["cost_low_eur_m"], r["cost_high_eur_m"], r["cost_eur_m"]
+        if low is not None and low > cost:  # type: ignore[operator]
+            problems.append(
+                Problem(
+                    shown,
+                    f"a value <= cost_eur_m ({cost})",
+                    row=rownum,
+                    column="cost_low_eur_m",
+                    value=low,
+                )
+            )
+        if high is not None and high < cost:  # type: ignore[operator]
+            problems.append(
+                Problem(
+                    shown,
+                    f"a value >= cost_eur_m ({cost})",
+                    row=rownum,
+                    column="cost_high_eur_m",
+                    value=high,
+                )
+            )
+
+
+def _members(rows: Rows) -> dict[str, Member]:
+    out = {}
+    for _, r in rows:
+        r = {k: v for k, v in r.items() if k in {f.name for f in dataclasses.fields(Member)}}
+        r["position"] = Position(str(r["position"]))
+        for name in ("eu", "nuclear"):
+            r[name] = bool(r[name]) if r[name] is not None else False
+        for name in ("role_stated", "notes"):
+            r[name] = r[name] or ""
+        out[str(r["member_id"])] = Member(**r)  # type: ignore[arg-type]
+    return out
+
+
+def _elements(rows: Rows) -> dict[str, Element]:
+    out = {}
+    for _, r in rows:
+        r = dict(r)
+        r["category"] = Category(str(r["category"]))
+        r["location"] = Location(str(r["location"]))
+        cost = float(r["cost_eur_m"])  # type: ignore[arg-type]
+        r["cost_low_eur_m"] = cost if r["cost_low_eur_m"] is None else r["cost_low_eur_m"]
+        r["cost_high_eur_m"] = cost if r["cost_high_eur_m"] is None else r["cost_high_eur_m"]
+        r["notes"] = r["notes"] or ""
+        out[str(r["element_id"])] = Element(**r)  # type: ignore[arg-type]
+    return out
+
+
+def _availability(
+    arows: Rows,
+    members: Mapping[str, Member],
+    elements: Mapping[str, Element],
+    ids: Mapping[str, set[str]],
+    shown: str,
+    problems: list[Problem],
+) -> dict[tuple[str, str], int]:
+    """Units per (member, element); a pair naming an unknown id is reported (unless the ids
+    themselves could not be read: that problem is reported once, in its own file)."""
+    known_members = ids.get("member_id", set())
+    known_elements = ids.get("element_id", set())
+    out: dict[tuple[str, str], int] = {}
+    for rownum, r in arows:
+        mid, eid = str(r["member_id"]), str(r["element_id"])
+        if known_members and mid not in known_members:
+            problems.append(
+                Problem(
+                    shown,
+                    known_ids("member_id", members, "members.csv"),
+                    row=rownum,
+                    column="member_id",
+                    value=mid,
+                )
+            )
+        if known_elements and eid not in known_elements:
+            problems.append(
+                Problem(
+                    shown,
+                    known_ids("element_id", elements, "elements.csv"),
+                    row=rownum,
+                    column="element_id",
+                    value=eid,
+                )
+            )
+        out[(mid, eid)] = int(r["max_units"])  # type: ignore[call-overload]
+    return out
+
+
+# --- archetypes.toml ---------------------------------------------------------------------------
+
+
+def _archetypes(
+    doc: Mapping[str, Any], shown: str, problems: list[Problem]
+) -> dict[str, Archetype]:
+    out: dict[str, Archetype] = {}
+    if not doc:
+        problems.append(Problem(shown, "at least one [archetype] table", found=False))
+    for aid, table in doc.items():
+        if not ID_PATTERN.fullmatch(aid):
+            problems.append(
+                Problem(shown, f"a table name that is {ID_RULE}", column=aid, value=aid)
+            )
+            continue
+        if not isinstance(table, dict):
+            problems.append(
+                Problem(shown, "a table such as [reassurance]", column=aid, value=table)
+            )
+            continue
+        if "archetype_id" in table:
+            problems.append(
+                Problem(
+                    shown,
+                    "no archetype_id key (the table name is the id)",
+                    column=f"{aid}.archetype_id",
+                    value=table["archetype_id"],
+                )
+            )
+            continue
+        a = archetype_from_table({**table, "archetype_id": aid}, shown, aid, problems)
+        if a is not None:
+            out[aid] = a
+    return out
+
+
+# --- parameters.toml ---------------------------------------------------------------------------
+
+_PARAMETERS_ADAPTER = TypeAdapter(Parameters)
+
+
+def _parameters(doc: Mapping[str, Any], shown: str, problems: list[Problem]) -> Parameters | None:
+    try:
+        p = _PARAMETERS_ADAPTER.validate_python(doc)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, shown, keys=lambda k: keys_under(Parameters, k)))
+        return None
+    missing = [o.value for o in USBackstop if o not in p.backstop]
+    for name in missing:
+        problems.append(
+            Problem(
+                shown,
+                "a [backstop.<option>] table for every US backstop option",
+                column=f"backstop.{name}",
+                found=False,
+            )
+        )
+    before = len(problems)
+
+    def check(key: str, value: float, low: float, high: float, what: str, **kw: bool) -> None:
+        if outside(value, low, high, **kw):
+            above = "> " if kw.get("open_low") else ">= "
+            problems.append(
+                Problem(
+                    shown,
+                    f"{what} {above}{fmt(low)} and <= {fmt(high)}",
+                    column=key,
+                    value=value,
+                )
+            )
+
+    for name, opt in p.backstop.items():
+        for field in ("deterrence_multiplier", "escalation_multiplier"):
+            check(
+                f"backstop.{name}.{field}",
+                getattr(opt, field),
+                0,
+                lim.MAX_MULTIPLIER,
+                "a multiplier",
+                open_low=True,
+            )
+    for field in ("nation_bonus_nato", "nation_bonus_nuclear", "nation_bonus_other"):
+        check(field, getattr(p, field), 0, lim.MAX_NATION_BONUS, "deterrence points")
+    check("usd_per_eur", p.usd_per_eur, 0, lim.MAX_USD_PER_EUR, "a rate", open_low=True)
+    if outside(p.troop_pool_spread, 0, 1) or p.troop_pool_spread == 1:
+        problems.append(
+            Problem(
+                shown,
+                "a share >= 0 and < 1 (0.25 = troop pools drawn within +-25%)",
+                column="troop_pool_spread",
+                value=p.troop_pool_spread,
+            )
+        )
+    return None if missing or len(problems) > before else p
