@@ -33,9 +33,10 @@ for msg in general:
 if shifted:
     with st.expander("Method notes"):
         st.caption(
-            "WASPAS and COPRAS divide by the values, so a criterion holding zeros (no "
-            "troops exposed, no political risk) is shifted up by a tenth of its range for "
-            "them; differences between packages are unchanged (data/MODEL.md)."
+            "Some methods (WASPAS, COPRAS, WSM, CODAS and others) divide by the values, so a "
+            "criterion holding zeros (no troops exposed, no political risk) is shifted up by "
+            "a tenth of its range for them; differences between packages are unchanged "
+            "(data/MODEL.md)."
         )
         for msg in shifted:
             st.caption(escape_markdown(msg))

@@ -255,7 +255,7 @@ def weights_caption(ranking: Ranking) -> str:
 
 def method_notes(analysis: Analysis) -> tuple[list[str], list[str]]:
     """The analysis's messages split in two: the general ones, and the notes on criteria that
-    WASPAS and COPRAS shift away from zero (shown apart, folded away)."""
+    methods dividing by the values shift away from zero (shown apart, folded away)."""
     shifted = [m for m in analysis.messages if "shifted by" in m]
     return [m for m in analysis.messages if m not in shifted], shifted
 
