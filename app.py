@@ -8,6 +8,8 @@ scenario the pipeline solves and ranks. The pages in app_pages/ read the context
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +17,7 @@ from app_pages import common as ui
 from mcdm.cells import escape_markdown
 from mcdm.errors import InputError
 from mcdm.kernels import KERNELS
-from mcdm.model import CRITERIA, CRITERIA_BY_ID, Dataset, Scenario, USBackstop
+from mcdm.model import CRITERIA, CRITERIA_BY_ID, Dataset, Member, Scenario, USBackstop
 from mcdm.session import (
     CAPS_COLUMNS,
     OFFERED_METHODS,
@@ -39,6 +41,30 @@ BACKSTOP_LABELS = {
     USBackstop.AIR_ISR: "Air power and ISR",
     USBackstop.ARTICLE5: "Article 5-like pledge",
 }
+
+
+def caps_editor(box, members: Mapping[str, Member], k: str) -> pd.DataFrame:
+    """The members' caps as a table to edit (every member, as the preset sees it)."""
+    number = st.column_config.NumberColumn
+    return box.data_editor(
+        pd.DataFrame(caps_rows(members)),
+        key=f"caps:{k}",
+        hide_index=True,
+        disabled=["member_id", "Member"],
+        column_config={
+            "troop_pool": number(CAPS_COLUMNS["troop_pool"], min_value=0, step=50),
+            "max_troops_deployed": number(
+                CAPS_COLUMNS["max_troops_deployed"],
+                min_value=0,
+                step=50,
+                help="Blank: pool / rotation",
+            ),
+            "max_contribution_eur_m": number(
+                CAPS_COLUMNS["max_contribution_eur_m"], min_value=0.0, step=10.0
+            ),
+            "ground_in_ukraine": st.column_config.CheckboxColumn(CAPS_COLUMNS["ground_in_ukraine"]),
+        },
+    )
 
 
 def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
@@ -94,29 +120,7 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
             format_func=lambda m: data.members[m].name,
             key=f"members:{k}",
         )
-        edited = box.data_editor(
-            pd.DataFrame(caps_rows(members)),
-            key=f"caps:{k}",
-            hide_index=True,
-            disabled=["member_id", "Member"],
-            column_config={
-                "troop_pool": st.column_config.NumberColumn(
-                    CAPS_COLUMNS["troop_pool"], min_value=0, step=50
-                ),
-                "max_troops_deployed": st.column_config.NumberColumn(
-                    CAPS_COLUMNS["max_troops_deployed"],
-                    min_value=0,
-                    step=50,
-                    help="Blank: pool / rotation",
-                ),
-                "max_contribution_eur_m": st.column_config.NumberColumn(
-                    CAPS_COLUMNS["max_contribution_eur_m"], min_value=0.0, step=10.0
-                ),
-                "ground_in_ukraine": st.column_config.CheckboxColumn(
-                    CAPS_COLUMNS["ground_in_ukraine"]
-                ),
-            },
-        )
+        edited = caps_editor(box, members, k)
         st.form_submit_button("Solve", type="primary", width="stretch")
     try:
         caps = caps_from_rows(edited.to_dict("records"))
@@ -171,6 +175,54 @@ def weights_sidebar(start: RankingControls, base: Scenario, k: str, scheme: Weig
     return weights, ahp
 
 
+def robustness_sidebar(start: RankingControls, k: str) -> tuple[int, float | None, str, float]:
+    """SMAA draws, weight band (None: uniform), SMAA method, cost uncertainty (a fraction)."""
+    draws = st.slider(
+        "SMAA weight draws",
+        *slider_range(0, 20000, start.smaa_draws),
+        start.smaa_draws,
+        1000,
+        key=f"draws:{k}",
+        help="0 switches the rank acceptability analysis off.",
+    )
+    uniform = st.checkbox(
+        "Weights uniform over every weighting",
+        key=f"uniform:{k}",
+        value=start.weight_band is None,
+    )
+    band_pct = round(100 * (start.weight_band or 0.3))
+    band = None
+    if not uniform:
+        band = (
+            st.slider(
+                "Weight uncertainty band (±%)",
+                *slider_range(0, 100, band_pct),
+                band_pct,
+                5,
+                key=f"band:{k}",
+            )
+            / 100
+        )
+    smaa_methods = list(KERNELS)  # the methods with a vectorised SMAA kernel
+    smaa_method = st.selectbox(
+        "SMAA method",
+        smaa_methods,
+        index=smaa_methods.index(start.smaa_method),
+        key=f"smaa_method:{k}",
+    )
+    cost_start = round(100 * start.cost_uncertainty)
+    cost_pct = st.slider(
+        "Cost uncertainty (±%)",
+        *slider_range(0, 50, cost_start),
+        cost_start,
+        5,
+        key=f"costunc:{k}",
+        help="Each element's annual cost drawn within this band in every SMAA draw; "
+        "gives the confidence factors meaning.",
+    )
+    return int(draws), band, smaa_method, cost_pct / 100
+
+
 def ranking_sidebar(base: Scenario, k: str) -> RankingControls:
     """The ranking controls (no form: they re-rank at once)."""
     start = RankingControls.of(base)
@@ -195,59 +247,17 @@ def ranking_sidebar(base: Scenario, k: str) -> RankingControls:
         key=f"consensus:{k}",
         help="Borda: points by rank. Copeland: head-to-head majorities.",
     )
-    draws = st.slider(
-        "SMAA weight draws",
-        *slider_range(0, 20000, start.smaa_draws),
-        start.smaa_draws,
-        1000,
-        key=f"draws:{k}",
-        help="0 switches the rank acceptability analysis off.",
-    )
-    uniform = st.checkbox(
-        "Weights uniform over every weighting",
-        key=f"uniform:{k}",
-        value=start.weight_band is None,
-    )
-    band_pct = int(100 * (start.weight_band or 0.3))
-    band = None
-    if not uniform:
-        band = (
-            st.slider(
-                "Weight uncertainty band (±%)",
-                *slider_range(0, 100, band_pct),
-                band_pct,
-                5,
-                key=f"band:{k}",
-            )
-            / 100
-        )
-    smaa_methods = list(KERNELS)  # the methods with a vectorised SMAA kernel
-    smaa_method = st.selectbox(
-        "SMAA method",
-        smaa_methods,
-        index=smaa_methods.index(start.smaa_method),
-        key=f"smaa_method:{k}",
-    )
-    cost_pct = round(100 * start.cost_uncertainty)
-    cost_spread = st.slider(
-        "Cost uncertainty (±%)",
-        *slider_range(0, 50, cost_pct),
-        cost_pct,
-        5,
-        key=f"costunc:{k}",
-        help="Each element's annual cost drawn within this band in every SMAA draw; "
-        "gives the confidence factors meaning.",
-    )
+    draws, band, smaa_method, cost_spread = robustness_sidebar(start, k)
     return RankingControls(
         weighting=WeightScheme(scheme),
         weights=weights,
         ahp=ahp,
         methods=tuple(methods),
         consensus=consensus,
-        smaa_draws=int(draws),
+        smaa_draws=draws,
         smaa_method=smaa_method,
         weight_band=band,
-        cost_uncertainty=cost_spread / 100,
+        cost_uncertainty=cost_spread,
     )
 
 

@@ -19,14 +19,12 @@ Markdown and server paths are replaced; the full error goes to the log.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import os
 import re
 import secrets
 import tempfile
 import tomllib
-from collections.abc import Mapping
 from pathlib import Path
 
 import streamlit as st
@@ -36,7 +34,6 @@ from mcdm.errors import InputError, McdmError, Problem
 from mcdm.io import (
     DATA_FILES,
     check_references,
-    dataset_from_texts,
     default_data_dir,
     instantiate,
     load_dataset,
@@ -77,58 +74,39 @@ def _dataset_key(data: Dataset) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def dataset_at(root: str, digest: str) -> Dataset:
-    """The dataset of a folder (``digest`` keys the cache to the files' content)."""
+def dataset_at(root: str, stamps: tuple[tuple[int, int], ...]) -> Dataset:
+    """The dataset of a folder, read again when a file changes (``stamps``: each file's
+    modification time and size; reruns are hot)."""
     return load_dataset(root)
-
-
-def data_digest(root: Path) -> str:
-    """Digest of a data folder's files; re-read only when a file changes (reruns are hot)."""
-    stamps = tuple((root / n).stat().st_mtime_ns if (root / n).exists() else 0 for n in DATA_FILES)
-    return _digest(str(root), stamps)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _digest(root: str, stamps: tuple[int, ...]) -> str:
-    h = hashlib.sha256()
-    for name in DATA_FILES:
-        p = Path(root) / name
-        h.update(name.encode() + (p.read_bytes() if p.exists() else b""))
-    return h.hexdigest()
 
 
 def uploaded_files() -> tuple[str, ...]:
     """Names of the data files the user uploaded and uses now (empty: the bundled data)."""
     upload = st.session_state.get("uploaded_data")
-    return tuple(upload["texts"]) if upload else ()
+    return upload["names"] if upload else ()
 
 
 def current_dataset() -> Dataset:
     """The bundled data, or the data the user uploaded (Export page) over the bundled files."""
     upload = st.session_state.get("uploaded_data")
     if upload:
-        return _uploaded_dataset(upload["digest"], upload["texts"])
+        return upload["dataset"]
     root = default_data_dir()
-    return dataset_at(str(root), data_digest(root))
+    return dataset_at(str(root), tuple(_stamp(root / name) for name in DATA_FILES))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _uploaded_dataset(digest: str, _texts: Mapping[str, str]) -> Dataset:
-    """The dataset of uploaded texts (validated before), keyed by their digest."""
-    return dataset_from_texts(_texts, default_data_dir())
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:  # a missing file: load_dataset names it
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
 
 
-def use_uploaded_data(texts: Mapping[str, str]) -> str:
-    """Use validated uploaded data files (the rest from the bundled data) in this session.
-
-    The texts stay in the session's memory; nothing is written to disk. Returns their digest.
-    """
-    h = hashlib.sha256()
-    for name in sorted(texts):
-        h.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
-    digest = h.hexdigest()
-    st.session_state["uploaded_data"] = {"digest": digest, "texts": dict(texts)}
-    return digest
+def use_uploaded_data(names: tuple[str, ...], data: Dataset) -> None:
+    """Use validated uploaded data (the files ``names``, the rest from the bundled data) in
+    this session. The dataset stays in the session's memory; nothing is written to disk."""
+    st.session_state["uploaded_data"] = {"names": names, "dataset": data}
 
 
 def use_bundled_data() -> None:

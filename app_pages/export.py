@@ -92,16 +92,17 @@ files = st.file_uploader(
 )
 if files:
     try:
-        texts = read_uploaded_data([(f.name, f.getvalue()) for f in files], default_data_dir())
+        uploads = [(f.name, f.getvalue()) for f in files]
+        names, data = read_uploaded_data(uploads, default_data_dir())
     except InputError as exc:
         st.error("The data were not loaded:\n" + "\n".join(problem_lines(exc.problems, True)))
     except Exception as exc:  # a fault of ours: a message, and the details in the log
         st.error("The data were not loaded:\n" + error_message("The files could not be read", exc))
     else:
         if st.button("Use these data", key="use_data"):
-            use_uploaded_data(texts)
+            use_uploaded_data(names, data)
             st.success(
-                f"Now using the uploaded data ({escape_markdown(', '.join(texts))}); the rest "
+                f"Now using the uploaded data ({escape_markdown(', '.join(names))}); the rest "
                 "is the bundled data. Re-solve from the sidebar."
             )
 if ctx.uploaded and st.button("Use the bundled data again", key="use_bundled"):

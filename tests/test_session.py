@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from mcdm.errors import InputError
-from mcdm.io import instantiate, load_scenario
+from mcdm.io import instantiate, load_dataset, load_scenario
 from mcdm.model import CRITERIA, USBackstop
 from mcdm.packages import PackageSet
 from mcdm.ranking import weights_ahp
@@ -420,8 +420,9 @@ def test_an_uploaded_scenario_that_cannot_be_read(dataset, raw, expected):
 
 def test_uploaded_data_files_are_checked_one_by_one_then_validated_together():
     members = (DATA / "members.csv").read_bytes()
-    texts = read_uploaded_data([("members.csv", members)], DATA)
-    assert texts == {"members.csv": members.decode("utf-8-sig")}
+    names, data = read_uploaded_data([("members.csv", members)], DATA)
+    assert names == ("members.csv",)
+    assert data.digest == load_dataset(DATA).digest  # the same files as the bundled data
     with pytest.raises(InputError) as err:
         read_uploaded_data(
             [

@@ -45,9 +45,11 @@ def read_uploaded_scenario(name: str, raw: bytes, data: Dataset) -> tuple[Scenar
     return scenario, text
 
 
-def read_uploaded_data(files: Sequence[tuple[str, bytes]], base: str | Path) -> dict[str, str]:
-    """Uploaded data files as texts (file name -> text), each checked and the whole validated
-    with the bundled files in ``base`` for the rest.
+def read_uploaded_data(
+    files: Sequence[tuple[str, bytes]], base: str | Path
+) -> tuple[tuple[str, ...], Dataset]:
+    """Uploaded data files, each checked, then validated together with the bundled files in
+    ``base`` for the rest: the names of the files used and the dataset.
 
     Raises
     ------
@@ -76,5 +78,4 @@ def read_uploaded_data(files: Sequence[tuple[str, bytes]], base: str | Path) -> 
                 )
     if problems:
         raise InputError(problems)
-    dataset_from_texts(texts, base)
-    return texts
+    return tuple(texts), dataset_from_texts(texts, base)
