@@ -1,36 +1,268 @@
 """Streamlit app: policy staff design security-guarantee packages and see the trade-offs.
 
-The sidebar holds the scenario (in a form: a new setting means a new solve) and the ranking
-controls (no form: weights re-rank at once). The pages in app_pages/ describe what is shown.
+This file builds the sidebar and the navigation. The sidebar holds the scenario (in a form: a
+new setting means a new solve) and the ranking controls (no form: weights re-rank at once); it
+reads the widgets into the frozen records of :mod:`mcdm.session`, which turn them into the
+scenario the pipeline solves and ranks. The pages in app_pages/ read the context and draw.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from app_pages import common as ui
-from mcdm.briefing import apply_controls, summarise, what_changed
 from mcdm.cells import escape_markdown
+from mcdm.errors import InputError
 from mcdm.kernels import KERNELS
-from mcdm.model import CRITERIA, DEFAULT_METHODS, METHOD_NAMES, USBackstop
+from mcdm.model import CRITERIA, CRITERIA_BY_ID, Dataset, Member, Scenario, USBackstop
+from mcdm.session import (
+    CAPS_COLUMNS,
+    OFFERED_METHODS,
+    RankingControls,
+    ScenarioControls,
+    WeightScheme,
+    ahp_matrix,
+    apply_scenario_controls,
+    caps_from_rows,
+    caps_rows,
+    controls_key,
+    preset_members,
+    ranked_criteria,
+    slider_range,
+)
 
 st.set_page_config(page_title="Security-guarantee packages", page_icon=":shield:", layout="wide")
 
 BACKSTOP_LABELS = {
-    "none": "None",
-    "air_isr": "Air power and ISR",
-    "article5": "Article 5-like pledge",
+    USBackstop.NONE: "None",
+    USBackstop.AIR_ISR: "Air power and ISR",
+    USBackstop.ARTICLE5: "Article 5-like pledge",
 }
 
-dataset = ui.current_dataset()
-uploaded = bool(ui.uploaded_files())
-presets, unusable = ui.presets(dataset)
 
-# --- scenario controls (a form: one button, one solve) ----------------------------------------
+def caps_editor(box, members: Mapping[str, Member], k: str) -> pd.DataFrame:
+    """The members' caps as a table to edit (every member, as the preset sees it)."""
+    number = st.column_config.NumberColumn
+    return box.data_editor(
+        pd.DataFrame(caps_rows(members)),
+        key=f"caps:{k}",
+        hide_index=True,
+        disabled=["member_id", "Member"],
+        column_config={
+            "troop_pool": number(CAPS_COLUMNS["troop_pool"], min_value=0, step=50),
+            "max_troops_deployed": number(
+                CAPS_COLUMNS["max_troops_deployed"],
+                min_value=0,
+                step=50,
+                help="Blank: pool / rotation",
+            ),
+            "max_contribution_eur_m": number(
+                CAPS_COLUMNS["max_contribution_eur_m"], min_value=0.0, step=10.0
+            ),
+            "ground_in_ukraine": st.column_config.CheckboxColumn(CAPS_COLUMNS["ground_in_ukraine"]),
+        },
+    )
+
+
+def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
+    """The scenario form (one button, one solve): the preset plus the user's changes."""
+    members = preset_members(base, data)
+    start = ScenarioControls.of(base, members, data)
+    with st.form(f"scenario:{k}"):
+        budget = st.slider(
+            "Annual budget (EUR bn)",
+            *slider_range(0.5, 40.0, start.budget_eur_bn),
+            start.budget_eur_bn,
+            0.5,
+            key=f"budget:{k}",
+            help="Most the whole package may cost a year.",
+        )
+        rotation = st.slider(
+            "Rotation factor",
+            *slider_range(2.0, 6.0, start.rotation_factor),
+            start.rotation_factor,
+            0.5,
+            key=f"rotation:{k}",
+            help="Troops in the pool for each troop "
+            "deployed (3 = rule of thirds; 4 = the Times' 64,000 -> 256,000).",
+        )
+        line_km = int(start.line_length_km)
+        line = st.slider(
+            "Line of contact (km)",
+            *slider_range(600, 2500, line_km),
+            line_km,
+            50,
+            key=f"line:{k}",
+            help="1,040 km active (2024) to 1,400 km (2026).",
+        )
+        backstop = st.radio(
+            "US backstop",
+            list(BACKSTOP_LABELS),
+            index=list(BACKSTOP_LABELS).index(start.us_backstop),
+            format_func=BACKSTOP_LABELS.get,
+            key=f"backstop:{k}",
+        )
+        archetypes = st.multiselect(
+            "Kinds of package",
+            list(data.archetypes),
+            default=list(start.archetypes),
+            format_func=lambda a: data.archetypes[a].name,
+            key=f"archetypes:{k}",
+        )
+        box = st.expander("Members and their caps")
+        chosen = box.multiselect(
+            "Members taking part",
+            list(data.members),
+            default=list(start.members),
+            format_func=lambda m: data.members[m].name,
+            key=f"members:{k}",
+        )
+        edited = caps_editor(box, members, k)
+        st.form_submit_button("Solve", type="primary", width="stretch")
+    try:
+        caps = caps_from_rows(edited.to_dict("records"))
+    except InputError as exc:
+        st.error("The caps were not changed:\n" + "\n".join(ui.problem_lines(exc.problems)))
+        caps = start.caps
+    controls = ScenarioControls(
+        budget, rotation, line, USBackstop(backstop), tuple(chosen), tuple(archetypes), caps
+    )
+    return apply_scenario_controls(base, controls, members, data)
+
+
+def weights_sidebar(start: RankingControls, base: Scenario, k: str, scheme: WeightScheme):
+    """The weight sliders or the AHP grid: (slider weights, AHP matrix)."""
+    weights = dict(start.weights)
+    ahp = start.ahp
+    if scheme is WeightScheme.USER:
+        for c in CRITERIA:
+            weights[c.criterion_id] = st.slider(
+                c.label,
+                0.0,
+                10.0,
+                start.weights[c.criterion_id],
+                0.5,
+                key=f"w:{c.criterion_id}:{k}",
+                help=f"{c.help} ({c.direction.value}, {c.unit})",
+            )
+        total = sum(weights.values())
+        if total > 0:
+            st.caption(
+                "Normalised: "
+                + ", ".join(
+                    f"{c.label.lower()} {weights[c.criterion_id] / total:.0%}"
+                    for c in CRITERIA
+                    if weights[c.criterion_id] > 0
+                )
+            )
+        else:
+            st.warning("Every weight is zero: set at least one above zero.")
+    elif scheme is WeightScheme.AHP:
+        st.caption(
+            "How much more important is the row than the column (1 = equal, 9 = far "
+            "more; use fractions such as 0.5 for less). The lower triangle follows."
+        )
+        labels = [CRITERIA_BY_ID[c].label for c in ranked_criteria(base)]
+        grid = st.data_editor(pd.DataFrame(start.ahp, index=labels, columns=labels), key=f"ahp:{k}")
+        try:
+            ahp = ahp_matrix(grid.values.tolist(), labels)
+        except InputError as exc:
+            st.error("\n".join(ui.problem_lines(exc.problems)))
+            ahp = ()
+    return weights, ahp
+
+
+def robustness_sidebar(start: RankingControls, k: str) -> tuple[int, float | None, str, float]:
+    """SMAA draws, weight band (None: uniform), SMAA method, cost uncertainty (a fraction)."""
+    draws = st.slider(
+        "SMAA weight draws",
+        *slider_range(0, 20000, start.smaa_draws),
+        start.smaa_draws,
+        1000,
+        key=f"draws:{k}",
+        help="0 switches the rank acceptability analysis off.",
+    )
+    uniform = st.checkbox(
+        "Weights uniform over every weighting",
+        key=f"uniform:{k}",
+        value=start.weight_band is None,
+    )
+    band_pct = round(100 * (start.weight_band or 0.3))
+    band = None
+    if not uniform:
+        band = (
+            st.slider(
+                "Weight uncertainty band (±%)",
+                *slider_range(0, 100, band_pct),
+                band_pct,
+                5,
+                key=f"band:{k}",
+            )
+            / 100
+        )
+    smaa_methods = list(KERNELS)  # the methods with a vectorised SMAA kernel
+    smaa_method = st.selectbox(
+        "SMAA method",
+        smaa_methods,
+        index=smaa_methods.index(start.smaa_method),
+        key=f"smaa_method:{k}",
+    )
+    cost_start = round(100 * start.cost_uncertainty)
+    cost_pct = st.slider(
+        "Cost uncertainty (±%)",
+        *slider_range(0, 50, cost_start),
+        cost_start,
+        5,
+        key=f"costunc:{k}",
+        help="Each element's annual cost drawn within this band in every SMAA draw; "
+        "gives the confidence factors meaning.",
+    )
+    return int(draws), band, smaa_method, cost_pct / 100
+
+
+def ranking_sidebar(base: Scenario, k: str) -> RankingControls:
+    """The ranking controls (no form: they re-rank at once)."""
+    start = RankingControls.of(base)
+    st.header("Ranking")
+    scheme = st.radio(
+        "Weights",
+        list(WeightScheme),
+        index=list(WeightScheme).index(start.weighting),
+        format_func=lambda s: s.label,
+        horizontal=True,
+        key=f"scheme:{k}",
+    )
+    weights, ahp = weights_sidebar(start, base, k, scheme)
+    methods = st.multiselect(
+        "Methods", OFFERED_METHODS, default=list(start.methods), key=f"methods:{k}"
+    )
+    consensus = st.radio(
+        "Consensus",
+        ["borda", "copeland"],
+        index=["borda", "copeland"].index(start.consensus),
+        horizontal=True,
+        key=f"consensus:{k}",
+        help="Borda: points by rank. Copeland: head-to-head majorities.",
+    )
+    draws, band, smaa_method, cost_spread = robustness_sidebar(start, k)
+    return RankingControls(
+        weighting=WeightScheme(scheme),
+        weights=weights,
+        ahp=ahp,
+        methods=tuple(methods),
+        consensus=consensus,
+        smaa_draws=draws,
+        smaa_method=smaa_method,
+        weight_band=band,
+        cost_uncertainty=cost_spread,
+    )
+
+
+dataset = ui.current_dataset()
+presets, unusable = ui.presets(dataset)
 with st.sidebar:
     st.header("Scenario")
     preset = st.selectbox(
@@ -45,312 +277,17 @@ with st.sidebar:
         st.caption(
             escape_markdown(f"Preset '{name}' does not fit the data in use: {ui.public_text(why)}")
         )
-    k = f"{preset}:{hash(presets[preset]) & 0xFFFF}"  # widgets start from each preset's values
-    all_members = tuple(dataset.members)
-    all_archetypes = tuple(dataset.archetypes)
-    with st.form(f"scenario:{k}"):
-        budget = st.slider(
-            "Annual budget (EUR bn)",
-            0.5,
-            40.0,
-            float(base.budget_eur_bn),
-            0.5,
-            key=f"budget:{k}",
-            help="Most the whole package may cost a year.",
-        )
-        rotation = st.slider(
-            "Rotation factor",
-            2.0,
-            6.0,
-            float(base.rotation_factor),
-            0.5,
-            key=f"rotation:{k}",
-            help="Troops in the pool for each troop "
-            "deployed (3 = rule of thirds; 4 = the Times' 64,000 -> 256,000).",
-        )
-        line = st.slider(
-            "Line of contact (km)",
-            600,
-            2500,
-            int(base.line_length_km),
-            50,
-            key=f"line:{k}",
-            help="1,040 km active (2024) to 1,400 km (2026).",
-        )
-        backstop = st.radio(
-            "US backstop",
-            list(BACKSTOP_LABELS),
-            index=list(BACKSTOP_LABELS).index(str(base.us_backstop)),
-            format_func=BACKSTOP_LABELS.get,
-            key=f"backstop:{k}",
-        )
-        chosen_archetypes = st.multiselect(
-            "Kinds of package",
-            all_archetypes,
-            default=list(base.archetypes or all_archetypes),
-            format_func=lambda a: dataset.archetypes[a].name,
-            key=f"archetypes:{k}",
-        )
-        members_box = st.expander("Members and their caps")
-        chosen_members = members_box.multiselect(
-            "Members taking part",
-            all_members,
-            default=list(base.members or all_members),
-            format_func=lambda m: dataset.members[m].name,
-            key=f"members:{k}",
-        )
-        # every member as the preset sees it (its overrides applied), not only the preset's own
-        members_now = ui.instance_of(replace(base, members=()), dataset).data.members
-        caps = pd.DataFrame(
-            [
-                {
-                    "member_id": mid,
-                    "Member": m.name,
-                    "troop_pool": m.troop_pool,
-                    "max_troops_deployed": m.max_troops_deployed,
-                    "max_contribution_eur_m": m.max_contribution_eur_m,
-                    "ground_in_ukraine": m.ground_in_ukraine,
-                }
-                for mid, m in members_now.items()
-            ]
-        )
-        edited = members_box.data_editor(
-            caps,
-            key=f"caps:{k}",
-            hide_index=True,
-            disabled=["member_id", "Member"],
-            column_config={
-                "troop_pool": st.column_config.NumberColumn("Troop pool", min_value=0, step=50),
-                "max_troops_deployed": st.column_config.NumberColumn(
-                    "Deployed cap", min_value=0, step=50, help="Blank: pool / rotation"
-                ),
-                "max_contribution_eur_m": st.column_config.NumberColumn(
-                    "Money cap (EUR m/yr)", min_value=0.0, step=10.0
-                ),
-                "ground_in_ukraine": st.column_config.CheckboxColumn("Troops in Ukraine"),
-            },
-        )
-        st.form_submit_button("Solve", type="primary", width="stretch")
+    key = controls_key(preset, presets[preset])  # widgets start from each preset's values
+    scenario = scenario_sidebar(base, dataset, key)
+    controls = ranking_sidebar(base, key)
 
-edits = {}
-for row in edited.to_dict("records"):
-    mid = row["member_id"]
-    deployed = row["max_troops_deployed"]
-    deployed = None if deployed is None or pd.isna(deployed) else int(deployed)
-    edits[mid] = {
-        "troop_pool": int(row["troop_pool"]),
-        "max_troops_deployed": deployed,
-        "max_contribution_eur_m": float(row["max_contribution_eur_m"]),
-        "ground_in_ukraine": bool(row["ground_in_ukraine"]),
-    }
-scenario = apply_controls(
-    base,
-    budget_eur_bn=budget,
-    rotation_factor=rotation,
-    line_length_km=line,
-    us_backstop=USBackstop(backstop),
-    members=tuple(chosen_members) or all_members,
-    archetypes=tuple(chosen_archetypes) or all_archetypes,
-    member_edits={mid: e for mid, e in edits.items() if mid in chosen_members},
-    base_members=members_now,
-    all_members=all_members,
-    all_archetypes=all_archetypes,
-)
-
-# --- ranking controls (no form: they re-rank at once) -----------------------------------------
-criteria = list(CRITERIA)
-with st.sidebar:
-    st.header("Ranking")
-    scheme = st.radio(
-        "Weights",
-        ["sliders", "equal", "entropy", "critic", "ahp"],
-        format_func={
-            "sliders": "My weights",
-            "equal": "Equal",
-            "entropy": "Entropy",
-            "critic": "CRITIC",
-            "ahp": "AHP comparisons",
-        }.get,
-        horizontal=True,
-        key=f"scheme:{k}",
-    )
-    raw_weights: dict[str, float] = {}
-    ahp_matrix: list[list[float]] = []
-    if scheme == "sliders":
-        start = base.weights or {c.criterion_id: 1.0 for c in criteria}
-        top = max(start.values()) or 1.0
-        for c in criteria:
-            raw_weights[c.criterion_id] = st.slider(
-                c.label,
-                0.0,
-                10.0,
-                round(10.0 * float(start.get(c.criterion_id, 0.0)) / top * 2) / 2,
-                0.5,
-                key=f"w:{c.criterion_id}:{k}",
-                help=f"{c.help} ({c.direction.value}, {c.unit})",
-            )
-        total = sum(raw_weights.values())
-        if total > 0:
-            st.caption(
-                "Normalised: "
-                + ", ".join(
-                    f"{c.label.lower()} {raw_weights[c.criterion_id] / total:.0%}"
-                    for c in criteria
-                    if raw_weights[c.criterion_id] > 0
-                )
-            )
-        else:
-            st.warning("Every weight is zero: set at least one above zero.")
-    elif scheme == "ahp":
-        st.caption(
-            "How much more important is the row than the column (1 = equal, 9 = far "
-            "more; use fractions such as 0.5 for less). The lower triangle follows."
-        )
-        labels = [c.label for c in criteria]
-        start_ahp = pd.DataFrame(
-            np.ones((len(criteria), len(criteria))), index=labels, columns=labels
-        )
-        grid = st.data_editor(start_ahp, key=f"ahp:{k}")
-        M = grid.to_numpy(dtype=float)
-        iu = np.triu_indices(len(criteria), 1)
-        M[(iu[1], iu[0])] = 1.0 / np.where(M[iu] > 0, M[iu], 1.0)
-        np.fill_diagonal(M, 1.0)
-        ahp_matrix = M.tolist()
-    methods = st.multiselect(
-        "Methods", list(METHOD_NAMES), default=list(DEFAULT_METHODS), key=f"methods:{k}"
-    ) or ["TOPSIS"]
-    consensus = st.radio(
-        "Consensus",
-        ["borda", "copeland"],
-        horizontal=True,
-        key=f"consensus:{k}",
-        help="Borda: points by rank. Copeland: head-to-head majorities.",
-    )
-    draws = st.slider(
-        "SMAA weight draws",
-        0,
-        20000,
-        int(base.robustness.smaa_draws),
-        1000,
-        key=f"draws:{k}",
-        help="0 switches the rank acceptability analysis off.",
-    )
-    uniform = st.checkbox(
-        "Weights uniform over every weighting",
-        key=f"uniform:{k}",
-        value=base.robustness.weight_band is None,
-    )
-    band = (
-        None
-        if uniform
-        else st.slider(
-            "Weight uncertainty band (±%)",
-            0,
-            100,
-            int(100 * (base.robustness.weight_band or 0.3)),
-            5,
-            key=f"band:{k}",
-        )
-        / 100
-    )
-    smaa_methods = list(KERNELS)  # the methods with a vectorised SMAA kernel
-    smaa_method = st.selectbox(
-        "SMAA method",
-        smaa_methods,
-        index=smaa_methods.index(base.robustness.method)
-        if base.robustness.method in smaa_methods
-        else 0,
-        key=f"smaa_method:{k}",
-    )
-    cost_spread = (
-        st.slider(
-            "Cost uncertainty (±%)",
-            0,
-            50,
-            int(100 * base.robustness.cost_uncertainty),
-            5,
-            key=f"costunc:{k}",
-            help="Each element's annual cost drawn within this band in every SMAA draw; "
-            "gives the confidence factors meaning.",
-        )
-        / 100
-    )
-
-settings = {
-    "weights": raw_weights if scheme == "sliders" else None,
-    "weighting": {"sliders": "user"}.get(scheme, scheme),
-    "methods": tuple(methods),
-    "consensus": consensus,
-    "smaa_draws": int(draws),
-    "smaa_method": smaa_method,
-    "weight_band": band,
-    "cost_uncertainty": cost_spread,
-}
-
-# --- solve (cached per scenario) and analyse (cached per setting) -----------------------------
-context_error = None
-analysis = None
-instance = ui.instance_of(scenario, dataset)
-try:
-    pset = ui.solve(instance)
-except Exception as exc:  # every failure becomes a message; the details go to the log
-    ui.show_error("The scenario could not be solved", exc)
+ctx, failure = ui.build_context(scenario, controls, dataset)
+if ctx is None:
+    ui.show_error("The scenario could not be solved", failure)
     st.stop()
-if settings["weighting"] == "user" and not any(v > 0 for v in raw_weights.values()):
-    context_error = "Every weight is zero: set at least one weight above zero to rank."
-else:
-    try:
-        run_settings = dict(settings)
-        if scheme == "ahp":
-            run_settings["weighting"] = "ahp"
-            instance = ui.instance_of(
-                ui.export_scenario(
-                    scenario, uploaded, {**settings, "weights": base.weights, "ahp": ahp_matrix}
-                ),
-                dataset,
-            )
-        analysis = ui.analyse(
-            instance,
-            pset,
-            {k2: v for k2, v in run_settings.items() if k2 not in ("weights",) or v is not None},
-        )
-    except Exception as exc:  # shown on the pages that need a ranking; the details go to the log
-        context_error = ui.error_message("The packages could not be ranked", exc)
-export = ui.export_scenario(
-    scenario,
-    uploaded,
-    {
-        **settings,
-        "weights": raw_weights if scheme == "sliders" else base.weights,
-        "ahp": ahp_matrix,
-    },
-)
-
-if analysis is not None and scheme == "ahp":
-    cr = analysis.weights.consistency_ratio
+if ctx.analysis is not None and controls.weighting is WeightScheme.AHP:
+    cr = ctx.analysis.weights.consistency_ratio
     st.sidebar.caption(f"AHP consistency ratio {cr:.2f}" if cr is not None else "")
-
-summary = summarise(pset, analysis)
-state_key = f"{instance.digest}:{hash(str(sorted(settings.items(), key=str)))}"
-previous = st.session_state.get("last_state")
-changes = st.session_state.get("changes", [])
-if previous is None or previous[0] != state_key:
-    if previous is not None:
-        from mcdm.briefing import diff_settings
-
-        what = [f"{key} {a} → {b}" for key, a, b in diff_settings(previous[2], export)]
-        changes = what_changed(previous[1], summary, what)
-    st.session_state["changes"] = changes
-    st.session_state["last_state"] = (state_key, summary, export)
-
-st.session_state["ctx"] = ui.Context(
-    instance=instance,
-    pset=pset,
-    analysis=analysis,
-    export_scenario=export,
-    changes=changes,
-    error=context_error,
-)
 
 pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/flag:", default=True),

@@ -1,7 +1,14 @@
-"""State shared by the app's pages: the data in use, the solved packages and their analysis.
+"""What the pages share: the data in use, the cached solves and analyses, the context, and the
+messages for users.
 
-The pages only describe the UI. Everything computed here goes through mcdm's functions, so the
-batch runner reproduces any result from the scenario file the Export page writes.
+The pages only describe the UI. Every result comes from the pipeline (``generate_packages``,
+``analyse_packages``, ``run_tables``) exactly as ``mcdm run`` computes it from the scenario file
+the Export page writes; the state transitions are in :mod:`mcdm.session`.
+
+Solves and analyses are cached with ``st.cache_resource``, keyed on the instance (by its digest:
+the scenario, the ranking choices and the data) and shared by every session; Streamlit computes
+a missing entry once, with a lock per key, so two sessions that ask for the same instance at the
+same time wait for one solve.
 
 Uploaded data files live in the user's session (as text, validated), never on the server's disk:
 nothing is left behind to clean up, and no server path can reach a page or an exported file.
@@ -12,138 +19,101 @@ Markdown and server paths are replaced; the full error goes to the log.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import os
 import re
 import secrets
 import tempfile
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+import tomllib
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 
 from mcdm.cells import escape_markdown
 from mcdm.errors import InputError, McdmError, Problem
 from mcdm.instance import check_references, instantiate
-from mcdm.io.data import (
-    DATA_FILES,
-    dataset_from_texts,
-    default_data_dir,
-    folder_digest,
-    load_dataset,
-)
+from mcdm.io.data import DATA_FILES, default_data_dir, load_dataset
 from mcdm.io.scenario import scenario_from_mapping
 from mcdm.model import Dataset, Instance, Scenario
 from mcdm.packages import PackageSet, generate_packages
 from mcdm.parallel import available_cpus
 from mcdm.pipeline import Analysis, analyse_packages
-
-MAX_UPLOAD_BYTES = 5_000_000
-#: Where the bundled data sit relative to a scenario file saved in the project's data/scenarios/.
-BUNDLED_DATASET = ".."
-#: The ``dataset`` an exported scenario names when the data in use were uploaded.
-UPLOADED_DATASET = "uploaded_data"
+from mcdm.session import (
+    Context,
+    RankingControls,
+    Shown,
+    Snapshot,
+    ranked_scenario,
+    summarise,
+    track_changes,
+)
 
 log = logging.getLogger("mcdm.app")
 
-
-@dataclass
-class Context:
-    """What the pages show: the instance, its packages and their current analysis."""
-
-    instance: Instance
-    pset: PackageSet
-    analysis: Analysis | None
-    export_scenario: Scenario
-    changes: list[str] = field(default_factory=list)  # Markdown, user text escaped
-    error: str | None = None  # Markdown, user text escaped
+#: Solved package sets kept (each a few MB at most); analyses are small and many.
+MAX_SOLVES = 24
+MAX_ANALYSES = 256
 
 
-class _LRU(OrderedDict):
-    def __init__(self, size: int):
-        super().__init__()
-        self.size = size
-
-    def remember(self, key: Any, make: Callable[[], Any]) -> Any:
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        value = make()
-        self[key] = value
-        while len(self) > self.size:
-            self.popitem(last=False)
-        return value
+def _by_digest(instance: Instance) -> str:
+    """An instance's cache key: its digest covers the scenario and the data (hashing the data
+    themselves would take Streamlit's hasher tens of milliseconds on every rerun)."""
+    return instance.digest
 
 
-@st.cache_resource
-def _solves() -> _LRU:
-    """Solved package sets by (scenario, data) digest, shared by every session (deterministic)."""
-    return _LRU(24)
+def _dataset_key(data: Dataset) -> str:
+    return data.digest
 
 
-@st.cache_resource
-def _analyses() -> _LRU:
-    return _LRU(256)
+# --- the data in use ---------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False)
-def dataset_at(root: str, digest: str) -> Dataset:
-    """The dataset of a folder (``digest`` keys the cache to the files' content)."""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def dataset_at(root: str, stamps: tuple[tuple[int, int], ...]) -> Dataset:
+    """The dataset of a folder, read again when a file changes (``stamps``: each file's
+    modification time and size; reruns are hot)."""
     return load_dataset(root)
-
-
-def data_digest(root: Path) -> str:
-    """Digest of a data folder's files; re-read only when a file changes (reruns are hot)."""
-    stamps = tuple((root / n).stat().st_mtime_ns if (root / n).exists() else 0 for n in DATA_FILES)
-    return _digest(str(root), stamps)
-
-
-@st.cache_data(show_spinner=False)
-def _digest(root: str, stamps: tuple[int, ...]) -> str:
-    return folder_digest(root)  # the digest load_dataset records
 
 
 def uploaded_files() -> tuple[str, ...]:
     """Names of the data files the user uploaded and uses now (empty: the bundled data)."""
     upload = st.session_state.get("uploaded_data")
-    return tuple(upload["texts"]) if upload else ()
+    return upload["names"] if upload else ()
 
 
 def current_dataset() -> Dataset:
     """The bundled data, or the data the user uploaded (Export page) over the bundled files."""
     upload = st.session_state.get("uploaded_data")
     if upload:
-        return _uploaded_dataset(upload["digest"], upload["texts"])
+        return upload["dataset"]
     root = default_data_dir()
-    return dataset_at(str(root), data_digest(root))
+    return dataset_at(str(root), tuple(_stamp(root / name) for name in DATA_FILES))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _uploaded_dataset(digest: str, _texts: Mapping[str, str]) -> Dataset:
-    """The dataset of uploaded texts (validated before), keyed by their digest."""
-    return dataset_from_texts(_texts, default_data_dir())
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:  # a missing file: load_dataset names it
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
 
 
-def use_uploaded_data(texts: Mapping[str, str]) -> str:
-    """Use validated uploaded data files (the rest from the bundled data) in this session.
-
-    The texts stay in the session's memory; nothing is written to disk. Returns their digest.
-    """
-    h = hashlib.sha256()
-    for name in sorted(texts):
-        h.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
-    digest = h.hexdigest()
-    st.session_state["uploaded_data"] = {"digest": digest, "texts": dict(texts)}
-    return digest
+def use_uploaded_data(names: tuple[str, ...], data: Dataset) -> None:
+    """Use validated uploaded data (the files ``names``, the rest from the bundled data) in
+    this session. The dataset stays in the session's memory; nothing is written to disk."""
+    st.session_state["uploaded_data"] = {"names": names, "dataset": data}
 
 
 def use_bundled_data() -> None:
     """Go back to the bundled data in this session."""
     st.session_state.pop("uploaded_data", None)
+
+
+def keep_uploaded_scenario(scenario: Scenario, text: str) -> str:
+    """Offer an uploaded (checked) scenario as a preset in this session; returns its name."""
+    name = f"uploaded: {scenario.name}"
+    st.session_state.setdefault("uploaded_scenarios", {})[name] = text
+    return name
 
 
 def presets(data: Dataset) -> tuple[dict[str, str], dict[str, str]]:
@@ -152,14 +122,13 @@ def presets(data: Dataset) -> tuple[dict[str, str], dict[str, str]]:
     The bundled scenarios come first (default at the top), then any the user uploaded.
     """
     uploaded = tuple(sorted(st.session_state.get("uploaded_scenarios", {}).items()))
-    return _checked_presets(data.digest, uploaded, data)
+    return _checked_presets(data, uploaded)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs={Dataset: _dataset_key})
 def _checked_presets(
-    digest: str, uploaded: tuple[tuple[str, str], ...], _data: Dataset
+    data: Dataset, uploaded: tuple[tuple[str, str], ...]
 ) -> tuple[dict[str, str], dict[str, str]]:
-    data = _data
     texts = {
         p.stem: p.read_text(encoding="utf-8")
         for p in sorted((default_data_dir() / "scenarios").glob("*.toml"))
@@ -180,106 +149,87 @@ def _checked_presets(
     return ok, unusable
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
 def parse_preset(text: str) -> Scenario:
-    import tomllib
-
+    """A preset's scenario (frozen: one object serves every session)."""
     return scenario_from_mapping(tomllib.loads(text), "preset")
 
 
-def solve(instance: Instance) -> PackageSet:
-    """Packages of an instance, solved once per (scenario, data) and then remembered."""
-    key = instance.digest
-
-    def make() -> PackageSet:
-        bar = st.progress(0.0, text="Solving the force-mix programs...")
-        try:
-            pset = generate_packages(
-                instance,
-                jobs=min(2, available_cpus()),
-                progress=lambda f, m: bar.progress(min(1.0, f), text=escape_markdown(m)),
-            )
-        finally:
-            bar.empty()
-        return pset
-
-    return _solves().remember(key, make)
+# --- solves and analyses: the pipeline, cached -------------------------------------------------
 
 
-def analyse(instance: Instance, pset: PackageSet, settings: dict[str, Any]) -> Analysis | None:
-    """Rankings and robustness under the current controls; remembered per setting."""
-    if len(pset.packages) < 2:
-        return None
-    key = (instance.digest, tuple(sorted((k, _freeze(v)) for k, v in settings.items())))
-    return _analyses().remember(
-        key, lambda: analyse_packages(instance, pset, reversal=False, **settings)
-    )
+@st.cache_resource(show_spinner=False, max_entries=MAX_SOLVES, hash_funcs={Instance: _by_digest})
+def _solves(instance: Instance) -> PackageSet:
+    """Packages of an instance, as ``mcdm run`` generates them; solved once for every session
+    (a progress bar meanwhile)."""
+    bar = st.progress(0.0, text="Solving the force-mix programs...")
+    try:
+        return generate_packages(
+            instance,
+            jobs=min(2, available_cpus()),
+            progress=lambda f, m: bar.progress(min(1.0, f), text=escape_markdown(m)),
+        )
+    finally:
+        bar.empty()
 
 
-def _freeze(v: Any) -> Any:
-    if isinstance(v, dict):
-        return tuple(sorted((k, _freeze(x)) for k, x in v.items()))
-    if isinstance(v, list | tuple):
-        return tuple(_freeze(x) for x in v)
-    return v
+@st.cache_resource(show_spinner=False, max_entries=MAX_ANALYSES, hash_funcs={Instance: _by_digest})
+def _analyses(instance: Instance, reversal: bool, _pset: PackageSet) -> Analysis:
+    """Rankings and robustness as ``mcdm run`` computes them from the instance's scenario.
 
-
-def export_scenario(scenario: Scenario, uploaded: bool, settings: dict[str, Any]) -> Scenario:
-    """The scenario as the user sees it: preset, controls and ranking choices.
-
-    ``dataset`` never names a folder on the server: it is ``..`` for the bundled data (the
-    ``data/`` folder of the project, for a file saved in ``data/scenarios/``) and
-    ``uploaded_data`` for uploaded data (see :func:`scenario_file_header`).
+    ``_pset`` is not part of the key: the instance's digest determines the packages.
     """
-    s = scenario
-    ranking = replace(
-        s.ranking,
-        methods=tuple(settings["methods"]),
-        weighting=settings["weighting"],
-        consensus=settings["consensus"],
-        ahp=tuple(tuple(r) for r in settings.get("ahp", ())) or s.ranking.ahp,
-    )
-    robustness = replace(
-        s.robustness,
-        smaa_draws=settings["smaa_draws"],
-        method=settings["smaa_method"],
-        weight_band=settings["weight_band"],
-    )
-    weights = settings["weights"] if settings["weighting"] == "user" else s.weights
-    return replace(
-        s,
-        dataset=UPLOADED_DATASET if uploaded else BUNDLED_DATASET,
-        weights=dict(weights),
-        ranking=ranking,
-        robustness=robustness,
-        source_path="",
-    )
+    return analyse_packages(instance, _pset, reversal=reversal)
 
 
-def instance_of(scenario: Scenario, data: Dataset) -> Instance:
-    return instantiate(scenario, data)
+def with_reversal(ctx: Context) -> Analysis:
+    """The context's analysis with the rank-reversal check (one re-ranking per package)."""
+    return _analyses(ctx.instance, True, ctx.pset)
+
+
+def build_context(
+    scenario: Scenario, controls: RankingControls, data: Dataset
+) -> tuple[Context | None, Exception | None]:
+    """Solve (cached) and rank (cached) what the sidebar describes; note what changed.
+
+    Returns the context, or None and the reason when the scenario could not be solved. A
+    ranking that fails is a message in the context: the pages that need no ranking still show.
+    """
+    uploaded = uploaded_files()
+    instance = instantiate(ranked_scenario(scenario, controls, bool(uploaded)), data)
+    try:
+        pset = _solves(instantiate(scenario, data))
+    except Exception as exc:  # every failure becomes a message; the details go to the log
+        return None, exc
+    analysis = None
+    error = controls.problem()
+    if error is None and len(pset.packages) >= 2:
+        try:
+            analysis = _analyses(instance, False, pset)
+        except Exception as exc:  # shown on the pages that need a ranking; details to the log
+            error = error_message("The packages could not be ranked", exc)
+    shown = Shown(instance.digest, summarise(pset, analysis), instance.scenario)
+    changes = track_changes(
+        st.session_state.get("last_shown"), shown, st.session_state.get("changes", ())
+    )
+    st.session_state["last_shown"] = shown
+    st.session_state["changes"] = changes
+    ctx = Context(instance, pset, analysis, changes, error, uploaded)
+    st.session_state["ctx"] = ctx
+    return ctx, None
 
 
 def context() -> Context:
+    """The context app.py built for this run (a page never runs without one)."""
     ctx = st.session_state.get("ctx")
     if ctx is None:
         st.stop()
     return ctx
 
 
-def scenario_file_header(uploaded_names: tuple[str, ...]) -> str:
-    """TOML comments that say where an exported scenario expects its data."""
-    if uploaded_names:
-        return (
-            f"# Computed on data you uploaded ({', '.join(uploaded_names)}) and the bundled\n"
-            f"# data files for the rest. To reproduce it, put those files in a folder named\n"
-            f"# {UPLOADED_DATASET}/ beside this file (copy the other files from the project's\n"
-            "# data/ folder) and run: mcdm run THIS_FILE --out DIR\n"
-        )
-    return (
-        "# Computed on the bundled data. Save this file in the project's data/scenarios/\n"
-        '# folder (dataset = ".." is data/, relative to this file), or set dataset to your data\n'
-        "# folder, and run: mcdm run THIS_FILE --out DIR\n"
-    )
+def snapshots() -> dict[str, Snapshot]:
+    """This session's snapshots by name (Compare page)."""
+    return st.session_state.setdefault("snapshots", {})
 
 
 # --- messages for users ------------------------------------------------------------------------

@@ -3,16 +3,16 @@
 import streamlit as st
 
 from app_pages.common import context
-from mcdm.figures import burden_chart, caps_table, contributions_chart
+from mcdm.figures import burden_chart, contributions_chart
+from mcdm.views import caps_table
 
 ctx = context()
 st.title("Contributions")
-ids = [p.package_id for p in ctx.pset.packages]
+ids = ctx.package_ids
 if not ids:
     st.warning("No package to show.")
     st.stop()
-default = ids.index(ctx.analysis.top) if ctx.analysis is not None else 0
-chosen = st.selectbox("Package", ids, index=default, key="contrib_pick")
+chosen = st.selectbox("Package", ids, index=ctx.top_index, key="contrib_pick")
 pkg = ctx.pset.get(chosen)
 measure = st.radio(
     "Show",

@@ -5,17 +5,11 @@ import streamlit as st
 from app_pages.common import context
 from mcdm.briefing import describe_top
 from mcdm.cells import escape_markdown
-from mcdm.packages import format_eur_bn
+from mcdm.views import archetype_table, left_out_lines, scenario_caption
 
 ctx = context()
-s = ctx.instance.scenario
 st.title("Security-guarantee packages for Ukraine")
-st.caption(
-    f"Scenario **{escape_markdown(s.name)}** · budget EUR {s.budget_eur_bn:g} bn a year · rotation "
-    f"{s.rotation_factor:g} · line {s.line_length_km:,.0f} km · US backstop "
-    f"{s.us_backstop} · {len(ctx.instance.data.members)} members · "
-    f"{len(ctx.pset.packages)} packages"
-)
+st.caption(scenario_caption(ctx.instance, ctx.pset))
 
 for line in ctx.changes:
     st.info(line)
@@ -33,34 +27,10 @@ else:
         st.markdown(line)
     for msg in ctx.analysis.weights.warnings:
         st.warning(escape_markdown(msg))
-    if ctx.analysis.ranking.dropped:
-        st.caption(
-            "Left out of the ranking: "
-            + escape_markdown("; ".join(f"{c} ({why})" for c, why in ctx.analysis.ranking.dropped))
-        )
-    if ctx.analysis.ranking.failed:
-        st.caption(
-            "Methods left out: "
-            + escape_markdown("; ".join(f"{m}: {why}" for m, why in ctx.analysis.ranking.failed))
-        )
+    for line in left_out_lines(ctx.analysis):
+        st.caption(line)
 
 st.subheader("Kinds of package")
-rows = []
-for o in ctx.pset.outcomes:
-    pkgs = [p for p in ctx.pset.packages if p.archetype == o.archetype]
-    frontier = [p for p in pkgs if p.kind.value == "frontier"]
-    best = frontier[-1] if frontier else None  # the best package at the scenario budget
-    rows.append(
-        {
-            "Kind of package": o.name,
-            "Status": "possible" if o.status.has_solution else o.status.value,
-            "Packages": len(pkgs),
-            "Cheapest (EUR bn/yr)": o.min_cost_eur_bn,
-            "Best at the budget": best.package_id if best else "",
-            "Its cost": format_eur_bn(best.annual_cost_eur_bn) if best else "",
-            "Its troops": best.troops_deployed if best else None,
-        }
-    )
-st.dataframe(rows, hide_index=True, width="stretch")
+st.dataframe(archetype_table(ctx.pset), hide_index=True, width="stretch")
 for o in ctx.pset.infeasible:
     st.error(escape_markdown(o.message))

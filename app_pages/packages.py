@@ -1,32 +1,22 @@
 """Packages: every package with its criteria; one package's allocation; two side by side."""
 
-import pandas as pd
 import streamlit as st
 
 from app_pages.common import context
 from mcdm.cells import escape_markdown
-from mcdm.figures import allocation_matrix, member_table, packages_table
 from mcdm.model import CRITERIA
+from mcdm.session import consensus_by_package
+from mcdm.views import allocation_matrix, member_table, packages_table, price_lines, side_by_side
 
 ctx = context()
 st.title("Packages")
-consensus = None
-if ctx.analysis is not None:
-    consensus = dict(
-        zip(
-            ctx.analysis.ranking.matrix.alternatives,
-            map(float, ctx.analysis.ranking.consensus),
-            strict=True,
-        )
-    )
-table = packages_table(ctx.instance, ctx.pset, consensus)
 st.caption(
     "One row a package, units in the headers. 'dominated': another package is at "
     "least as good on every criterion and better on one. Status 'feasible at limit': "
     "the solver stopped at its time limit with this package in hand."
 )
 st.dataframe(
-    table,
+    packages_table(ctx.instance, ctx.pset, consensus_by_package(ctx.analysis)),
     hide_index=True,
     width="stretch",
     column_config={
@@ -35,11 +25,10 @@ st.dataframe(
     },
 )
 
-ids = [p.package_id for p in ctx.pset.packages]
+ids = ctx.package_ids
 if not ids:
     st.stop()
-default = ids.index(ctx.analysis.top) if ctx.analysis is not None else 0
-chosen = st.selectbox("Show the allocation of", ids, index=default, key="package_pick")
+chosen = st.selectbox("Show the allocation of", ids, index=ctx.top_index, key="package_pick")
 pkg = ctx.pset.get(chosen)
 st.subheader(f"{escape_markdown(chosen)}: who sends what")
 st.dataframe(allocation_matrix(ctx.instance, pkg), width="stretch")
@@ -60,30 +49,14 @@ st.markdown(
 if pkg.note:
     st.caption(escape_markdown(pkg.note))
 
-prices = [c for c in ctx.pset.prices if c.archetype == pkg.archetype]
+prices = price_lines(ctx.pset, pkg.archetype)
 if prices:
     with st.expander("What each constraint costs this kind of package (at the scenario budget)"):
-        for c in prices:
-            st.markdown("- " + escape_markdown(c.message[:1].upper() + c.message[1:]))
+        for line in prices:
+            st.markdown(line)
 
 st.subheader("Compare two packages")
 left, right = st.columns(2)
-a = left.selectbox("First", ids, index=default, key="cmp_a")
-b = right.selectbox("Second", ids, index=min(len(ids) - 1, default + 1), key="cmp_b")
-pa, pb = ctx.pset.get(a), ctx.pset.get(b)
-side = pd.DataFrame(
-    {
-        "criterion": [c.header for c in CRITERIA],
-        a: [pa.criteria[c.criterion_id] for c in CRITERIA],
-        b: [pb.criteria[c.criterion_id] for c in CRITERIA],
-    }
-)
-side["better"] = [
-    a
-    if (pa.criteria[c.criterion_id] - pb.criteria[c.criterion_id]) * c.direction.sign > 0
-    else b
-    if (pa.criteria[c.criterion_id] - pb.criteria[c.criterion_id]) * c.direction.sign < 0
-    else "same"
-    for c in CRITERIA
-]
-st.dataframe(side, hide_index=True, width="stretch")
+a = left.selectbox("First", ids, index=ctx.top_index, key="cmp_a")
+b = right.selectbox("Second", ids, index=min(len(ids) - 1, ctx.top_index + 1), key="cmp_b")
+st.dataframe(side_by_side(ctx.pset.get(a), ctx.pset.get(b)), hide_index=True, width="stretch")

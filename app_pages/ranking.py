@@ -5,6 +5,7 @@ import streamlit as st
 from app_pages.common import context
 from mcdm.cells import escape_markdown
 from mcdm.figures import correlation_heatmap, ranks_heatmap
+from mcdm.views import method_notes, weights_caption
 
 ctx = context()
 st.title("Ranking")
@@ -12,12 +13,7 @@ if ctx.analysis is None:
     st.warning(ctx.error or "Nothing to rank.")
     st.stop()
 r = ctx.analysis.ranking
-st.caption(
-    f"Consensus: {r.consensus_rule} over {len(r.results)} methods. Weights used: "
-    + escape_markdown(
-        ", ".join(f"{c} {w:.0%}" for c, w in zip(r.matrix.criteria, r.weights, strict=True))
-    )
-)
+st.caption(weights_caption(r))
 frame = r.frame()
 st.plotly_chart(ranks_heatmap(frame), width="stretch")
 st.dataframe(frame.sort_values("consensus_rank"), width="stretch")
@@ -31,15 +27,16 @@ if r.correlations:
         correlation_heatmap(r.correlations["rank_similarity"], "rank similarity WS"),
         width="stretch",
     )
-notes = [m for m in ctx.analysis.messages if "shifted by" in m]
-for msg in (m for m in ctx.analysis.messages if m not in notes):
+general, shifted = method_notes(ctx.analysis)
+for msg in general:
     st.caption(escape_markdown(msg))
-if notes:
+if shifted:
     with st.expander("Method notes"):
         st.caption(
-            "WASPAS and COPRAS divide by the values, so a criterion holding zeros (no "
-            "troops exposed, no political risk) is shifted up by a tenth of its range for "
-            "them; differences between packages are unchanged (data/MODEL.md)."
+            "Some methods (WASPAS, COPRAS, WSM, CODAS and others) divide by the values, so a "
+            "criterion holding zeros (no troops exposed, no political risk) is shifted up by "
+            "a tenth of its range for them; differences between packages are unchanged "
+            "(data/MODEL.md)."
         )
-        for msg in notes:
+        for msg in shifted:
             st.caption(escape_markdown(msg))

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from app_pages.common import context
+from app_pages.common import context, with_reversal
 from mcdm.cells import escape_markdown
 from mcdm.figures import acceptability_chart, core_chart, stability_chart
-from mcdm.robustness import rank_reversal
+from mcdm.views import confidence_table, smaa_caption
 
 ctx = context()
 st.title("Robustness")
@@ -14,20 +14,9 @@ if a is None:
     st.warning(ctx.error or "Nothing to rank.")
     st.stop()
 if a.smaa is not None:
-    band = (
-        "weights uniform over every weighting"
-        if a.smaa.weight_band is None
-        else f"weights within ±{a.smaa.weight_band:.0%} of yours"
-    )
-    st.caption(
-        f"SMAA-2 with {a.smaa.draws:,} draws of {band}, method {a.smaa.method}, seed {a.smaa.seed}."
-    )
-    frame = a.smaa.frame()
-    st.plotly_chart(acceptability_chart(frame), width="stretch")
-    conf = frame[frame["rank_1"] > 0][["rank_1", "confidence"]].sort_values(
-        "rank_1", ascending=False
-    )
-    conf.columns = ["First in (share of draws)", "Confidence factor"]
+    st.caption(smaa_caption(a.smaa))
+    st.plotly_chart(acceptability_chart(a.smaa.frame()), width="stretch")
+    conf = confidence_table(a.smaa)
     st.dataframe(
         conf,
         width="stretch",
@@ -46,7 +35,5 @@ st.caption(
 st.plotly_chart(core_chart(a.core), width="stretch")
 st.caption("Core: in the top package whatever the weights. Borderline: depends on them.")
 if st.button("Check rank reversal (re-ranks once per package)", key="reversal"):
-    table = rank_reversal(
-        a.ranking.matrix, a.ranking.weights, tuple(a.ranking.results), a.ranking.consensus_rule
-    )
-    st.dataframe(table, hide_index=True, width="stretch")
+    # the rank_reversal.csv of `mcdm run`: the same analysis, with the check
+    st.dataframe(with_reversal(ctx).reversal, hide_index=True, width="stretch")

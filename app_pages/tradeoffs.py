@@ -4,16 +4,12 @@ import streamlit as st
 
 from app_pages.common import context
 from mcdm.figures import frontier_chart, marginal_cost_chart, parallel_chart
-from mcdm.model import CRITERIA
+from mcdm.views import frontier_measures
 
 ctx = context()
 st.title("Trade-offs")
-y = st.selectbox(
-    "Against cost, show",
-    [c.criterion_id for c in CRITERIA if c.criterion_id != "annual_cost_eur_bn"],
-    format_func=lambda c: next(x.header for x in CRITERIA if x.criterion_id == c),
-    key="frontier_y",
-)
+measures = frontier_measures()
+y = st.selectbox("Against cost, show", list(measures), format_func=measures.get, key="frontier_y")
 top = ctx.analysis.top if ctx.analysis is not None else None
 st.plotly_chart(frontier_chart(ctx.instance, ctx.pset, highlight=top, y=y), width="stretch")
 st.caption(

@@ -1,17 +1,17 @@
-"""Words, comparisons and exports for people: the top package in plain words, what changed,
-snapshots side by side, a self-contained HTML briefing, an Excel workbook.
+"""Words and exports for people: the top package in plain words, a self-contained HTML
+briefing, the run's tables as an Excel workbook or a zip of CSV files.
 
-Pure functions (no Streamlit): the app shows what they return, the tests read it.
+Pure functions (no Streamlit): the app shows what they return, the tests read it. What changed
+between two settings, and snapshots, are in :mod:`mcdm.session`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import io
 import re
+import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -20,70 +20,18 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .cells import escape_markdown, neutralise_frame, sheet_names
 from .criteria import contributions
-from .figures import (
-    acceptability_chart,
-    contributions_chart,
-    frontier_chart,
-    member_table,
-    stability_chart,
-)
-from .io.scenario import dump_scenario_toml, scenario_to_dict
-from .model import CRITERIA, Instance, Member, Package, Scenario
+from .figures import acceptability_chart, contributions_chart, frontier_chart, stability_chart
+from .io.scenario import dump_scenario_toml
+from .model import CRITERIA, Instance
 from .packages import PackageSet, format_eur_bn
+from .views import member_table
 
 __all__ = [
-    "Summary",
-    "apply_controls",
     "briefing_html",
+    "csv_zip",
     "describe_top",
-    "diff_settings",
     "excel_workbook",
-    "summarise",
-    "what_changed",
 ]
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What a setting produced, for "what changed" and snapshot comparison."""
-
-    top: str | None
-    top_archetype: str | None
-    top_cost_eur_bn: float | None
-    top_troops: int | None
-    top_share_first: float | None
-    packages: int
-    infeasible: tuple[str, ...]
-    consensus: Mapping[str, float]
-
-
-def summarise(pset: PackageSet, analysis: Any | None) -> Summary:
-    top = analysis.top if analysis is not None else None
-    pkg = pset.get(top) if top else None
-    share = None
-    if analysis is not None and analysis.smaa is not None and top is not None:
-        share = float(analysis.smaa.first[list(analysis.smaa.alternatives).index(top)])
-    cons = (
-        {}
-        if analysis is None
-        else dict(
-            zip(
-                analysis.ranking.matrix.alternatives,
-                map(float, analysis.ranking.consensus),
-                strict=True,
-            )
-        )
-    )
-    return Summary(
-        top=top,
-        top_archetype=pkg.archetype if pkg else None,
-        top_cost_eur_bn=pkg.annual_cost_eur_bn if pkg else None,
-        top_troops=pkg.troops_deployed if pkg else None,
-        top_share_first=share,
-        packages=len(pset.packages),
-        infeasible=tuple(o.archetype for o in pset.infeasible),
-        consensus=cons,
-    )
 
 
 def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[str]:
@@ -156,99 +104,17 @@ def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[st
 CRITERIA_LABEL = {c.criterion_id: c.label.lower() for c in CRITERIA}
 
 
-def what_changed(before: Summary | None, after: Summary, settings: list[str]) -> list[str]:
-    """Plain words on what a new setting changed (Markdown; ids and settings escaped)."""
-    if before is None:
-        return []
-    md = escape_markdown
-    out = [f"You changed: {'; '.join(md(s) for s in settings)}."] if settings else []
-    if before.top != after.top:
-        out.append(f"The top package changed from **{md(before.top)}** to **{md(after.top)}**.")
-    elif after.top is not None:
-        out.append(f"**{md(after.top)}** stays on top.")
-    if (
-        before.top_share_first is not None
-        and after.top_share_first is not None
-        and abs(before.top_share_first - after.top_share_first) >= 0.01
-    ):
-        out.append(
-            f"Its share of first places across weight draws went from "
-            f"{before.top_share_first:.0%} to {after.top_share_first:.0%}."
-        )
-    if before.packages != after.packages:
-        out.append(f"Packages: {before.packages} → {after.packages}.")
-    gone = set(after.infeasible) - set(before.infeasible)
-    back = set(before.infeasible) - set(after.infeasible)
-    if gone:
-        out.append("No longer possible: " + ", ".join(md(a) for a in sorted(gone)) + ".")
-    if back:
-        out.append("Possible again: " + ", ".join(md(a) for a in sorted(back)) + ".")
-    return out
-
-
-def diff_settings(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any]]:
-    """Settings that differ between two scenarios: (key, value in a, value in b)."""
-    da, db = _flat(scenario_to_dict(a)), _flat(scenario_to_dict(b))
-    keys = sorted(set(da) | set(db))
-    return [
-        (k, da.get(k), db.get(k))
-        for k in keys
-        if da.get(k) != db.get(k) and k not in ("name", "description", "dataset")
-    ]
-
-
-def _flat(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, Mapping) and v:
-            out |= _flat(v, key + ".")
-        else:
-            out[key] = v
-    return out
-
-
-def apply_controls(
-    base: Scenario,
-    *,
-    budget_eur_bn: float,
-    rotation_factor: float,
-    line_length_km: float,
-    us_backstop: str,
-    members: tuple[str, ...],
-    archetypes: tuple[str, ...],
-    member_edits: Mapping[str, Mapping[str, Any]],
-    base_members: Mapping[str, Member],
-    all_members: tuple[str, ...],
-    all_archetypes: tuple[str, ...],
-) -> Scenario:
-    """The scenario the app's controls describe: the preset plus the user's changes.
-
-    ``member_edits`` holds, per member, the caps as shown in the editor; values equal to the
-    member's own (after the preset's overrides) are not written as overrides.
-    """
-    overrides = {k: dict(v) for k, v in base.member_overrides.items()}
-    for mid, edits in member_edits.items():
-        m = base_members[mid]
-        for key, value in edits.items():
-            current = getattr(m, key)
-            if value is None and current is None:
-                continue
-            if value != current:
-                overrides.setdefault(mid, {})[key] = value
-    return dataclasses.replace(
-        base,
-        budget_eur_bn=float(budget_eur_bn),
-        rotation_factor=float(rotation_factor),
-        line_length_km=float(line_length_km),
-        us_backstop=us_backstop,  # type: ignore[arg-type]
-        members=() if set(members) == set(all_members) else tuple(members),
-        archetypes=() if set(archetypes) == set(all_archetypes) else tuple(archetypes),
-        member_overrides=overrides,
-    )
-
-
 # --- exports -----------------------------------------------------------------------------------
+
+
+def csv_zip(tables: Mapping[str, pd.DataFrame]) -> bytes:
+    """All tables as CSV files in one zip, as a run folder holds them, safe to open (text that
+    a spreadsheet would run as a formula gets an apostrophe in front)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, frame in tables.items():
+            z.writestr(name, neutralise_frame(frame).to_csv(index=False, lineterminator="\n"))
+    return buf.getvalue()
 
 
 def excel_workbook(tables: Mapping[str, pd.DataFrame]) -> bytes:
@@ -359,7 +225,3 @@ def _md(text: str) -> str:
         else:
             out.append(html.escape(m.group(1) or m.group(3)))
     return "".join(out) + ("</b>" if bold else "")
-
-
-def top_package(pset: PackageSet, analysis: Any) -> Package:
-    return pset.get(analysis.top)

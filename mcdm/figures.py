@@ -1,4 +1,5 @@
-"""Chart and table builders for the app and the briefing: pure functions, no Streamlit.
+"""Chart builders for the app and the briefing: pure functions, no Streamlit (the tables the
+pages show are in :mod:`mcdm.views`).
 
 Every chart has axis titles with units and uses the Okabe-Ito palette, which stays distinct
 for the common forms of colour blindness; heat maps use the perceptually uniform "cividis".
@@ -17,24 +18,20 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .criteria import burden_base, contributions
 from .model import CRITERIA, CRITERIA_BY_ID, Instance, Package, PackageKind
-from .packages import PackageSet, format_eur_bn
+from .packages import PackageSet
+from .views import archetype_names, member_table
 
 __all__ = [
     "ARCHETYPE_COLOURS",
     "OKABE_ITO",
     "acceptability_chart",
-    "allocation_matrix",
     "burden_chart",
-    "caps_table",
     "contributions_chart",
     "core_chart",
     "correlation_heatmap",
     "frontier_chart",
     "marginal_cost_chart",
-    "member_table",
-    "packages_table",
     "parallel_chart",
     "ranks_heatmap",
     "stability_chart",
@@ -66,111 +63,6 @@ def _colour(aid: str, order: Sequence[str]) -> str:
 def _label(text: object) -> str:
     """User text for a Plotly label: its HTML subset escaped (Plotly decodes &amp; &lt; &gt;)."""
     return html.escape(str(text), quote=False)
-
-
-def archetype_names(instance: Instance) -> dict[str, str]:
-    return {aid: a.name for aid, a in instance.data.archetypes.items()}
-
-
-# --- tables ------------------------------------------------------------------------------------
-
-
-def packages_table(
-    instance: Instance, pset: PackageSet, consensus: dict[str, float] | None = None
-) -> pd.DataFrame:
-    """The packages with their criteria, units in the headers, dominated ones marked."""
-    names = archetype_names(instance)
-    rows = []
-    for p in pset.packages:
-        row = {
-            "Package": p.package_id,
-            "Kind of package": names.get(p.archetype, p.archetype),
-            "How found": _kind_label(p),
-            "Status": p.status.value.replace("_", " "),
-            "Troops deployed": p.troops_deployed,
-        }
-        row |= {c.header: p.criteria[c.criterion_id] for c in CRITERIA}
-        row["Dominated"] = "dominated" if p.dominated else ""
-        row["Note"] = p.note
-        if consensus is not None:
-            row["Consensus rank"] = consensus.get(p.package_id)
-        rows.append(row)
-    df = pd.DataFrame(rows)
-    if consensus is not None and len(df):
-        df = df.sort_values(["Consensus rank", "Package"])
-    return df
-
-
-def _kind_label(p: Package) -> str:
-    if p.kind is PackageKind.FRONTIER:
-        return f"best at EUR {p.budget_level_eur_bn:.2f} bn"
-    if p.kind is PackageKind.TROOPS:
-        return f"best with <= {p.troop_level:,} troops"
-    return f"alternative ({p.gap_to_best_pct:.1f}% below the best)"
-
-
-def allocation_matrix(instance: Instance, package: Package) -> pd.DataFrame:
-    """Units per member (rows) and element (columns), members by troops sent."""
-    if not package.allocation:
-        return pd.DataFrame()
-    df = pd.DataFrame(
-        [
-            {
-                "member": instance.data.members[a.member_id].name,
-                "element": instance.data.elements[a.element_id].name,
-                "units": a.units,
-            }
-            for a in package.allocation
-        ]
-    )
-    table = df.pivot_table(
-        index="member", columns="element", values="units", aggfunc="sum", fill_value=0
-    )
-    return table.loc[table.sum(axis=1).sort_values(ascending=False).index]
-
-
-def member_table(instance: Instance, package: Package) -> pd.DataFrame:
-    """Per member: units, troops, troops in Ukraine, cost, cost share and GDP share."""
-    per = contributions(instance, package.allocation)
-    base = burden_base(instance)
-    gdp_total = sum(instance.data.members[m].gdp_usd_bn for m in base) or 1.0
-    total = sum(r["cost_eur_m"] for r in per.values()) or 1.0
-    rows = []
-    for mid, r in sorted(per.items(), key=lambda kv: -kv[1]["cost_eur_m"]):
-        m = instance.data.members[mid]
-        rows.append(
-            {
-                "Member": m.name,
-                "Units": r["units"],
-                "Troops": r["troops"],
-                "Troops in Ukraine": r["troops_in_ukraine"],
-                "Cost (EUR m/yr)": r["cost_eur_m"],
-                "Cost share (%)": 100 * r["cost_eur_m"] / total,
-                "GDP share (%)": 100 * m.gdp_usd_bn / gdp_total if mid in base else None,
-                "Stated position": m.position.value.replace("_", " "),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def caps_table(instance: Instance, package: Package) -> pd.DataFrame:
-    """How close each member is to its caps: troops deployed and money, % of the cap."""
-    per = contributions(instance, package.allocation)
-    rot = instance.scenario.rotation_factor
-    rows = []
-    for mid, r in per.items():
-        m = instance.data.members[mid]
-        cap = m.deployed_cap(rot)
-        rows.append(
-            {
-                "Member": m.name,
-                "Troops (% of deployable cap)": 100 * r["troops"] / cap if cap else None,
-                "Money (% of annual cap)": 100 * r["cost_eur_m"] / m.max_contribution_eur_m
-                if m.max_contribution_eur_m
-                else None,
-            }
-        )
-    return pd.DataFrame(rows).sort_values("Money (% of annual cap)", ascending=False)
 
 
 # --- trade-offs --------------------------------------------------------------------------------
@@ -544,7 +436,3 @@ def core_chart(core: pd.DataFrame, top: int = 30) -> go.Figure:
         height=max(350, 22 * len(df) + 120),
     )
     return fig
-
-
-def money(value_bn: float) -> str:
-    return format_eur_bn(value_bn)

@@ -4,7 +4,7 @@ The only module that imports pymcdm. It normalises weights, maps directions to p
 builds a fresh method object for every call (PROMETHEE II with ``vshape`` and ``p`` failed on a
 second call of the same object in pymcdm 1.4), drops criteria that do not vary (VIKOR raises on
 them, SPOTIS and CRITIC divide by their zero range), shifts columns holding zeros for the methods
-whose normalisation divides by the values (WASPAS, WPM, ARAS, MARCOS, OCRA, COPRAS), turns
+whose normalisation divides by the values (``POSITIVE_ONLY``: WASPAS, WSM, CODAS, ...), turns
 pymcdm's warnings into messages for the user, and reports a method that still fails instead of
 letting it sink the rest.
 """
@@ -47,7 +47,7 @@ __all__ = [
 #: Relative threshold below which a criterion's spread counts as "does not vary".
 CONSTANT_TOL = 1e-9
 #: Methods whose normalisation divides by the values, so a zero (or negative) breaks them.
-POSITIVE_ONLY = frozenset({"WASPAS", "WPM", "ARAS", "MARCOS", "OCRA", "COPRAS"})
+POSITIVE_ONLY = frozenset({"WASPAS", "WPM", "ARAS", "MARCOS", "OCRA", "COPRAS", "WSM", "CODAS"})
 
 
 @dataclass(frozen=True)
@@ -296,6 +296,17 @@ def weights_swing(points: Mapping[str, float], criteria: Sequence[str]) -> np.nd
     return _normalise(np.array([float(points.get(c, 0.0)) for c in criteria]), "swing")
 
 
+def _entropy_weights(values: np.ndarray) -> np.ndarray:
+    """Entropy weights with 0 log 0 = 0 (Shannon's convention): pymcdm 1.4 refuses any zero, and
+    most criteria here hold zeros (no troops exposed, no air-defence cover)."""
+    if np.any(values < 0):
+        raise RankingError("entropy weights need values >= 0 in every criterion")
+    p = values / values.sum(axis=0)
+    plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    e = 1.0 + plogp.sum(axis=0) / np.log(len(values))
+    return e / e.sum()
+
+
 def weights_ahp(pairwise: Sequence[Sequence[float]]) -> tuple[np.ndarray, float]:
     """AHP weights from a reciprocal pairwise comparison matrix, and its consistency ratio."""
     M = np.asarray(pairwise, dtype=float)
@@ -338,7 +349,7 @@ def resolve_weights(
             raise RankingError("no criterion varies across the alternatives")
         fn = {
             "equal": pw.equal_weights,
-            "entropy": pw.entropy_weights,
+            "entropy": _entropy_weights,
             "critic": pw.critic_weights,
         }[scheme]
         with np.errstate(all="ignore"):

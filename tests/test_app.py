@@ -1,16 +1,34 @@
-"""The Streamlit app through AppTest: every page, weights re-rank, budget re-solves, uploads."""
+"""The Streamlit app through AppTest: every page, every weighting and ranking method, caps and
+AHP edits, weights re-rank, budget re-solves, uploads, stable widget keys, shared solves.
+
+Solves are cached for the whole test process (as for every session of a server), so tests that
+are not about the default scenario use the small ``monitoring_only`` and share its solve.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import os
 import subprocess
 import sys
+import threading
+import time
+import zipfile
 
+import numpy as np
 import pandas as pd
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from mcdm.io.load import load_instance
+from mcdm.instance import instantiate
+from mcdm.io.load import load_instance, load_scenario
+from mcdm.model import CRITERIA
+from mcdm.packages import PackageSet
 from mcdm.pipeline import analyse_packages
+from mcdm.ranking import weights_ahp
+from mcdm.session import OFFERED_METHODS, WeightScheme, controls_key
 from mcdm.tables import packages_frame
 from tests.conftest import DATA, ROOT
 
@@ -26,6 +44,42 @@ PAGES = [
     "app_pages/compare.py",
     "app_pages/export.py",
 ]
+
+
+MONITORING = DATA / "scenarios" / "monitoring_only.toml"
+
+
+def key_of(preset: str) -> str:
+    """The suffix of the sidebar's widget keys for a bundled preset."""
+    text = (DATA / "scenarios" / f"{preset}.toml").read_text(encoding="utf-8")
+    return controls_key(preset, text)
+
+
+def monitoring_app(**state: object) -> AppTest:
+    """A fresh session on ``monitoring_only``; ``state`` seeds widgets by key suffix (the part
+    before the preset's key), e.g. ``scheme=WeightScheme.AHP``, before the first run."""
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.session_state["preset"] = "monitoring_only"
+    k = key_of("monitoring_only")
+    for name, value in state.items():
+        at.session_state[f"{name}:{k}"] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def editor_state(rows: dict[int, dict[str, object]]) -> dict[str, object]:
+    """The edit state of an st.data_editor: cell edits by row position and column name."""
+    return {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+
+
+def slider_weights(weights) -> dict[str, float]:
+    """The weights on the sidebar's sliders, as the app derives them from a preset's weights."""
+    top = max(weights.values())
+    return {
+        c.criterion_id: round(10.0 * float(weights.get(c.criterion_id, 0.0)) / top * 2) / 2
+        for c in CRITERIA
+    }
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +122,10 @@ def test_moving_a_weight_slider_reranks_without_resolving(app):
     ctx = app.session_state["ctx"]
     assert ctx.pset is before_pset  # no new solve
     # The ranking shown is the ranking of these weights, computed independently here.
-    weights = dict(ctx.export_scenario.weights)
-    assert weights["deterrence"] == 0.0
-    expected = analyse_packages(ctx.instance, ctx.pset, weights=weights, reversal=False)
+    instance = load_instance(DATA / "scenarios" / "default.toml")
+    weights = {**slider_weights(instance.scenario.weights), "deterrence": 0.0}
+    assert dict(ctx.export_scenario.weights) == weights
+    expected = analyse_packages(instance, ctx.pset, weights=weights, reversal=False)
     assert top_shown(app) == expected.top
     # without deterrence the methods order the packages differently
     assert list(ctx.analysis.ranking.consensus) != before_consensus
@@ -128,10 +183,33 @@ def test_a_broken_uploaded_scenario_shows_the_validation_message(app):
     assert not app.exception
 
 
-def test_the_exported_scenario_reproduces_packages_and_rankings(app, tmp_path, data_copy):
-    app.switch_page("app_pages/export.py").run()
-    toml_text = app.code[0].value
-    ctx = app.session_state["ctx"]
+@pytest.fixture
+def downloads(monkeypatch):
+    """What the app offers for download in a run, by file name (AppTest cannot read them)."""
+    seen: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        if filename is not None and isinstance(path_or_data, bytes):
+            seen[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return seen
+
+
+def test_the_exported_scenario_reproduces_every_table_of_the_app(tmp_path, data_copy, downloads):
+    """One path: `mcdm run` on the scenario the Export page writes gives the very files the
+    app's zip holds, ranking choices, SMAA settings and cost uncertainty included."""
+    at = monitoring_app(
+        consensus="copeland", draws=3000, uniform=False, band=20, costunc=15, smaa_method="VIKOR"
+    )
+    at.switch_page("app_pages/export.py").run()
+    assert not at.exception, at.exception
+    toml_text = at.code[0].value
+    ctx = at.session_state["ctx"]
+    r = ctx.export_scenario.robustness
+    assert (r.smaa_draws, r.weight_band, r.cost_uncertainty, r.method) == (3000, 0.2, 0.15, "VIKOR")
     path = data_copy / "scenarios" / "exported.toml"  # dataset = ".." is the data folder
     path.write_text(toml_text)
     res = subprocess.run(
@@ -141,14 +219,12 @@ def test_the_exported_scenario_reproduces_packages_and_rankings(app, tmp_path, d
         timeout=900,
     )
     assert res.returncode == 0, res.stderr
-    run_packages = pd.read_csv(tmp_path / "run" / "packages.csv")
-    app_packages = pd.read_csv(pd.io.common.StringIO(packages_frame(ctx.pset).to_csv(index=False)))
-    pd.testing.assert_frame_equal(run_packages, app_packages)
-    run_ranks = pd.read_csv(tmp_path / "run" / "rankings.csv").set_index("package_id")
-    app_ranks = ctx.analysis.ranking.frame()
-    assert list(run_ranks.index) == list(app_ranks.index)
-    for col in app_ranks.columns:
-        assert list(run_ranks[col]) == list(app_ranks[col]), col
+    zipped = next(v for k, v in downloads.items() if k.endswith("-csv.zip"))
+    with zipfile.ZipFile(io.BytesIO(zipped)) as z:
+        names = z.namelist()
+        assert {"packages.csv", "rankings.csv", "acceptability.csv"} <= set(names)
+        for name in names:
+            assert z.read(name) == (tmp_path / "run" / name).read_bytes(), name
     assert load_instance(path).scenario.weights == ctx.export_scenario.weights
 
 
@@ -164,3 +240,182 @@ def test_snapshots_compare_two_settings(app):
     shown = " ".join(str(df.value.to_dict()) for df in app.dataframe)
     assert "weights.annual_cost_eur_bn" in shown
     app.slider(key=key).set_value(8.0).run()
+
+
+@pytest.mark.parametrize("scheme", list(WeightScheme), ids=str)
+def test_each_weighting_ranks_as_the_scenario_file_with_that_weighting(scheme):
+    at = monitoring_app(scheme=scheme)
+    assert not at.error, [e.value for e in at.error]
+    ctx = at.session_state["ctx"]
+    assert ctx.analysis.weights.scheme == str(scheme)
+    assert top_shown(at) == ctx.analysis.top
+    # the same ranking, straight from the file with that weighting (no UI involved)
+    base, data = load_scenario(MONITORING)
+    n = len(CRITERIA)
+    expected = analyse_packages(
+        instantiate(
+            dataclasses.replace(
+                base,
+                weights=slider_weights(base.weights),
+                ranking=dataclasses.replace(
+                    base.ranking, weighting=str(scheme), ahp=((1.0,) * n,) * n
+                ),
+            ),
+            data,
+        ),
+        ctx.pset,
+        reversal=False,
+    )
+    assert np.allclose(ctx.analysis.weights.weights, expected.weights.weights)
+    assert ctx.analysis.top == expected.top
+    captions = [c.value for c in at.sidebar.caption]
+    assert ("AHP consistency ratio 0.00" in captions) == (scheme is WeightScheme.AHP)
+    for page in ("app_pages/ranking.py", "app_pages/robustness.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+
+
+def test_ahp_comparisons_typed_in_the_grid_set_the_weights():
+    labels = [c.label for c in CRITERIA]
+    at = monitoring_app(
+        scheme=WeightScheme.AHP,
+        ahp=editor_state({0: {labels[1]: 5.0, labels[2]: 3.0}, 1: {labels[2]: 0.5}}),
+    )
+    assert not at.error, [e.value for e in at.error]
+    n = len(CRITERIA)
+    m = np.ones((n, n))
+    m[0, 1], m[0, 2], m[1, 2] = 5.0, 3.0, 0.5
+    m[1, 0], m[2, 0], m[2, 1] = 1 / 5, 1 / 3, 2.0
+    ctx = at.session_state["ctx"]
+    assert np.allclose(ctx.export_scenario.ranking.ahp, m)
+    weights, cr = weights_ahp(m.tolist())
+    assert np.allclose(ctx.analysis.weights.weights, weights)
+    assert f"AHP consistency ratio {cr:.2f}" in [c.value for c in at.sidebar.caption]
+
+
+def test_an_ahp_comparison_that_cannot_be_used_is_named_and_every_page_still_runs():
+    labels = [c.label for c in CRITERIA]
+    at = monitoring_app(scheme=WeightScheme.AHP, ahp=editor_state({0: {labels[1]: 0.0}}))
+    assert [e.value for e in at.error] == [
+        "- AHP comparisons, row Deterrence, column Annual cost: found 0.0; expected a number "
+        "above zero (1 = equally important, 9 = far more, 0.5 = less)"
+    ]
+    assert at.session_state["ctx"].analysis is None
+    assert any("AHP comparisons cannot be used" in w.value for w in at.warning)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+
+
+@pytest.mark.parametrize("method", OFFERED_METHODS)
+def test_each_ranking_method_alone_shows_a_ranking(method):
+    at = monitoring_app(methods=[method])
+    at.switch_page("app_pages/ranking.py").run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    ranking = at.session_state["ctx"].analysis.ranking
+    assert list(ranking.results) == [method]
+    shown = next(df.value for df in at.dataframe if "consensus_rank" in df.value.columns)
+    assert list(shown.columns) == [method, "consensus_rank"]
+    assert len(shown) == len(ranking.matrix.alternatives)
+
+
+def test_a_cap_edited_in_the_sidebar_reaches_the_solve():
+    members = load_instance(MONITORING).data.members
+    row = list(members).index("GBR")
+    at = monitoring_app(caps=editor_state({row: {"max_contribution_eur_m": 0.0}}))
+    assert not at.error, [e.value for e in at.error]
+    ctx = at.session_state["ctx"]
+    assert dict(ctx.export_scenario.member_overrides) == {"GBR": {"max_contribution_eur_m": 0.0}}
+    assert ctx.instance.data.members["GBR"].max_contribution_eur_m == 0.0
+    assert ctx.pset.packages
+    assert not [a for p in ctx.pset.packages for a in p.allocation if a.member_id == "GBR"]
+
+
+def test_a_blank_cap_is_named_and_the_preset_caps_stay():
+    at = monitoring_app(caps=editor_state({0: {"troop_pool": None}}))
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert errors == [
+        "The caps were not changed:\n- Members and their caps, row United Kingdom, column "
+        "Troop pool: found nothing; expected a whole number >= 0"
+    ]
+    assert not at.session_state["ctx"].export_scenario.member_overrides
+
+
+def test_rank_reversal_is_the_one_mcdm_run_writes():
+    at = monitoring_app()
+    at.switch_page("app_pages/robustness.py").run()
+    at.button(key="reversal").click().run()
+    assert not at.exception, at.exception
+    ctx = at.session_state["ctx"]
+    expected = analyse_packages(ctx.instance, ctx.pset, reversal=True).reversal
+    pd.testing.assert_frame_equal(at.main.dataframe[-1].value, expected, check_dtype=False)
+
+
+def test_solves_are_shared_by_sessions():
+    first = monitoring_app().session_state["ctx"]
+    second = monitoring_app(scheme=WeightScheme.ENTROPY).session_state["ctx"]
+    assert second.pset is first.pset  # one solve, two sessions
+    assert second.analysis is not first.analysis
+
+
+def test_one_instance_is_solved_once_when_two_sessions_ask_at_the_same_time(monkeypatch):
+    """Streamlit's cache_resource computes a missing entry under a lock per key: the second
+    caller waits for the first solve and gets its packages."""
+    import app_pages.common as common
+
+    instance = load_instance(MONITORING)
+    instance = dataclasses.replace(instance, digest="concurrency-test")  # a key no one has
+    pset = PackageSet(packages=(), outcomes=())
+    calls = []
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_solve(*args, **kwargs):
+        calls.append(1)
+        inside.set()
+        release.wait(timeout=60)
+        return pset
+
+    monkeypatch.setattr(common, "generate_packages", slow_solve)
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(common._solves(instance)))]
+    threads[0].start()
+    assert inside.wait(timeout=60)
+    threads.append(threading.Thread(target=lambda: results.append(common._solves(instance))))
+    threads[1].start()
+    time.sleep(0.5)  # let the second caller reach the cache while the first still solves
+    release.set()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(calls) == 1
+    assert len(results) == 2 and results[0] is results[1] is pset
+
+
+KEY_SCRIPT = (
+    "import sys; from mcdm.session import controls_key; "
+    "print(controls_key(sys.argv[1], open(sys.argv[2], encoding='utf-8').read()))"
+)
+
+
+def test_widget_keys_are_the_same_in_every_process():
+    """Keys from Python's hash() of a string change with PYTHONHASHSEED; the app's do not."""
+    keys = set()
+    for seed in ("1", "2", "random"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        res = subprocess.run(
+            [sys.executable, "-c", KEY_SCRIPT, "default", str(DATA / "scenarios" / "default.toml")],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert res.returncode == 0, res.stderr
+        keys.add(res.stdout.strip())
+    assert keys == {key_of("default")}
+    # and they are the keys the app's widgets carry
+    at = monitoring_app()
+    k = key_of("monitoring_only")
+    assert at.slider(key=f"budget:{k}").value == 1.5
+    assert at.radio(key=f"scheme:{k}").value is WeightScheme.USER
