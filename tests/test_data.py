@@ -17,6 +17,32 @@ DEFINED_KEYS = set(re.findall(r"^\| `([A-Z0-9][A-Z0-9-]+)` \|", SOURCES, flags=r
 )
 KEY = re.compile(r"\b(?:A|S)-[A-Z0-9-]+|\b[A-Z][A-Z0-9]+(?:-[A-Z0-9]+)+\b")
 
+# What stands behind a key: SOURCES.md gives every source row a kind; every `### A-...` heading
+# under "## Assumptions" is an assumption.
+SOURCE_KINDS = {"official", "parliament", "research", "press", "data", "russian_official"}
+ALLOWED_KINDS = SOURCE_KINDS | {"assumption", "basis"}
+_ROW = re.compile(r"^\| `([A-Z0-9][A-Z0-9-]+)` \| ([a-z_]+) \|(.*)$", flags=re.M)
+KIND_OF = {key: kind for key, kind, _ in _ROW.findall(SOURCES)}
+_ASSUMPTIONS = SOURCES.split("\n## Assumptions", 1)[1]
+KIND_OF |= dict.fromkeys(re.findall(r"^### (A-[A-Z0-9-]+)", _ASSUMPTIONS, re.M), "assumption")
+
+# State media and disinformation outlets, and aggregators that copy other outlets' text: never a
+# source, even where they quote one (cite the original instead). A host matches a domain or any
+# of its subdomains.
+BLOCKED_DOMAINS = (
+    # Russian and Belarusian state media, and the "Pravda" network
+    "tass.com", "tass.ru", "ria.ru", "rt.com", "sputniknews.com", "sputnikglobe.com",
+    "noticiabrasil.net.br", "lenta.ru", "news.mail.ru", "news-pravda.com", "pravda-en.com",
+    "news-front.info", "news-front.su", "tvzvezda.ru", "ridus.ru", "news.by",
+    # aggregators and mirrors
+    "wikimili.com", "news.az", "menafn.com", "caliber.az", "benborges.xyz", "volknews.com",
+    "allplaynews.com", "downthenews.com", "axy.media", "kinstranews.com", "interbellumnews.com",
+    "fortunefwd.com", "lnginnorthernbc.ca", "eriinfo.com", "europesays.com", "devdiscourse.com",
+    "strategicstudyindia.com", "geostrategicmedia.com", "sharek.se", "politicallore.com",
+    "urdupoint.com", "getquin.com", "magyarnemzet.hu",
+)  # fmt: skip
+URL = re.compile(r"https?://([^/\s|)>\]`\"']+)")
+
 
 @pytest.mark.parametrize("name", ["members.csv", "elements.csv", "availability.csv"])
 def test_every_row_has_a_source_and_a_confidence(name):
@@ -98,3 +124,62 @@ def test_every_us_backstop_option_is_defined(dataset):
 
     assert set(dataset.parameters.backstop) == set(USBackstop)
     assert dataset.parameters.backstop[USBackstop.NONE].us_categories == ()
+
+
+def test_every_key_has_an_allowed_kind():
+    assert KIND_OF, "no kinds found in SOURCES.md"
+    for key in DEFINED_KEYS:
+        assert key in KIND_OF, f"{key} has no kind in SOURCES.md"
+        assert KIND_OF[key] in ALLOWED_KINDS, f"{key}: kind {KIND_OF[key]!r} not allowed"
+
+
+def test_assumptions_and_sources_are_told_apart():
+    for key, kind in KIND_OF.items():
+        assert (kind == "assumption") == key.startswith("A-"), f"{key} is of kind {kind}"
+    assert KIND_OF["S-OFFER"] == "basis"
+
+
+def test_a_source_without_an_address_is_marked_low_confidence():
+    for key, kind, rest in _ROW.findall(SOURCES):
+        if kind in SOURCE_KINDS and "http" not in rest:
+            confidence = rest.rstrip(" |").rsplit("|", 1)[-1].strip()
+            assert confidence.startswith("L"), f"{key} cites no address but is marked {confidence}"
+
+
+def test_no_address_is_from_a_blocked_outlet():
+    files = [p for p in DATA.rglob("*") if p.suffix in {".md", ".csv", ".toml"}]
+    assert any(p.name == "SOURCES.md" for p in files)
+    for path in files:
+        for host in URL.findall(path.read_text(encoding="utf-8")):
+            host = host.lower().split(":")[0]
+            blocked = [d for d in BLOCKED_DOMAINS if host == d or host.endswith("." + d)]
+            assert not blocked, f"{path.name} cites {host}, a blocked outlet"
+
+
+def test_the_blocked_list_catches_subdomains():
+    hosts = ["france.news-pravda.com", "tass.com", "www.menafn.com", "mypravda.com"]
+    caught = [h for h in hosts if any(h == d or h.endswith("." + d) for d in BLOCKED_DOMAINS)]
+    assert caught == hosts[:3]
+
+
+def test_turkiye_would_contribute_if_both_parties_agree(dataset):
+    from mcdm.model import Position
+
+    tur = dataset.members["TUR"]
+    assert tur.position is Position.CONDITIONAL and tur.ground_in_ukraine
+
+
+def test_czechia_offers_no_force_it_declined(dataset):
+    """Czechia accepts only the Paris declaration's points 1 and 5 (monitoring, cooperation)."""
+    assert dataset.availability.get(("CZE", "fighter_det"), 0) == 0
+    assert dataset.availability.get(("CZE", "training_out"), 0) == 0
+
+
+def test_stated_offers_name_the_statement():
+    rows = csv.DictReader((DATA / "availability.csv").open(encoding="utf-8"))
+    for i, row in enumerate(rows, start=2):
+        keys = row["source"].split(";")
+        if row["basis"] == "S-OFFER":
+            assert any(k.startswith("STMT-") for k in keys), f"availability.csv row {i}"
+        if row["member_id"] == "USA":  # no US number was ever stated
+            assert row["basis"] != "S-OFFER" and row["confidence"] == "A", f"row {i}"
