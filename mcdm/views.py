@@ -72,7 +72,7 @@ def packages_table(
         rows.append(row)
     df = pd.DataFrame(rows)
     if consensus is not None and len(df):
-        df = df.sort_values(["Consensus rank", "Package"])
+        df = df.sort_values("Consensus rank", kind="stable")  # ties keep the package order
     return df
 
 
