@@ -21,6 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from .cells import escape_markdown, neutralise_frame, sheet_names
 from .criteria import contributions
 from .figures import acceptability_chart, contributions_chart, frontier_chart, stability_chart
+from .headline import recommendation_sentence
 from .io.scenario import dump_scenario_toml
 from .model import CRITERIA, Instance
 from .packages import PackageSet, format_eur_bn
@@ -54,7 +55,7 @@ def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[st
     c = p.criteria
     described = a.description[:1].lower() + a.description[1:]
     lines = [
-        f"**{md(top)}** ranks first by consensus of {len(analysis.ranking.results)} methods. "
+        f"**{md(recommendation_sentence(analysis.recommendation, pset.by_id))}**",
         f"Kind of package: **{md(a.name)}**" + (f" — {md(described)}" if described else "."),
         f"It costs **{format_eur_bn(c['annual_cost_eur_bn'])} a year** and deploys "
         f"**{p.troops_deployed:,} troops** ({int(c['troops_exposed']):,} inside Ukraine) "
@@ -68,7 +69,6 @@ def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[st
     if analysis.smaa is not None:
         i = list(analysis.smaa.alternatives).index(top)
         share = analysis.smaa.first[i]
-        best = analysis.smaa.alternatives[int(analysis.smaa.first.argmax())]
         band = analysis.smaa.weight_band
         spread = (
             "weights uniform over every possible weighting"
@@ -79,12 +79,6 @@ def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[st
         lines.append(
             f"How robust: first in **{share:.0%}** of {analysis.smaa.draws:,} draws of "
             f"{spread} ({analysis.smaa.method}) — {words}."
-            + (
-                ""
-                if best == top
-                else f" Under uncertain weights **{md(best)}** is first most "
-                f"often ({analysis.smaa.first.max():.0%})."
-            )
         )
     narrow = analysis.stability.dropna()
     narrow = narrow[(narrow["high"] - narrow["low"]) < 0.1]

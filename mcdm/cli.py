@@ -19,6 +19,7 @@ from . import limits as lim
 from .batch import BatchResult, expand_sweep, run_batch, scenario_variants
 from .errors import InputError, McdmError, Problem
 from .folders import Kind, check_out_folder
+from .headline import recommendation_sentence
 from .io._values import number_of
 from .io.load import load_instance
 from .io.matrix import read_matrix
@@ -147,12 +148,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         a = result.analysis
         print()
         _print_ranking(a.ranking)
+        print(recommendation_sentence(a.recommendation, result.packages.by_id))
         if a.smaa is not None:
-            share = float(a.smaa.first[list(a.smaa.alternatives).index(a.top)])
-            print(
-                f"Top package: {a.top} (first in {share:.0%} of {a.smaa.draws:,} weight draws, "
-                f"seed {a.smaa.seed})"
-            )
+            print(f"(SMAA seed {a.smaa.seed}, method {a.smaa.method})")
         for msg in a.weights.warnings:
             print(f"! {msg}")
     print(f"Results written to {out}")

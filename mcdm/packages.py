@@ -76,6 +76,10 @@ class PackageSet:
     def infeasible(self) -> tuple[ArchetypeOutcome, ...]:
         return tuple(o for o in self.outcomes if not o.status.has_solution)
 
+    @property
+    def by_id(self) -> dict[str, Package]:
+        return {p.package_id: p for p in self.packages}
+
     def get(self, package_id: str) -> Package:
         for p in self.packages:
             if p.package_id == package_id:

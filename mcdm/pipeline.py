@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import McdmError
+from .headline import recommendation_sentence
 from .io.scenario import scenario_to_dict
 from .io.write import write_tables
 from .model import (
@@ -472,7 +473,7 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
         "solve_times_s": {k: round(v, 4) for k, v in result.packages.solve_times.items()},
         "recommendation": None
         if result.analysis is None
-        else _recommendation_json(result.analysis.recommendation),
+        else _recommendation_json(result.analysis.recommendation, result.packages),
         "ranking": None
         if result.analysis is None
         else {
@@ -497,9 +498,10 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
     }
 
 
-def _recommendation_json(rec: Recommendation) -> dict[str, Any]:
+def _recommendation_json(rec: Recommendation, pset: PackageSet) -> dict[str, Any]:
     return {
         "package_id": rec.package_id,
+        "sentence": recommendation_sentence(rec, pset.by_id),
         "verdict": rec.verdict,
         "basis": rec.basis,
         "runner_up": rec.runner_up,

@@ -53,6 +53,7 @@ class Recommendation:
     runner_up: str | None
     methods: int  # methods ranked
     draws: int  # SMAA draws (0 without SMAA)
+    runner_up_share: float = 0.0  # the runner-up's first-rank share (or share of methods)
 
     @property
     def clear(self) -> bool:
@@ -104,4 +105,5 @@ def recommend(ranking: Ranking, smaa: SmaaResult | None) -> Recommendation:
         runner_up=ids[order[1]] if len(order) > 1 else None,
         methods=methods,
         draws=draws,
+        runner_up_share=float(share[order[1]]) if len(order) > 1 else 0.0,
     )
