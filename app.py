@@ -15,9 +15,10 @@ import streamlit as st
 
 from app_pages import common as ui
 from mcdm.cells import escape_markdown
+from mcdm.criteria import CRITERIA, CRITERIA_BY_ID
 from mcdm.errors import InputError
 from mcdm.kernels import KERNELS
-from mcdm.model import CRITERIA, CRITERIA_BY_ID, Dataset, Member, Scenario, USBackstop
+from mcdm.model import Dataset, Member, Scenario, USBackstop
 from mcdm.session import (
     CAPS_COLUMNS,
     OFFERED_METHODS,

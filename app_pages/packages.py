@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages.common import context
 from mcdm.cells import escape_markdown
-from mcdm.model import CRITERIA
+from mcdm.criteria import CRITERIA
 from mcdm.session import consensus_by_package
 from mcdm.views import allocation_matrix, member_table, packages_table, price_lines, side_by_side
 

@@ -17,8 +17,8 @@ import time
 import numpy as np
 
 from mcdm.kernels import KERNELS
-from mcdm.model import DecisionMatrix
 from mcdm.ranking import METHODS, method_preferences
+from mcdm.results import DecisionMatrix
 from mcdm.robustness import sample_weights, smaa
 
 

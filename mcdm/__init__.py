@@ -14,6 +14,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .batch import BatchResult, expand_sweep, run_batch, scenario_variants
+from .criteria import CRITERIA
 from .errors import (
     InputError,
     McdmError,
@@ -26,7 +27,7 @@ from .io.data import load_dataset
 from .io.load import load_instance, load_scenario
 from .io.matrix import read_matrix
 from .io.scenario import read_scenario
-from .model import CRITERIA, Dataset, DecisionMatrix, Instance, Package, Scenario
+from .model import Dataset, Instance, Scenario
 from .packages import PackageSet, generate_packages
 from .pipeline import (
     Analysis,
@@ -38,6 +39,7 @@ from .pipeline import (
     write_run,
 )
 from .ranking import Ranking, rank_matrix, resolve_weights
+from .results import DecisionMatrix, Package
 from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
 
 try:

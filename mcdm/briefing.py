@@ -19,11 +19,11 @@ import plotly.io as pio
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .cells import escape_markdown, neutralise_frame, sheet_names
-from .criteria import contributions
+from .criteria import CRITERIA, contributions
 from .figures import acceptability_chart, contributions_chart, frontier_chart, stability_chart
 from .headline import recommendation_sentence
 from .io.scenario import dump_scenario_toml
-from .model import CRITERIA, Instance
+from .model import Instance
 from .packages import PackageSet, format_eur_bn
 from .views import member_table
 

@@ -27,7 +27,7 @@ from .io.validate import validate_path
 from .io.write import write_tables
 from .kernels import KERNELS
 from .limits import fmt, promethee_problem, smaa_problem
-from .model import DEFAULT_METHODS, DecisionMatrix, SolverSettings
+from .model import DEFAULT_METHODS, SolverSettings
 from .parallel import available_cpus
 from .pipeline import (
     MatrixRanking,
@@ -39,6 +39,7 @@ from .pipeline import (
     write_run,
 )
 from .ranking import Ranking, resolve_weights
+from .results import DecisionMatrix
 
 __all__ = ["main"]
 

@@ -1,24 +1,132 @@
-"""Criteria scores computed from a package's allocation (formulas in data/MODEL.md)."""
+"""The package criteria (their ids, labels, units and directions) and their scores computed from a
+package's allocation (formulas in data/MODEL.md)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
 
-from .model import (
-    CRITERIA,
-    US_MEMBER_ID,
-    Allocation,
-    Instance,
-    Location,
-)
+from .model import US_MEMBER_ID, Instance, Location
+from .results import Allocation
 
 __all__ = [
+    "CRITERIA",
+    "CRITERIA_BY_ID",
+    "Criterion",
+    "Direction",
     "burden_base",
     "contributions",
     "nation_bonus",
     "score_allocation",
 ]
+
+
+class Direction(StrEnum):
+    """Whether more of a criterion is better (benefit) or worse (cost)."""
+
+    BENEFIT = "benefit"
+    COST = "cost"
+
+    @property
+    def sign(self) -> int:
+        """pymcdm's type code: 1 for benefit, -1 for cost."""
+        return 1 if self is Direction.BENEFIT else -1
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A column of the decision matrix: its id, label, unit, direction and short explanation."""
+
+    criterion_id: str
+    label: str
+    unit: str
+    direction: Direction
+    help: str
+
+    @property
+    def header(self) -> str:
+        """Column header with the unit, for tables shown to users."""
+        return f"{self.label} ({self.unit})"
+
+
+#: The package criteria, in display order. Formulas are in data/MODEL.md and mcdm/criteria.py.
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion(
+        "deterrence",
+        "Deterrence",
+        "points",
+        Direction.BENEFIT,
+        "Combat power deployed plus a bonus per nation with troops in Ukraine, scaled by "
+        "the US backstop's credibility multiplier.",
+    ),
+    Criterion(
+        "annual_cost_eur_bn",
+        "Annual cost",
+        "EUR bn/yr",
+        Direction.COST,
+        "Annual cost of all units, sustainment included.",
+    ),
+    Criterion(
+        "troops_exposed",
+        "Troops exposed",
+        "troops",
+        Direction.COST,
+        "Troops stationed inside Ukraine at any one time.",
+    ),
+    Criterion(
+        "early_warning_pct",
+        "Early warning",
+        "% of line",
+        Direction.BENEFIT,
+        "Share of the line of contact watched by observers, sensors, drones and satellites.",
+    ),
+    Criterion(
+        "air_defence_k_km2",
+        "Air-defence cover",
+        "1,000 km2",
+        Direction.BENEFIT,
+        "Area protected by air-defence batteries and air policing.",
+    ),
+    Criterion(
+        "escalation_risk",
+        "Escalation risk",
+        "points",
+        Direction.COST,
+        "Risk that the package is drawn into fighting with Russia.",
+    ),
+    Criterion(
+        "burden_gap_pct",
+        "Burden-sharing gap",
+        "%",
+        Direction.COST,
+        "Half the sum of gaps between members' cost shares and GDP shares (0 = in line with GDP).",
+    ),
+    Criterion(
+        "nations",
+        "Contributing nations",
+        "count",
+        Direction.BENEFIT,
+        "Members that send at least one unit.",
+    ),
+    Criterion(
+        "readiness_days",
+        "Readiness",
+        "days",
+        Direction.COST,
+        "Days until the slowest element of the package is in place.",
+    ),
+    Criterion(
+        "political_risk_pct",
+        "Political risk",
+        "% of cost",
+        Direction.COST,
+        "Share of the cost carried by members whose stated position is in principle, conditional, "
+        "undecided or unstated.",
+    ),
+)
+CRITERIA_BY_ID: Mapping[str, Criterion] = {c.criterion_id: c for c in CRITERIA}
 
 
 def nation_bonus(instance: Instance, member_id: str) -> float:
@@ -66,7 +174,7 @@ def contributions(instance: Instance, allocation: Iterable[Allocation]) -> dict[
 
 
 def score_allocation(instance: Instance, allocation: Iterable[Allocation]) -> dict[str, float]:
-    """All criteria of :data:`mcdm.model.CRITERIA` for one allocation.
+    """All criteria of :data:`CRITERIA` for one allocation.
 
     Parameters
     ----------

@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from .formats import format_eur_bn, format_number
 from .milp import build_model, diagnose, min_cost
-from .model import Instance, Shortfall, SolverSettings
+from .model import Instance, SolverSettings
+from .results import Shortfall
 
 __all__ = ["budget_shortfall", "explain_shortfall", "why_infeasible"]
 

@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .model import CRITERIA, CRITERIA_BY_ID, Instance, Package, PackageKind
+from .criteria import CRITERIA, CRITERIA_BY_ID
+from .model import Instance
 from .packages import PackageSet
+from .results import Package, PackageKind
 from .views import archetype_names, member_table
 
 __all__ = [

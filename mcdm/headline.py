@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .formats import format_eur_bn
-from .model import Package
 from .recommend import Recommendation
+from .results import Package
 
 __all__ = ["package_name", "recommendation_sentence"]
 

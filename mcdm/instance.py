@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import limits as lim
+from .criteria import CRITERIA_BY_ID
 from .errors import InputError, Problem
 from .io._parse import display
 from .io._values import Column
@@ -31,7 +32,7 @@ from .io.schema import (
     archetype_from_table,
     known_ids,
 )
-from .model import CRITERIA_BY_ID, Archetype, Dataset, Element, Instance, Member, Position, Scenario
+from .model import Archetype, Dataset, Element, Instance, Member, Position, Scenario
 
 __all__ = ["check_references", "instantiate", "scenario_digest"]
 

@@ -14,26 +14,19 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-import numpy as np
+from .frozen import freeze_fields
 
 __all__ = [
-    "CRITERIA",
-    "CRITERIA_BY_ID",
     "DEFAULT_METHODS",
     "METHOD_NAMES",
     "US_MEMBER_ID",
-    "Allocation",
     "Archetype",
     "BackstopOption",
     "BurdenSharing",
     "Category",
-    "Criterion",
     "Dataset",
-    "DecisionMatrix",
-    "Direction",
     "Element",
     "FrontierSettings",
-    "FrozenMap",
     "GroupRule",
     "Instance",
     "LeadNations",
@@ -41,70 +34,16 @@ __all__ = [
     "Measure",
     "Member",
     "Method",
-    "Package",
-    "PackageKind",
     "Parameters",
     "Position",
     "RankingSettings",
     "RobustnessSettings",
     "Scenario",
-    "Shortfall",
-    "SolveStatus",
     "SolverSettings",
     "USBackstop",
-    "freeze",
 ]
 
 _FORBID = {"extra": "forbid"}
-
-
-class FrozenMap(dict):
-    """A mapping that cannot change and can be hashed: the value objects' mappings.
-
-    A ``dict`` subclass, so that JSON, pandas, pydantic and Streamlit's cache hashing read it as
-    the mapping it is; every method that would change it raises ``TypeError``.
-    """
-
-    __slots__ = ("_hash",)
-
-    def __hash__(self) -> int:  # type: ignore[override]
-        try:
-            return self._hash
-        except AttributeError:
-            self._hash: int = hash(frozenset(self.items()))
-            return self._hash
-
-    def _immutable(self, *args: object, **kwargs: object) -> None:
-        raise TypeError(f"{type(self).__name__} cannot be changed; make a new one")
-
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _immutable  # type: ignore[assignment]
-    __ior__ = _immutable  # type: ignore[assignment]
-
-    def __reduce__(self) -> tuple[type, tuple[dict]]:
-        return (type(self), (dict(self),))
-
-    def __copy__(self) -> FrozenMap:
-        return self
-
-    def __deepcopy__(self, memo: dict) -> FrozenMap:
-        return self
-
-
-def freeze(value: object) -> object:
-    """A value that cannot change: mappings become :class:`FrozenMap`, lists tuples (deeply)."""
-    if isinstance(value, FrozenMap):
-        return value
-    if isinstance(value, Mapping):
-        return FrozenMap((k, freeze(v)) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return tuple(freeze(v) for v in value)
-    return value
-
-
-def _freeze_fields(obj: object, *names: str) -> None:
-    """Freeze the named fields of a frozen dataclass in place (from ``__post_init__``)."""
-    for name in names:
-        object.__setattr__(obj, name, freeze(getattr(obj, name)))
 
 
 class Method(StrEnum):
@@ -312,7 +251,7 @@ class Archetype:
     confidence: str = "A"
 
     def __post_init__(self) -> None:
-        _freeze_fields(self, "required", "enablers", "allowed_locations", "allowed_categories")
+        freeze_fields(self, "required", "enablers", "allowed_locations", "allowed_categories")
 
 
 @dataclass(frozen=True)
@@ -344,7 +283,7 @@ class Parameters:
     source: str = ""
 
     def __post_init__(self) -> None:
-        _freeze_fields(self, "backstop")
+        freeze_fields(self, "backstop")
 
 
 @dataclass(frozen=True)
@@ -360,7 +299,7 @@ class Dataset:
     digest: str = ""
 
     def __post_init__(self) -> None:
-        _freeze_fields(self, "members", "elements", "availability", "archetypes")
+        freeze_fields(self, "members", "elements", "availability", "archetypes")
 
     def max_units(self, member_id: str, element_id: str) -> int:
         """Units of ``element_id`` that ``member_id`` can field; a missing pair means 0."""
@@ -462,7 +401,7 @@ class RankingSettings:
     criteria: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        _freeze_fields(self, "swing", "ahp", "methods", "order", "criteria")
+        freeze_fields(self, "swing", "ahp", "methods", "order", "criteria")
 
 
 @dataclass(frozen=True)
@@ -507,7 +446,7 @@ class Scenario:
     source_path: str = ""
 
     def __post_init__(self) -> None:
-        _freeze_fields(
+        freeze_fields(
             self,
             "members",
             "archetypes",
@@ -517,115 +456,6 @@ class Scenario:
             "archetype_overrides",
             "weights",
         )
-
-
-# --- criteria --------------------------------------------------------------------------------
-
-
-class Direction(StrEnum):
-    """Whether more of a criterion is better (benefit) or worse (cost)."""
-
-    BENEFIT = "benefit"
-    COST = "cost"
-
-    @property
-    def sign(self) -> int:
-        """pymcdm's type code: 1 for benefit, -1 for cost."""
-        return 1 if self is Direction.BENEFIT else -1
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """A column of the decision matrix: its id, label, unit, direction and short explanation."""
-
-    criterion_id: str
-    label: str
-    unit: str
-    direction: Direction
-    help: str
-
-    @property
-    def header(self) -> str:
-        """Column header with the unit, for tables shown to users."""
-        return f"{self.label} ({self.unit})"
-
-
-#: The package criteria, in display order. Formulas are in data/MODEL.md and mcdm/criteria.py.
-CRITERIA: tuple[Criterion, ...] = (
-    Criterion(
-        "deterrence",
-        "Deterrence",
-        "points",
-        Direction.BENEFIT,
-        "Combat power deployed plus a bonus per nation with troops in Ukraine, scaled by "
-        "the US backstop's credibility multiplier.",
-    ),
-    Criterion(
-        "annual_cost_eur_bn",
-        "Annual cost",
-        "EUR bn/yr",
-        Direction.COST,
-        "Annual cost of all units, sustainment included.",
-    ),
-    Criterion(
-        "troops_exposed",
-        "Troops exposed",
-        "troops",
-        Direction.COST,
-        "Troops stationed inside Ukraine at any one time.",
-    ),
-    Criterion(
-        "early_warning_pct",
-        "Early warning",
-        "% of line",
-        Direction.BENEFIT,
-        "Share of the line of contact watched by observers, sensors, drones and satellites.",
-    ),
-    Criterion(
-        "air_defence_k_km2",
-        "Air-defence cover",
-        "1,000 km2",
-        Direction.BENEFIT,
-        "Area protected by air-defence batteries and air policing.",
-    ),
-    Criterion(
-        "escalation_risk",
-        "Escalation risk",
-        "points",
-        Direction.COST,
-        "Risk that the package is drawn into fighting with Russia.",
-    ),
-    Criterion(
-        "burden_gap_pct",
-        "Burden-sharing gap",
-        "%",
-        Direction.COST,
-        "Half the sum of gaps between members' cost shares and GDP shares (0 = in line with GDP).",
-    ),
-    Criterion(
-        "nations",
-        "Contributing nations",
-        "count",
-        Direction.BENEFIT,
-        "Members that send at least one unit.",
-    ),
-    Criterion(
-        "readiness_days",
-        "Readiness",
-        "days",
-        Direction.COST,
-        "Days until the slowest element of the package is in place.",
-    ),
-    Criterion(
-        "political_risk_pct",
-        "Political risk",
-        "% of cost",
-        Direction.COST,
-        "Share of the cost carried by members whose stated position is in principle, conditional, "
-        "undecided or unstated.",
-    ),
-)
-CRITERIA_BY_ID: Mapping[str, Criterion] = {c.criterion_id: c for c in CRITERIA}
 
 
 @dataclass(frozen=True)
@@ -643,158 +473,3 @@ class Instance:
     @property
     def backstop(self) -> BackstopOption:
         return self.data.parameters.backstop[self.scenario.us_backstop]
-
-
-# --- packages --------------------------------------------------------------------------------
-
-
-class SolveStatus(StrEnum):
-    """Outcome of one solve, in our terms rather than a solver's codes."""
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible_at_limit"  # stopped by a time limit or gap with a solution in hand
-    INFEASIBLE = "infeasible"
-    ERROR = "error"
-
-    @property
-    def has_solution(self) -> bool:
-        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
-
-
-@dataclass(frozen=True)
-class Shortfall:
-    """One requirement that no package of an archetype can meet, with its figures.
-
-    ``required`` is what the requirement asks for and ``achieved`` the most that can be had,
-    solved for (see data/MODEL.md, "Infeasible archetypes"): for a ratio (enablers, the lead
-    nations' share) what the mix needs and what it has; for money alone, the cost of the
-    cheapest package and the budget. ``limited_by`` names the requirements that hold this one
-    down when it could be met on its own. ``message`` says it all in the user's terms.
-    """
-
-    requirement: str
-    required: float
-    achieved: float
-    unit: str
-    message: str = ""
-    label: str = ""
-    supply_text: str = ""
-    ratio: bool = False
-    limited_by: tuple[str, ...] = ()
-
-    @property
-    def gap(self) -> float:
-        return abs(self.required - self.achieved)
-
-
-@dataclass(frozen=True, order=True)
-class Allocation:
-    """Units of one element sent by one member."""
-
-    member_id: str
-    element_id: str
-    units: int
-
-
-class PackageKind(StrEnum):
-    """How a package was generated."""
-
-    FRONTIER = "frontier"  # epsilon-constraint level over budget
-    TROOPS = "troops"  # epsilon-constraint level over troops
-    ALTERNATIVE = "alternative"  # near-optimal alternative at the scenario budget (no-good cut)
-
-
-@dataclass(frozen=True)
-class Package:
-    """One solved force mix with its criteria and how it was found."""
-
-    package_id: str
-    archetype: str
-    kind: PackageKind
-    budget_level_eur_bn: float
-    status: SolveStatus
-    allocation: tuple[Allocation, ...]
-    criteria: Mapping[str, float]
-    primary: Measure
-    objective: float
-    binding: tuple[str, ...] = ()
-    solve_time_s: float = 0.0
-    troop_level: int | None = None
-    troops_deployed: int = 0
-    dominated: bool = False
-    gap_to_best_pct: float = 0.0
-    note: str = ""
-    label: str = ""  # the name people read ("Hybrid, best at EUR 8 bn"); package_id is stable
-
-    def __post_init__(self) -> None:
-        _freeze_fields(self, "criteria", "binding", "allocation")
-
-    @property
-    def annual_cost_eur_bn(self) -> float:
-        return self.criteria["annual_cost_eur_bn"]
-
-    @property
-    def nations(self) -> int:
-        return int(self.criteria["nations"])
-
-
-# --- decision matrices -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class DecisionMatrix:
-    """Alternatives (rows) scored on criteria (columns), with each criterion's direction.
-
-    Immutable: ``values`` is a read-only copy; change a matrix with :meth:`replace`,
-    :meth:`drop` or :meth:`take`.
-    """
-
-    alternatives: tuple[str, ...]
-    criteria: tuple[str, ...]
-    values: np.ndarray
-    types: tuple[int, ...]
-
-    def __post_init__(self) -> None:
-        values = np.array(self.values, dtype=float, copy=True)
-        values.setflags(write=False)
-        object.__setattr__(self, "values", values)
-        object.__setattr__(self, "alternatives", tuple(self.alternatives))
-        object.__setattr__(self, "criteria", tuple(self.criteria))
-        object.__setattr__(self, "types", tuple(int(t) for t in self.types))
-        n, m = len(self.alternatives), len(self.criteria)
-        if values.shape != (n, m) or len(self.types) != m:
-            raise ValueError(
-                f"DecisionMatrix: values {values.shape} do not match {n} "
-                f"alternatives x {m} criteria and {len(self.types)} types"
-            )
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        n, m = self.values.shape
-        return n, m
-
-    @property
-    def type_array(self) -> np.ndarray:
-        return np.array(self.types, dtype=int)
-
-    def replace(self, **changes: object) -> DecisionMatrix:
-        from dataclasses import replace as _replace
-
-        return _replace(self, **changes)  # type: ignore[arg-type]
-
-    def drop(self, criteria: tuple[str, ...] | list[str]) -> DecisionMatrix:
-        """The matrix without the given criteria."""
-        keep = [j for j, c in enumerate(self.criteria) if c not in set(criteria)]
-        return DecisionMatrix(
-            self.alternatives,
-            tuple(self.criteria[j] for j in keep),
-            self.values[:, keep],
-            tuple(self.types[j] for j in keep),
-        )
-
-    def take(self, rows: list[int] | np.ndarray) -> DecisionMatrix:
-        """The matrix with only the given alternatives (by position)."""
-        rows = list(rows)
-        return DecisionMatrix(
-            tuple(self.alternatives[i] for i in rows), self.criteria, self.values[rows], self.types
-        )

@@ -16,23 +16,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .criteria import contributions, score_allocation
+from .criteria import CRITERIA, contributions, score_allocation
 from .errors import SolveError
 from .explain import why_infeasible
 from .formats import format_eur_bn  # noqa: F401 (the app's pages read it from here)
 from .milp import SolveResult, build_model, min_cost, solve_lexicographic
-from .model import (
-    CRITERIA,
-    Allocation,
-    Instance,
-    Package,
-    PackageKind,
-    Shortfall,
-    SolverSettings,
-    SolveStatus,
-)
+from .model import Instance, SolverSettings
 from .parallel import executor, map_tasks
 from .prices import ConstraintPrice, price_constraints
+from .results import Allocation, Package, PackageKind, Shortfall, SolveStatus
 
 __all__ = [
     "NEAR_DUPLICATE_SHARE",

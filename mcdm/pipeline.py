@@ -19,21 +19,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .criteria import CRITERIA, CRITERIA_BY_ID
 from .errors import McdmError
 from .headline import recommendation_sentence
 from .io.scenario import scenario_to_dict
 from .io.write import write_tables
-from .model import (
-    CRITERIA,
-    CRITERIA_BY_ID,
-    DEFAULT_METHODS,
-    DecisionMatrix,
-    Instance,
-    SolverSettings,
-)
+from .model import DEFAULT_METHODS, Instance, SolverSettings
 from .packages import PackageSet, generate_packages
 from .ranking import Ranking, WeightResult, rank_matrix, resolve_weights
 from .recommend import Recommendation, recommend
+from .results import DecisionMatrix
 from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
 from .tables import (
     allocations_frame,

@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 from .errors import SolveError
 from .formats import format_eur_bn
 from .milp import PriceOption, build_model, families, max_measure, min_cost
-from .model import Instance, Measure, Package, SolverSettings, SolveStatus
+from .model import Instance, Measure, SolverSettings
 from .parallel import map_tasks
+from .results import Package, SolveStatus
 
 __all__ = ["MEASURE_LABEL", "PRICE_GAP", "PRICE_NODE_LIMIT", "ConstraintPrice", "price_constraints"]
 

@@ -26,7 +26,8 @@ from pymcdm.weights.subjective import AHP
 
 from .errors import InputError, Problem, RankingError
 from .limits import promethee_problem
-from .model import DEFAULT_METHODS, DecisionMatrix, Method
+from .model import DEFAULT_METHODS, Method
+from .results import DecisionMatrix
 
 __all__ = [
     "METHODS",

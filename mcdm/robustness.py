@@ -15,8 +15,8 @@ import pandas as pd
 from .errors import RankingError
 from .kernels import KERNELS, best_first, scores
 from .limits import smaa_problem
-from .model import DecisionMatrix
 from .ranking import prepare_values, rank_matrix
+from .results import DecisionMatrix
 
 __all__ = [
     "SmaaResult",

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .model import CRITERIA, Instance
+from .criteria import CRITERIA
+from .model import Instance
 from .packages import PackageSet
 
 __all__ = [

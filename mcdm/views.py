@@ -11,11 +11,12 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from .cells import escape_markdown
-from .criteria import burden_base, contributions
-from .model import CRITERIA, Dataset, Instance, Package, PackageKind
+from .criteria import CRITERIA, burden_base, contributions
+from .model import Dataset, Instance
 from .packages import PackageSet, format_eur_bn
 from .pipeline import Analysis
 from .ranking import Ranking
+from .results import Package, PackageKind
 from .robustness import SmaaResult
 from .session import Snapshot, diff_settings
 

@@ -1,6 +1,6 @@
 """Why a package ranks where it does: scores broken down by criterion, PROMETHEE I and GAIA.
 
-Pure numpy on a :class:`~mcdm.model.DecisionMatrix` and normalised weights:
+Pure numpy on a :class:`~mcdm.results.DecisionMatrix` and normalised weights:
 
 - :func:`contributions`: each alternative's weighted normalised value per criterion, in the
   normalisation of the method in use (min-max for TOPSIS, VIKOR, MABAC and SPOTIS; x / max for
@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import DecisionMatrix, Method
+from .model import Method
+from .results import DecisionMatrix
 
 __all__ = [
     "Gaia",

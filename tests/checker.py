@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mcdm.milp import ConstraintFamily as F
-from mcdm.model import Allocation, Archetype, Instance
+from mcdm.model import Archetype, Instance
+from mcdm.results import Allocation
 
 TOL = 1e-6
 US = "USA"

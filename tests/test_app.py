@@ -22,9 +22,9 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from mcdm.criteria import CRITERIA
 from mcdm.instance import instantiate
 from mcdm.io.load import load_instance, load_scenario
-from mcdm.model import CRITERIA
 from mcdm.packages import PackageSet
 from mcdm.pipeline import analyse_packages
 from mcdm.ranking import weights_ahp

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from mcdm.criteria import CRITERIA
 from mcdm.io.load import load_instance
-from mcdm.model import CRITERIA
 from mcdm.packages import generate_packages
 from mcdm.pipeline import analyse_packages
 from tests.conftest import DATA, ROOT

@@ -82,14 +82,8 @@ def test_a_new_family_is_priced_reported_and_explained_without_other_edits(monke
 
 def _broken(which: ConstraintFamily):
     """An instance and a mix that break the given family (and that family's check says so)."""
-    from mcdm.model import (
-        Allocation,
-        BurdenSharing,
-        Category,
-        GroupRule,
-        LeadNations,
-        USBackstop,
-    )
+    from mcdm.model import BurdenSharing, Category, GroupRule, LeadNations, USBackstop
+    from mcdm.results import Allocation
 
     a = Archetype("test", "Test", "", Measure.DETERRENCE, min_nations=0)
     inf = [Allocation("A", "inf", 1)]

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
+from mcdm.frozen import FrozenMap, freeze
 from mcdm.io.load import load_instance
-from mcdm.model import FrozenMap, freeze
 from tests.conftest import DATA
 
 

@@ -14,7 +14,6 @@ from mcdm.instance import instantiate
 from mcdm.io.load import load_scenario
 from mcdm.milp import build_model, map_status, min_cost, solve_lexicographic
 from mcdm.model import (
-    Allocation,
     Archetype,
     BurdenSharing,
     Category,
@@ -22,11 +21,10 @@ from mcdm.model import (
     LeadNations,
     Location,
     Measure,
-    Shortfall,
-    SolveStatus,
     USBackstop,
 )
 from mcdm.packages import PackageKind, generate_packages
+from mcdm.results import Allocation, Shortfall, SolveStatus
 from tests.checker import check_allocation, cost_eur_m, primary_value
 from tests.conftest import DATA
 

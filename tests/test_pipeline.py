@@ -247,7 +247,10 @@ def test_run_command(tmp_path):
     )
     assert res.returncode == 0, res.stderr
     assert "consensus_rank" in res.stdout
-    assert "Top package:" in res.stdout and "weight draws, seed 20150312" in res.stdout
+    # the same sentence as run.json (and the Overview): one recommendation, worded once
+    rec = json.loads((tmp_path / "r" / "run.json").read_text(encoding="utf-8"))["recommendation"]
+    assert rec["sentence"] in res.stdout and rec["package_id"] in rec["sentence"]
+    assert "SMAA seed 20150312" in res.stdout
     assert (tmp_path / "r" / "acceptability.csv").exists()
 
 

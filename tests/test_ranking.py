@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from mcdm.errors import InputError, RankingError
-from mcdm.model import DecisionMatrix
 from mcdm.ranking import (
     consensus_ranks,
     method_preferences,
@@ -21,6 +20,7 @@ from mcdm.ranking import (
     weights_ahp,
     weights_roc,
 )
+from mcdm.results import DecisionMatrix
 
 SEVEN = ("TOPSIS", "VIKOR", "PROMETHEE_II", "SPOTIS", "WASPAS", "COPRAS", "MABAC")
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from mcdm.kernels import KERNELS, ordinal_ranks, scores
-from mcdm.model import DecisionMatrix
 from mcdm.ranking import method_preferences, prepare_values
+from mcdm.results import DecisionMatrix
 from mcdm.robustness import (
     core_index,
     rank_reversal,

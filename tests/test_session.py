@@ -11,11 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mcdm.criteria import CRITERIA
 from mcdm.errors import InputError
 from mcdm.instance import instantiate
 from mcdm.io.data import load_dataset
 from mcdm.io.load import load_scenario
-from mcdm.model import CRITERIA, USBackstop
+from mcdm.model import USBackstop
 from mcdm.packages import PackageSet
 from mcdm.ranking import weights_ahp
 from mcdm.session import (

@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 
 from mcdm.cells import escape_markdown
+from mcdm.criteria import CRITERIA
 from mcdm.io.load import load_instance
-from mcdm.model import CRITERIA, PackageKind
 from mcdm.pipeline import analyse_packages, optimise_scenario
+from mcdm.results import PackageKind
 from mcdm.session import Context, Snapshot, consensus_by_package
 from mcdm.views import (
     allocation_matrix,

@@ -18,7 +18,7 @@ import numpy as np
 from .. import limits as lim
 from ..errors import InputError, Problem
 from ..limits import fmt
-from ..model import DecisionMatrix
+from ..results import DecisionMatrix
 from ._parse import decode, display, read_bytes, separator_problem
 from ._values import bad_text, number_hint, number_of, outside
 

@@ -18,10 +18,11 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from .. import limits as lim
+from ..criteria import CRITERIA_BY_ID
 from ..errors import InputError, Problem
 from ..kernels import KERNELS
 from ..limits import fmt
-from ..model import CRITERIA_BY_ID, METHOD_NAMES, Archetype, Dataset, RankingSettings, Scenario
+from ..model import METHOD_NAMES, Archetype, Dataset, RankingSettings, Scenario
 from ._keys import RESERVED, keys_under
 from ._parse import check_text, display, pydantic_problems, read_toml, toml_depth, too_deep
 from ._values import outside
@@ -43,7 +44,7 @@ def scenario_keys(path: Sequence[str] = (), data: Dataset | None = None) -> tupl
 
     The tables come from the dataclasses of :mod:`mcdm.model`; the ids that key the override
     tables come from ``data`` (without it, none), the criteria that key ``weights`` and
-    ``ranking.swing`` from :data:`~mcdm.model.CRITERIA_BY_ID`. Empty below a single setting
+    ``ranking.swing`` from :data:`~mcdm.criteria.CRITERIA_BY_ID`. Empty below a single setting
     (``frontier.levels``); None if ``path`` names nothing in a scenario.
     """
     criteria = tuple(CRITERIA_BY_ID)

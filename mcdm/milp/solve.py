@@ -17,7 +17,8 @@ from enum import StrEnum
 import pulp
 
 from ..errors import SolveError
-from ..model import Allocation, Measure, Shortfall, SolverSettings, SolveStatus
+from ..model import Measure, SolverSettings
+from ..results import Allocation, Shortfall, SolveStatus
 from .build import ForceMixModel, Requirement
 from .solver import RawResult, solve_raw
 

@@ -1,7 +1,7 @@
 """The solver adapter: PuLP's HiGHS and CBC interfaces, their options and status codes.
 
 The only place that calls a solver. PuLP's status codes stop here: callers get
-:class:`~mcdm.model.SolveStatus` in a :class:`RawResult`.
+:class:`~mcdm.results.SolveStatus` in a :class:`RawResult`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 import pulp
 
 from ..errors import SolveError
-from ..model import SolverSettings, SolveStatus
+from ..model import SolverSettings
+from ..results import SolveStatus
 
 __all__ = ["RawResult", "map_status", "solve_raw"]
 

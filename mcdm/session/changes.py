@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..cells import escape_markdown
+from ..frozen import FrozenMap
 from ..io.scenario import scenario_to_dict
-from ..model import FrozenMap, Instance, Scenario
+from ..model import Instance, Scenario
 from ..packages import PackageSet
 from ..pipeline import Analysis
 

@@ -15,19 +15,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from ..criteria import CRITERIA
 from ..errors import InputError, Problem
+from ..frozen import FrozenMap
 from ..instance import instantiate
 from ..kernels import KERNELS
-from ..model import (
-    CRITERIA,
-    DEFAULT_METHODS,
-    METHOD_NAMES,
-    Dataset,
-    FrozenMap,
-    Member,
-    Scenario,
-    USBackstop,
-)
+from ..model import DEFAULT_METHODS, METHOD_NAMES, Dataset, Member, Scenario, USBackstop
 
 __all__ = [
     "BUNDLED_DATASET",
