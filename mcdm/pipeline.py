@@ -26,7 +26,7 @@ from .io.scenario import scenario_to_dict
 from .io.write import write_tables
 from .model import DEFAULT_METHODS, Instance, SolverSettings
 from .packages import PackageSet, generate_packages
-from .ranking import Ranking, WeightResult, rank_matrix, resolve_weights
+from .ranking import Ranking, rank_matrix, resolve_weights
 from .recommend import Recommendation, recommend
 from .results import DecisionMatrix
 from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
@@ -37,6 +37,7 @@ from .tables import (
     prices_frame,
     round_floats,
 )
+from .weights import WeightResult
 
 __all__ = [
     "Analysis",

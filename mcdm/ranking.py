@@ -1,4 +1,5 @@
-"""The pymcdm adapter: ranking methods, weighting schemes, consensus and rank correlations.
+"""The pymcdm adapter: ranking methods, weighting schemes, consensus and rank correlations (the
+weights that need no pymcdm are in :mod:`mcdm.weights`).
 
 The only module that imports pymcdm. It normalises weights, maps directions to pymcdm's types,
 builds a fresh method object for every call (PROMETHEE II with ``vshape`` and ``p`` failed on a
@@ -28,12 +29,19 @@ from .errors import InputError, Problem, RankingError
 from .limits import promethee_problem
 from .model import DEFAULT_METHODS, Method
 from .results import DecisionMatrix
+from .weights import (
+    WeightResult,
+    constant_criteria,
+    entropy_weights,
+    normalise_weights,
+    weights_roc,
+    weights_swing,
+)
 
 __all__ = [
     "METHODS",
     "MethodResult",
     "Ranking",
-    "WeightResult",
     "consensus_ranks",
     "method_preferences",
     "prepare_values",
@@ -41,12 +49,8 @@ __all__ = [
     "rank_matrix",
     "resolve_weights",
     "weights_ahp",
-    "weights_roc",
-    "weights_swing",
 ]
 
-#: Relative threshold below which a criterion's spread counts as "does not vary".
-CONSTANT_TOL = 1e-9
 #: Methods whose normalisation divides by the values, so a zero (or negative) breaks them.
 POSITIVE_ONLY = frozenset({"WASPAS", "WPM", "ARAS", "MARCOS", "OCRA", "COPRAS", "WSM", "CODAS"})
 
@@ -130,20 +134,6 @@ class MethodResult:
     ranks: np.ndarray
     higher_is_better: bool
     notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class WeightResult:
-    """Weights (normalised, aligned with the criteria), how they were made, and any warning."""
-
-    criteria: tuple[str, ...]
-    weights: np.ndarray
-    scheme: str
-    consistency_ratio: float | None = None
-    warnings: tuple[str, ...] = ()
-
-    def as_dict(self) -> dict[str, float]:
-        return {c: float(w) for c, w in zip(self.criteria, self.weights, strict=True)}
 
 
 @dataclass(frozen=True)
@@ -262,52 +252,6 @@ def method_preferences(
 # --- weights ------------------------------------------------------------------------------------
 
 
-def _normalise(raw: np.ndarray, what: str) -> np.ndarray:
-    raw = np.asarray(raw, dtype=float)
-    if raw.ndim != 1 or not np.all(np.isfinite(raw)) or np.any(raw < 0) or raw.sum() <= 0:
-        raise InputError(
-            [
-                Problem(
-                    "weights",
-                    "non-negative numbers, at least one above zero",
-                    value=list(np.round(raw, 6)),
-                    column=what,
-                )
-            ]
-        )
-    return raw / raw.sum()
-
-
-def weights_roc(order: Sequence[str], criteria: Sequence[str]) -> np.ndarray:
-    """Rank-order centroid weights from an ordering, most important first.
-
-    ``w_k = (1/n) * sum_{i=k..n} 1/i`` (Barron & Barrett 1996); criteria missing from
-    ``order`` share the last places equally.
-    """
-    n = len(criteria)
-    named = list(dict.fromkeys(c for c in order if c in criteria))  # known, each once
-    full = named + [c for c in criteria if c not in named]
-    roc = np.array([sum(1.0 / i for i in range(k, n + 1)) / n for k in range(1, n + 1)])
-    return np.array([roc[full.index(c)] for c in criteria])
-
-
-def weights_swing(points: Mapping[str, float], criteria: Sequence[str]) -> np.ndarray:
-    """SWING weights: points given to each criterion's swing from worst to best (the most
-    valued swing gets 100), normalised."""
-    return _normalise(np.array([float(points.get(c, 0.0)) for c in criteria]), "swing")
-
-
-def _entropy_weights(values: np.ndarray) -> np.ndarray:
-    """Entropy weights with 0 log 0 = 0 (Shannon's convention): pymcdm 1.4 refuses any zero, and
-    most criteria here hold zeros (no troops exposed, no air-defence cover)."""
-    if np.any(values < 0):
-        raise RankingError("entropy weights need values >= 0 in every criterion")
-    p = values / values.sum(axis=0)
-    plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
-    e = 1.0 + plogp.sum(axis=0) / np.log(len(values))
-    return e / e.sum()
-
-
 def weights_ahp(pairwise: Sequence[Sequence[float]]) -> tuple[np.ndarray, float]:
     """AHP weights from a reciprocal pairwise comparison matrix, and its consistency ratio."""
     M = np.asarray(pairwise, dtype=float)
@@ -340,7 +284,7 @@ def resolve_weights(
     msgs: list[str] = []
     cr = None
     if scheme == "user":
-        w = _normalise(np.array([float((user or {}).get(c, 0.0)) for c in crit]), "user")
+        w = normalise_weights(np.array([float((user or {}).get(c, 0.0)) for c in crit]), "user")
     elif scheme in ("equal", "entropy", "critic"):
         # Objective schemes read the spread of each criterion: one that does not vary gets
         # weight 0 (it is left out of the ranking anyway; CRITIC would divide by its range).
@@ -350,7 +294,7 @@ def resolve_weights(
             raise RankingError("no criterion varies across the alternatives")
         fn = {
             "equal": pw.equal_weights,
-            "entropy": _entropy_weights,
+            "entropy": entropy_weights,
             "critic": pw.critic_weights,
         }[scheme]
         with np.errstate(all="ignore"):
@@ -449,16 +393,6 @@ def rank_correlations(ranks: Mapping[str, np.ndarray]) -> dict[str, pd.DataFrame
 # --- the whole ranking ------------------------------------------------------------------------
 
 
-def constant_criteria(matrix: DecisionMatrix) -> list[str]:
-    """Criteria whose value is the same for every alternative (they tell nothing apart)."""
-    X = matrix.values
-    spread = X.max(axis=0) - X.min(axis=0)
-    scale = np.maximum(np.abs(X).max(axis=0), 1.0)
-    return [
-        c for c, s, sc in zip(matrix.criteria, spread, scale, strict=True) if s <= CONSTANT_TOL * sc
-    ]
-
-
 def _dominance_messages(matrix: DecisionMatrix) -> list[str]:
     X = matrix.values * matrix.type_array
     out = []
@@ -523,7 +457,7 @@ def rank_matrix(
                     )
                 ]
             )
-    raw = _normalise(raw, "weights")
+    raw = normalise_weights(raw, "weights")
     bad = [m for m in methods if m not in METHODS]
     if bad:
         raise InputError([Problem("methods", "one of " + ", ".join(METHODS), value=m) for m in bad])

@@ -18,9 +18,9 @@ from mcdm.ranking import (
     rank_matrix,
     resolve_weights,
     weights_ahp,
-    weights_roc,
 )
 from mcdm.results import DecisionMatrix
+from mcdm.weights import weights_roc
 
 SEVEN = ("TOPSIS", "VIKOR", "PROMETHEE_II", "SPOTIS", "WASPAS", "COPRAS", "MABAC")
 
