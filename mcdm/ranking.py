@@ -407,6 +407,37 @@ def _dominance_messages(matrix: DecisionMatrix) -> list[str]:
     return out
 
 
+def _weight_vector(
+    matrix: DecisionMatrix, weights: Mapping[str, float] | Sequence[float] | np.ndarray
+) -> np.ndarray:
+    """The weights in the matrix's criterion order (0 for a criterion a mapping leaves out)."""
+    if isinstance(weights, Mapping):
+        unknown = [k for k in weights if k not in matrix.criteria]
+        if unknown:
+            raise InputError(
+                [
+                    Problem(
+                        "weights",
+                        "a criterion of the matrix (" + ", ".join(matrix.criteria) + ")",
+                        value=k,
+                        column=k,
+                    )
+                    for k in unknown
+                ]
+            )
+        return np.array([float(weights.get(c, 0.0)) for c in matrix.criteria])
+    raw = np.asarray(weights, dtype=float)
+    if raw.shape != (len(matrix.criteria),):
+        raise InputError(
+            [
+                Problem(
+                    "weights", f"{len(matrix.criteria)} weights, one per criterion", value=list(raw)
+                )
+            ]
+        )
+    return raw
+
+
 def rank_matrix(
     matrix: DecisionMatrix,
     weights: Mapping[str, float] | Sequence[float] | np.ndarray,
@@ -430,34 +461,7 @@ def rank_matrix(
     Criteria that do not vary are reported in ``dropped`` and left out; a method that fails on
     this matrix is reported in ``failed`` and left out of the consensus.
     """
-    if isinstance(weights, Mapping):
-        unknown = [k for k in weights if k not in matrix.criteria]
-        if unknown:
-            raise InputError(
-                [
-                    Problem(
-                        "weights",
-                        "a criterion of the matrix (" + ", ".join(matrix.criteria) + ")",
-                        value=k,
-                        column=k,
-                    )
-                    for k in unknown
-                ]
-            )
-        raw = np.array([float(weights.get(c, 0.0)) for c in matrix.criteria])
-    else:
-        raw = np.asarray(weights, dtype=float)
-        if raw.shape != (len(matrix.criteria),):
-            raise InputError(
-                [
-                    Problem(
-                        "weights",
-                        f"{len(matrix.criteria)} weights, one per criterion",
-                        value=list(raw),
-                    )
-                ]
-            )
-    raw = normalise_weights(raw, "weights")
+    raw = normalise_weights(_weight_vector(matrix, weights), "weights")
     bad = [m for m in methods if m not in METHODS]
     if bad:
         raise InputError([Problem("methods", "one of " + ", ".join(METHODS), value=m) for m in bad])

@@ -10,7 +10,7 @@ import pytest
 
 from mcdm.examples import element, member, tiny_instance
 from mcdm.milp import REGISTRY, ConstraintFamily, PriceOption, Relax, families
-from mcdm.milp.families import Family
+from mcdm.milp.family import Family
 from mcdm.model import Archetype, Measure
 from mcdm.packages import generate_packages
 from tests.checker import CHECKS, check_allocation

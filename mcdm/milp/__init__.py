@@ -6,7 +6,8 @@ The only package that imports PuLP or highspy.
 
 from . import families
 from .build import ForceMixModel, build_model
-from .families import REGISTRY, ConstraintFamily, PriceOption, Relax, family
+from .families import REGISTRY, family
+from .family import ConstraintFamily, PriceOption, Relax
 from .solve import (
     COST,
     Objective,

@@ -18,7 +18,7 @@ import pulp
 from ..criteria import nation_bonus
 from ..model import Archetype, Element, Instance, Location, Measure
 from . import families
-from .families import ConstraintFamily, Family, Relax
+from .family import ConstraintFamily, Family, Relax
 
 __all__ = ["BuildContext", "ForceMixModel", "Requirement", "Row", "build_model"]
 

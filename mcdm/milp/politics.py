@@ -1,0 +1,160 @@
+"""Constraint families for the scenario's political rules: burden sharing, lead nations, rules."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pulp
+
+from ..criteria import burden_base
+from .family import ConstraintFamily, Family, PriceOption, Relax, troops_of
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["BurdenSharing", "LeadNations", "Rules"]
+
+
+# --- the scenario's political rules -------------------------------------------------------------
+
+
+class BurdenSharing(Family):
+    family = ConstraintFamily.BURDEN_SHARING
+    label = "the burden-sharing band"
+    section = 8
+
+    def add(self, ctx):
+        bs = ctx.instance.scenario.burden_sharing
+        if bs is None or ctx.relax.covers(self.family):
+            return
+        data = ctx.instance.data
+        base = [mid for mid in burden_base(ctx.instance) if mid in ctx.by_member]
+        if not base:
+            return
+        band = bs.band
+        gdp = {mid: data.members[mid].gdp_usd_bn for mid in base}
+        # r (EUR m per USD bn of GDP) = contributors' cost / contributors' GDP. A contributor
+        # pays at least (1 - band) * r * its GDP, so r <= its own cost ceiling over that:
+        # tight per-member bounds keep the big-M rows below strong.
+        cost_cap = {
+            mid: sum(ctx.ub[p] * ctx.element(p).cost_eur_m for p in ctx.by_member[mid])
+            for mid in base
+        }
+        if not ctx.relax.covers(ConstraintFamily.MONEY_CAPS):
+            cost_cap = {
+                mid: min(c, data.members[mid].max_contribution_eur_m) for mid, c in cost_cap.items()
+            }
+        # (an elastic model may exceed the budget, so only the member's own ceiling counts)
+        ceiling = {
+            mid: cost_cap[mid] if ctx.elastic else min(ctx.budget_eur_m, cost_cap[mid])
+            for mid in base
+        }
+        cap_r = {mid: ceiling[mid] / ((1 - band) * gdp[mid]) for mid in base}
+        big_r = max(cap_r.values()) * 1.0001 + 1e-9
+        r = ctx.prob.add_variable("effort_rate", 0, big_r)
+        ry = {mid: ctx.prob.add_variable(f"ry_{ctx.midx[mid]}", 0, big_r) for mid in base}
+        for mid in base:
+            i = ctx.midx[mid]
+            ctx.aux_row(self, ry[mid] <= cap_r[mid] * 1.0001 * ctx.y[mid], f"bry1_{i}")
+            ctx.aux_row(self, ry[mid] <= r, f"bry2_{i}")
+            ctx.aux_row(self, ry[mid] >= r - big_r * (1 - ctx.y[mid]), f"bry3_{i}")
+            group = (f"band {mid}", f"burden band {mid} (pays its GDP share)")
+            ctx.row(
+                self,
+                f"burden band {mid} (pays the most its GDP share allows)",
+                ctx.cost_m[mid] <= (1 + band) * gdp[mid] * ry[mid],
+                f"bup_{i}",
+                mid,
+                group=group,
+            )
+            ctx.row(
+                self,
+                f"burden band {mid} (pays the least its GDP share allows)",
+                ctx.cost_m[mid] >= (1 - band) * gdp[mid] * ry[mid],
+                f"blo_{i}",
+                mid,
+                group=group,
+            )
+        ctx.aux_row(
+            self,
+            pulp.lpSum(ctx.cost_m[mid] for mid in base)
+            == pulp.lpSum(gdp[mid] * ry[mid] for mid in base),
+            "bdef",
+        )
+
+    def price_options(self, instance, archetype_id):
+        if instance.scenario.burden_sharing is None:
+            return []
+        return [PriceOption(self.family.value, self.label, Relax.of(self.family))]
+
+
+class LeadNations(Family):
+    family = ConstraintFamily.LEAD_NATIONS
+    label = "the lead-nation rule"
+    section = 9
+
+    def add(self, ctx):
+        ln = ctx.instance.scenario.lead_nations
+        if ln is None or ctx.relax.covers(self.family) or ln.min_troop_share <= 0:
+            return
+        lead = pulp.lpSum(ctx.troops_m[mid] for mid in ln.members if mid in ctx.troops_m)
+        ctx.need(
+            self,
+            "lead_nations",
+            f"lead nations ({', '.join(ln.members)}) field at least "
+            f"{ln.min_troop_share:.0%} of the troops",
+            lead - ln.min_troop_share * ctx.troops,
+            0.0,
+            "troops",
+            parts=(lead, ln.min_troop_share * ctx.troops),
+            size=ln.min_troop_share * max(ctx.archetype.troops_min, 1000),
+        )
+
+    def price_options(self, instance, archetype_id):
+        if instance.scenario.lead_nations is None:
+            return []
+        return [PriceOption(self.family.value, self.label, Relax.of(self.family))]
+
+
+class Rules(Family):
+    family = ConstraintFamily.RULES
+    label = "the scenario's rules"
+    section = 10
+
+    def add(self, ctx):
+        for i, rule in enumerate(ctx.instance.scenario.rules):
+            if ctx.relax.covers(self.family, str(i)):
+                continue
+            if rule.archetypes and ctx.archetype.archetype_id not in rule.archetypes:
+                continue
+            sel = [
+                p
+                for p in ctx.pairs
+                if (not rule.members or p[0] in rule.members)
+                and (
+                    (not rule.elements and not rule.categories)
+                    or p[1] in rule.elements
+                    or ctx.element(p).category in rule.categories
+                )
+            ]
+            if rule.measure == "nations":
+                expr = ctx.nations_indicator(self, sel, i)
+            else:
+                coef = {
+                    "units": lambda e: 1.0,
+                    "troops": troops_of,
+                    "cost_eur_m": lambda e: e.cost_eur_m,
+                }[rule.measure]
+                expr = ctx.lin(sel, coef)
+            label = f"rule '{rule.name}' ({rule.measure} {rule.sense} {rule.value:g})"
+            if rule.sense in (">=", "=="):
+                ctx.need(self, f"rule.{i}", label, expr, rule.value, rule.measure)
+            if rule.sense in ("<=", "=="):
+                ctx.row(self, label, expr <= rule.value, f"rule_le_{i}")
+
+    def price_options(self, instance, archetype_id):
+        return [
+            PriceOption("rule", f"rule '{rule.name}'", Relax.of(self.family, str(i)))
+            for i, rule in enumerate(instance.scenario.rules)
+            if not rule.archetypes or archetype_id in rule.archetypes
+        ]
