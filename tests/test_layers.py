@@ -1,8 +1,10 @@
-"""Architecture: which modules may import which libraries (see STYLE.md)."""
+"""Architecture: which modules may import which libraries (STYLE.md) and which of our own modules
+(the layers of ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,114 @@ def test_layering(path):
 def test_every_module_has_a_docstring():
     for path in SOURCES:
         assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), path
+
+
+# --- the project's own layers (ARCHITECTURE.md) ---------------------------------------------------
+
+
+def module_name(path: Path) -> str:
+    """``mcdm/io/data.py`` -> ``io.data``; a package's ``__init__.py`` -> the package (``mcdm``
+    for the top)."""
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts) or "mcdm"
+
+
+MODULES = {module_name(p): p for p in SOURCES}
+
+
+def architecture_order() -> dict[str, tuple[int, int]]:
+    """Each module's (layer, place in its layer) from the ``layers`` block of ARCHITECTURE.md."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    block = re.search(r"```layers\n(.*?)```", text, flags=re.S)
+    assert block, "ARCHITECTURE.md has no ```layers block"
+    order: dict[str, tuple[int, int]] = {}
+    for layer, line in enumerate(block.group(1).strip().splitlines()):
+        _, names = line.split(":", 1)
+        for place, name in enumerate(names.split()):
+            assert name not in order, f"{name} is listed twice in ARCHITECTURE.md"
+            order[name] = (layer, place)
+    return order
+
+
+def own_imports(path: Path) -> set[str]:
+    """The mcdm modules a module imports at run time (type-checking imports aside)."""
+    return imports_in(
+        path.read_text(encoding="utf-8"), module_name(path), path.name == "__init__.py"
+    )
+
+
+def imports_in(text: str, name: str, is_package: bool) -> set[str]:
+    """The mcdm modules that the source ``text`` of module ``name`` imports at run time."""
+    package = name.split(".") if is_package else name.split(".")[:-1]
+    if name == "mcdm":
+        package = []
+    tree = ast.parse(text)
+    typing_only = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for stmt in node.body
+        for n in ast.walk(stmt)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            elif node.module and (node.module == "mcdm" or node.module.startswith("mcdm.")):
+                target = node.module.removeprefix("mcdm").removeprefix(".")
+            else:
+                continue
+            for alias in node.names:
+                sub = f"{target}.{alias.name}" if target else alias.name
+                found.add(sub if sub in MODULES else target or "mcdm")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "mcdm" or alias.name.startswith("mcdm."):
+                    found.add(alias.name.removeprefix("mcdm").removeprefix(".") or "mcdm")
+    return found - {name}
+
+
+def test_every_module_is_placed_in_a_layer():
+    order = architecture_order()
+    assert sorted(set(MODULES) - set(order)) == [], "modules missing from ARCHITECTURE.md"
+    assert sorted(set(order) - set(MODULES)) == [], (
+        "ARCHITECTURE.md lists modules that do not exist"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_own_imports_follow_the_layers(name):
+    order = architecture_order()
+    here = order[name]
+    upward = sorted(m for m in own_imports(MODULES[name]) if order.get(m, (99, 0)) >= here)
+    assert upward == [], f"{name} imports {upward}, which ARCHITECTURE.md puts above it"
+
+
+def test_the_layer_check_sees_upward_and_typing_imports():
+    order = architecture_order()
+    assert order["pipeline"] > order["formats"]
+    text = (PACKAGE / "formats.py").read_text(encoding="utf-8")
+    assert "pipeline" not in imports_in(text, "formats", False)
+    assert "pipeline" in imports_in(
+        text + "\nfrom .pipeline import run_scenario\n", "formats", False
+    )
+    assert "milp.build" in imports_in("from . import build\n", "milp.family", False)
+    hinted = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .build import X\n"
+    assert imports_in(hinted, "milp.family", False) == set()
+    assert imports_in("from .. import limits as lim\n", "io.data", False) == {"limits"}
+
+
+def test_app_pages_are_not_imported_by_the_package():
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                assert not node.module.startswith("app_pages"), path
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("app_pages") for a in node.names), path
