@@ -87,7 +87,8 @@ def recommend(ranking: Ranking, smaa: SmaaResult | None) -> Recommendation:
         order = sorted(range(len(ids)), key=lambda i: (consensus[i], -share[i], ids[i]))
     top = order[0]
     if basis == "smaa":
-        close = [i for i in order if share[i] > 0 and share[top] - share[i] < MARGIN]
+        # (a hair's tolerance: a lead of exactly the margin, in shares of draws, is clear)
+        close = [i for i in order if share[i] > 0 and share[top] - share[i] < MARGIN - 1e-9]
         verdict: Literal["clear", "too_close"] = "clear" if close == [top] else "too_close"
     else:
         close = [top] + [i for i in order[1:] if firsts[i] > 0]
