@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import shlex
-import subprocess
-import sys
 
 from tests.conftest import ROOT
+from tests.test_cli import mcdm
 
 
 def test_the_readme_rank_example_runs(tmp_path):
@@ -14,13 +13,7 @@ def test_the_readme_rank_example_runs(tmp_path):
     line = next(x for x in text.splitlines() if x.startswith("mcdm rank "))
     args = shlex.split(line.split("#", 1)[0])[1:]
     args[args.index("--out") + 1] = str(tmp_path / "matrix")
-    res = subprocess.run(
-        [sys.executable, "-m", "mcdm", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    res = mcdm(*args)
     assert res.returncode == 0, res.stderr
     ranks = (tmp_path / "matrix" / "rankings.csv").read_text(encoding="utf-8")
     assert ranks.count("\n") == 7  # the header and the six alternatives of examples/matrix.csv
