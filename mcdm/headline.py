@@ -46,7 +46,7 @@ def recommendation_sentence(rec: Recommendation, packages: Mapping[str, Package]
             lead = f"Recommended: {name}, first in {rec.share(top.package_id):.0%} of {draws}"
             if rec.runner_up is not None and rec.runner_up in packages:
                 other = packages[rec.runner_up]
-                lead += f", ahead of {package_name(other)} ({_share_of(rec, other.package_id):.0%})"
+                lead += f", ahead of {package_name(other)} ({rec.runner_up_share:.0%})"
             return lead + "."
         others = [c for c in rec.contenders if c.package_id != top.package_id]
         listed = "; ".join(
@@ -74,8 +74,3 @@ def recommendation_sentence(rec: Recommendation, packages: Mapping[str, Package]
     if len(others) == 1:
         text += f"; {_differences(top, packages[others[0].package_id])}"
     return text + "."
-
-
-def _share_of(rec: Recommendation, package_id: str) -> float:
-    """A package's first-rank share, also for a runner-up that is not among the contenders."""
-    return rec.runner_up_share if package_id == rec.runner_up else rec.share(package_id)
