@@ -13,7 +13,15 @@ import time
 import pandas as pd
 import pytest
 
-from mcdm.batch import expand_sweep, parse_vary, run_batch, scenario_variants
+from mcdm.batch import (
+    VariantDone,
+    VariantFailed,
+    VariantOutcome,
+    expand_sweep,
+    parse_vary,
+    run_batch,
+    scenario_variants,
+)
 from mcdm.errors import InputError
 from tests.conftest import DATA, ROOT
 
@@ -123,8 +131,18 @@ def test_a_broken_variant_fails_alone(tmp_path):
     variants = expand_sweep(MONITORING, ["member_overrides.GBR.troop_pool=-5,40000"], LIGHT)
     bad = [v for v in variants if v.error]
     assert len(bad) == 1 and "found -5" in bad[0].error
-    res = run_batch(variants, tmp_path / "b", jobs=1)
+    seen: list[VariantOutcome] = []
+    res = run_batch(variants, tmp_path / "b", jobs=1, on_done=seen.append)
     assert len(res.done) == 1
+    # each outcome is a typed record, passed on as it finishes and kept in the result
+    assert res.outcomes == tuple(seen)
+    (failed,) = res.failed
+    assert isinstance(failed, VariantFailed) and failed.variant_id == bad[0].variant_id
+    assert "found -5" in failed.error and failed.os_errno is None
+    (done,) = [o for o in seen if isinstance(o, VariantDone)]
+    assert done.folder == tmp_path / "b" / "variants" / done.variant_id
+    assert {"packages.csv", "rankings.csv", "run.json"} <= set(done.files)
+    assert done.packages > 0 and done.top
     failures = pd.read_csv(tmp_path / "b" / "failures.csv")
     assert list(failures["variant_id"]) == [bad[0].variant_id]
     assert "expected a whole number >= 0" in failures["error"][0]
@@ -260,17 +278,17 @@ def test_monte_carlo_keeps_the_values_the_sweep_varies():
 
 
 def test_a_variant_that_raises_anything_is_a_failure_and_the_batch_goes_on(tmp_path, monkeypatch):
-    import mcdm.batch as batch
+    import mcdm.batch.workers as workers
 
     variants = expand_sweep(MONITORING, ["budget_eur_bn=0.3,0.5"], LIGHT)
-    real = batch.run_scenario
+    real = workers.run_scenario
 
     def flaky(instance, **kw):
         if instance.scenario.budget_eur_bn == 0.5:
             raise TypeError("something nobody expected")
         return real(instance, **kw)
 
-    monkeypatch.setattr(batch, "run_scenario", flaky)
+    monkeypatch.setattr(workers, "run_scenario", flaky)
     res = run_batch(variants, tmp_path / "b", jobs=1)
     assert len(res.done) == 1
     assert "TypeError: something nobody expected" in res.failures["error"][0]
