@@ -307,3 +307,32 @@ def test_a_stale_folder_of_a_failed_variant_is_not_combined(tmp_path):
     packages = pd.read_csv(tmp_path / "b" / "combined" / "combined_packages.csv")
     assert set(packages["variant_id"]) == {variants[0].variant_id}
     assert not (tmp_path / "b" / "variants" / broken.variant_id).exists()
+
+
+# --- summaries and files -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("umask", "folder_mode", "file_mode"), [(0o022, 0o755, 0o644), (0o007, 0o770, 0o660)]
+)
+def test_batch_folders_and_files_follow_the_umask(tmp_path, umask, folder_mode, file_mode):
+    """Issue 11: output folders must get the user's umask, as ``mkdir`` and any saved file do
+    (``tempfile.mkdtemp`` and ``mkstemp`` would give 0700 and 0600). One job: the variant runs
+    in this process, under the umask set here."""
+    out = tmp_path / "b"
+    old = os.umask(umask)
+    try:
+        run_batch(expand_sweep(MONITORING, ["budget_eur_bn=0.3"], LIGHT), out, jobs=1)
+    finally:
+        os.umask(old)
+    entries = {p.relative_to(out).as_posix(): p for p in [out, *out.rglob("*")]}
+    folders = {name: p.stat().st_mode & 0o777 for name, p in entries.items() if p.is_dir()}
+    files = {name: p.stat().st_mode & 0o777 for name, p in entries.items() if not p.is_dir()}
+    assert folders == dict.fromkeys(folders, folder_mode)
+    assert files == dict.fromkeys(files, file_mode)
+    variant = f"variants/{os.listdir(out / 'variants')[0]}"
+    assert {".", "variants", variant, "combined"} <= set(folders)
+    expected = {".mcdm-run", ".mcdm-lock", "manifest.json", "failures.csv"}
+    expected |= {f"{variant}/packages.csv", f"{variant}/run.json", f"{variant}/.mcdm-run"}
+    expected |= {"combined/combined_packages.csv", "combined/combined_packages.parquet"}
+    assert expected <= set(files)
