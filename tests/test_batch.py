@@ -312,6 +312,29 @@ def test_a_stale_folder_of_a_failed_variant_is_not_combined(tmp_path):
 # --- summaries and files -----------------------------------------------------------------------
 
 
+def test_feasibility_summary_gives_the_least_cost_of_a_feasible_package(tmp_path):
+    """Issue 11: the summary's "lowest feasible budget" was the lowest budget tried (0.3 here),
+    not what the cheapest feasible package of each kind costs (about 0.08 and 0.11)."""
+    variants = expand_sweep(MONITORING, ["budget_eur_bn=0.3,0.5"], LIGHT)
+    run_batch(variants, tmp_path / "b", jobs=2)
+    combined = tmp_path / "b" / "combined"
+    feasibility = pd.read_csv(combined / "summary_feasibility.csv")
+    assert list(feasibility.columns) == [
+        "archetype",
+        "variants",
+        "feasible_variants",
+        "least_feasible_cost_eur_bn",
+    ]
+    packages = pd.read_csv(combined / "combined_packages.csv")
+    feasible = packages[packages["status"].isin(["optimal", "feasible_at_limit"])]
+    cheapest = feasible.groupby("archetype")["annual_cost_eur_bn"].min()
+    least = feasibility.set_index("archetype")["least_feasible_cost_eur_bn"]
+    assert sorted(least.index) == ["observer", "technical_monitoring"]
+    for archetype, cost in least.items():
+        assert cost == pytest.approx(cheapest[archetype], abs=1e-6), archetype
+        assert cost < 0.3  # below every budget of the sweep: not a budget tried
+
+
 @pytest.mark.parametrize(
     ("umask", "folder_mode", "file_mode"), [(0o022, 0o755, 0o644), (0o007, 0o770, 0o660)]
 )

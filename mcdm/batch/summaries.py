@@ -1,6 +1,6 @@
 """Combining a batch: the tidy tables of every complete variant, and the summaries analysts ask
 for (how often each kind of package and each package is top, the cheapest package per budget,
-where each kind of package is feasible)."""
+where each kind of package is feasible and what its cheapest feasible package costs)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ COMBINED = (
     "infeasible.csv",
     "prices.csv",
 )
+
+#: Column of ``summary_feasibility.csv``: the least annual cost of a feasible package.
+LEAST_FEASIBLE_COST = "least_feasible_cost_eur_bn"
 
 
 def is_complete(out: Path, variant: Variant) -> bool:
@@ -93,7 +96,7 @@ def summaries(
     runs: Sequence[CompleteVariant], packages: pd.DataFrame, change_keys: Sequence[str]
 ) -> dict[str, pd.DataFrame]:
     """How often each archetype and package is top; the cheapest feasible package per budget;
-    the budget at which each archetype becomes feasible."""
+    per archetype, how often it is feasible and the least annual cost of a feasible package."""
     out: dict[str, pd.DataFrame] = {}
     if not runs:
         return out
@@ -167,14 +170,16 @@ def _feasibility(
     runs: Sequence[CompleteVariant], change_keys: Sequence[str]
 ) -> pd.DataFrame | None:
     """Per archetype (and value of every varied key but the budget and the sample): how many
-    variants tried it, how many could build it, and from which budget."""
+    variants tried it, how many could build it, and ``least_feasible_cost_eur_bn``, the least
+    annual cost of a package of it that meets all its requirements over those variants (from
+    each variant's cheapest-package solve). That cost, not the lowest budget the sweep happened
+    to try, is the budget from which the archetype is possible."""
     others = [k for k in change_keys if k != "budget_eur_bn" and k != "sample"]
     feas: list[dict[str, Any]] = [
         {
             "variant_id": r.variant_id,
             **{k: str(r.changes.get(k)) for k in others},
             "archetype": a.archetype,
-            "budget_eur_bn": r.budget_eur_bn,
             "feasible": a.feasible,
             "min_cost_eur_bn": a.min_cost_eur_bn,
         }
@@ -186,19 +191,12 @@ def _feasibility(
     f = pd.DataFrame(feas)
     ok = f[f["feasible"]]
     group = [*others, "archetype"]
-    first = (
-        ok.groupby(group, dropna=False)["budget_eur_bn"]
-        .min()
-        .rename("lowest_feasible_budget_eur_bn")
+    least = (
+        ok.groupby(group, dropna=False)["min_cost_eur_bn"].min().rename(LEAST_FEASIBLE_COST)
         if len(ok)
-        else pd.Series(dtype=float, name="lowest_feasible_budget_eur_bn")
-    )
-    cheapest_cost = (
-        ok.groupby(group, dropna=False)["min_cost_eur_bn"].min().rename("cheapest_package_eur_bn")
-        if len(ok)
-        else pd.Series(dtype=float, name="cheapest_package_eur_bn")
+        else pd.Series(dtype=float, name=LEAST_FEASIBLE_COST)
     )
     tried = f.groupby(group, dropna=False).agg(
         variants=("variant_id", "count"), feasible_variants=("feasible", "sum")
     )
-    return tried.join(first).join(cheapest_cost).reset_index()
+    return tried.join(least).reset_index()
