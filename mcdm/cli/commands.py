@@ -168,6 +168,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _finish_batch(result: BatchResult) -> int:
+    """Print a batch's main summaries, its counts and failures; exit status 1 if any failed."""
     tables = result.tables
     for name in ("summary_top_archetype.csv", "summary_feasibility.csv"):
         if name in tables and len(tables[name]):
@@ -175,13 +176,13 @@ def _finish_batch(result: BatchResult) -> int:
             print(tables[name].to_string(index=False, float_format=lambda v: f"{v:,.3g}"))
             print()
     n = len(result.variants)
-    failed = len(result.failures)
+    failed = len(result.failed)
     print(
         f"{n} variants: {len(result.done)} run, {len(result.skipped)} already complete, "
         f"{failed} failed. Results in {result.out}"
     )
-    for _, row in result.failures.iterrows():
-        print(f"! {row['variant_id']}: {str(row['error']).splitlines()[0]}")
+    for f in result.failed:  # the first line of each message; failures.csv has them whole
+        print(f"! {f.variant_id}: {(f.error.splitlines() or [''])[0]}")
     if failed:
         print(
             f"{failed} variant{'s' if failed != 1 else ''} failed; see "
