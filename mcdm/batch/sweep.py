@@ -47,6 +47,12 @@ def _variant_id(index: int, changes: Mapping[str, Any]) -> str:
     return f"v{index:04d}-{hashlib.sha256(blob).hexdigest()[:8]}"
 
 
+def _error_text(exc: InputError) -> str:
+    """A failed variant's message: one problem a line, so that its first line (the one the
+    command prints) names the first problem."""
+    return "\n".join(str(p) for p in exc.problems)
+
+
 def _resolved_doc(path: Path) -> dict[str, Any]:
     """A scenario file as plain data, with its data folder made absolute."""
     scenario = read_scenario(path)
@@ -93,7 +99,7 @@ def scenario_variants(paths: Sequence[str | Path]) -> list[Variant]:
             text = dump_scenario_toml(checked_scenario(doc, data_for(doc), str(path)))
             out.append(Variant(vid, {"scenario": str(path)}, text))
         except InputError as exc:
-            out.append(Variant(vid, {"scenario": str(path)}, "", error=str(exc)))
+            out.append(Variant(vid, {"scenario": str(path)}, "", error=_error_text(exc)))
     return out
 
 
@@ -227,8 +233,7 @@ def _sweep_variant(
     try:
         scenario = checked_scenario(vdoc, data, f"{base.name} [{vid}]")
     except InputError as exc:  # this variant fails when run; the others go on
-        error = "\n".join(str(p) for p in exc.problems)  # first line: the first problem
-        return Variant(vid, label, "", sample, error=error), list(exc.problems)
+        return Variant(vid, label, "", sample, error=_error_text(exc)), list(exc.problems)
     return Variant(vid, label, dump_scenario_toml(scenario), sample), []
 
 
