@@ -30,7 +30,7 @@ print("\nHow often each kind of package ranks first:")
 print(tables["summary_top_archetype.csv"].to_string(index=False))
 print("\nCheapest package that can be built at each budget:")
 print(tables["summary_cheapest_by_budget.csv"].to_string(index=False))
-print("\nThe budget from which each kind of package becomes possible:")
+print("\nThe least annual cost of a feasible package of each kind (the budget it needs):")
 print(tables["summary_feasibility.csv"].to_string(index=False))
 
 # Everything is also on disk, e.g. for pandas or a spreadsheet:

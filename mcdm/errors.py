@@ -18,7 +18,7 @@ An archetype that no package can meet is not an error: its outcome says why (see
 Third-party exceptions (PuLP, HiGHS, pymcdm, pydantic) are translated into these in one place
 each: ``mcdm/io/_parse.py`` for pydantic, ``mcdm/milp/solve.py`` for the solvers,
 ``mcdm/ranking.py`` for pymcdm, ``mcdm/folders.py`` for the OSError of writing results (through
-:meth:`OutputError.from_os_error`), ``mcdm/batch.py`` for Dask.
+:meth:`OutputError.from_os_error`), ``mcdm/batch/`` for Dask.
 """
 
 from __future__ import annotations

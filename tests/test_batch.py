@@ -13,7 +13,15 @@ import time
 import pandas as pd
 import pytest
 
-from mcdm.batch import expand_sweep, parse_vary, run_batch, scenario_variants
+from mcdm.batch import (
+    VariantDone,
+    VariantFailed,
+    VariantOutcome,
+    expand_sweep,
+    parse_vary,
+    run_batch,
+    scenario_variants,
+)
 from mcdm.errors import InputError
 from tests.conftest import DATA, ROOT
 
@@ -123,8 +131,18 @@ def test_a_broken_variant_fails_alone(tmp_path):
     variants = expand_sweep(MONITORING, ["member_overrides.GBR.troop_pool=-5,40000"], LIGHT)
     bad = [v for v in variants if v.error]
     assert len(bad) == 1 and "found -5" in bad[0].error
-    res = run_batch(variants, tmp_path / "b", jobs=1)
+    seen: list[VariantOutcome] = []
+    res = run_batch(variants, tmp_path / "b", jobs=1, on_done=seen.append)
     assert len(res.done) == 1
+    # each outcome is a typed record, passed on as it finishes and kept in the result
+    assert res.outcomes == tuple(seen)
+    (failed,) = res.failed
+    assert isinstance(failed, VariantFailed) and failed.variant_id == bad[0].variant_id
+    assert "found -5" in failed.error and failed.os_errno is None
+    (done,) = [o for o in seen if isinstance(o, VariantDone)]
+    assert done.folder == tmp_path / "b" / "variants" / done.variant_id
+    assert {"packages.csv", "rankings.csv", "run.json"} <= set(done.files)
+    assert done.packages > 0 and done.top
     failures = pd.read_csv(tmp_path / "b" / "failures.csv")
     assert list(failures["variant_id"]) == [bad[0].variant_id]
     assert "expected a whole number >= 0" in failures["error"][0]
@@ -260,17 +278,17 @@ def test_monte_carlo_keeps_the_values_the_sweep_varies():
 
 
 def test_a_variant_that_raises_anything_is_a_failure_and_the_batch_goes_on(tmp_path, monkeypatch):
-    import mcdm.batch as batch
+    import mcdm.batch.workers as workers
 
     variants = expand_sweep(MONITORING, ["budget_eur_bn=0.3,0.5"], LIGHT)
-    real = batch.run_scenario
+    real = workers.run_scenario
 
     def flaky(instance, **kw):
         if instance.scenario.budget_eur_bn == 0.5:
             raise TypeError("something nobody expected")
         return real(instance, **kw)
 
-    monkeypatch.setattr(batch, "run_scenario", flaky)
+    monkeypatch.setattr(workers, "run_scenario", flaky)
     res = run_batch(variants, tmp_path / "b", jobs=1)
     assert len(res.done) == 1
     assert "TypeError: something nobody expected" in res.failures["error"][0]
@@ -289,3 +307,55 @@ def test_a_stale_folder_of_a_failed_variant_is_not_combined(tmp_path):
     packages = pd.read_csv(tmp_path / "b" / "combined" / "combined_packages.csv")
     assert set(packages["variant_id"]) == {variants[0].variant_id}
     assert not (tmp_path / "b" / "variants" / broken.variant_id).exists()
+
+
+# --- summaries and files -----------------------------------------------------------------------
+
+
+def test_feasibility_summary_gives_the_least_cost_of_a_feasible_package(tmp_path):
+    """Issue 11: the summary's "lowest feasible budget" was the lowest budget tried (0.3 here),
+    not what the cheapest feasible package of each kind costs (about 0.08 and 0.11)."""
+    variants = expand_sweep(MONITORING, ["budget_eur_bn=0.3,0.5"], LIGHT)
+    run_batch(variants, tmp_path / "b", jobs=2)
+    combined = tmp_path / "b" / "combined"
+    feasibility = pd.read_csv(combined / "summary_feasibility.csv")
+    assert list(feasibility.columns) == [
+        "archetype",
+        "variants",
+        "feasible_variants",
+        "least_feasible_cost_eur_bn",
+    ]
+    packages = pd.read_csv(combined / "combined_packages.csv")
+    feasible = packages[packages["status"].isin(["optimal", "feasible_at_limit"])]
+    cheapest = feasible.groupby("archetype")["annual_cost_eur_bn"].min()
+    least = feasibility.set_index("archetype")["least_feasible_cost_eur_bn"]
+    assert sorted(least.index) == ["observer", "technical_monitoring"]
+    for archetype, cost in least.items():
+        assert cost == pytest.approx(cheapest[archetype], abs=1e-6), archetype
+        assert cost < 0.3  # below every budget of the sweep: not a budget tried
+
+
+@pytest.mark.parametrize(
+    ("umask", "folder_mode", "file_mode"), [(0o022, 0o755, 0o644), (0o007, 0o770, 0o660)]
+)
+def test_batch_folders_and_files_follow_the_umask(tmp_path, umask, folder_mode, file_mode):
+    """Issue 11: output folders must get the user's umask, as ``mkdir`` and any saved file do
+    (``tempfile.mkdtemp`` and ``mkstemp`` would give 0700 and 0600). One job: the variant runs
+    in this process, under the umask set here."""
+    out = tmp_path / "b"
+    old = os.umask(umask)
+    try:
+        run_batch(expand_sweep(MONITORING, ["budget_eur_bn=0.3"], LIGHT), out, jobs=1)
+    finally:
+        os.umask(old)
+    entries = {p.relative_to(out).as_posix(): p for p in [out, *out.rglob("*")]}
+    folders = {name: p.stat().st_mode & 0o777 for name, p in entries.items() if p.is_dir()}
+    files = {name: p.stat().st_mode & 0o777 for name, p in entries.items() if not p.is_dir()}
+    assert folders == dict.fromkeys(folders, folder_mode)
+    assert files == dict.fromkeys(files, file_mode)
+    variant = f"variants/{os.listdir(out / 'variants')[0]}"
+    assert {".", "variants", variant, "combined"} <= set(folders)
+    expected = {".mcdm-run", ".mcdm-lock", "manifest.json", "failures.csv"}
+    expected |= {f"{variant}/packages.csv", f"{variant}/run.json", f"{variant}/.mcdm-run"}
+    expected |= {"combined/combined_packages.csv", "combined/combined_packages.parquet"}
+    assert expected <= set(files)

@@ -574,7 +574,7 @@ def test_an_unreachable_scheduler_is_one_line_and_keeps_the_batch(capsys, tmp_pa
     out = tmp_path / "s"
     run_batch(expand_sweep(MONITORING, ["budget_eur_bn=0.3"], LIGHT), out, jobs=1)
     before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    monkeypatch.setattr(mcdm.batch, "DASK_CONNECT_TIMEOUT_S", 1)
+    monkeypatch.setattr(mcdm.batch.workers, "DASK_CONNECT_TIMEOUT_S", 1)
     for where in (out, tmp_path / "new"):
         code, stdout, err = run_main(
             capsys, "sweep", str(MONITORING), "--vary", "budget_eur_bn=0.3,0.5", "--quiet",
