@@ -1,6 +1,10 @@
-"""The Streamlit app end to end in a real Chromium: weights re-rank, every page renders.
+"""The Streamlit app and the HTML briefing end to end in a real Chromium.
 
-The test starts ``streamlit run app.py`` on a free local port, drives it with Playwright's sync
+The briefing test writes the briefing of a small scenario to a file, opens it (file://) with the
+network off and checks that every chart renders with no console or page error: plotly.js is
+inlined, and placed before any chart's script.
+
+The app test starts ``streamlit run app.py`` on a free local port, drives it with Playwright's sync
 API and checks two things a user would see:
 
 * the Overview names the top package that ``mcdm.pipeline.analyse_packages`` puts first, before
@@ -29,10 +33,11 @@ from pathlib import Path
 
 import pytest
 
+from mcdm.briefing import briefing_html
 from mcdm.criteria import CRITERIA
 from mcdm.io.load import load_instance
 from mcdm.packages import generate_packages
-from mcdm.pipeline import analyse_packages
+from mcdm.pipeline import analyse_packages, run_scenario
 from tests.conftest import DATA, ROOT
 
 try:
@@ -302,5 +307,56 @@ def test_weights_rerank_and_every_page_renders_in_chromium(app_url: str, tmp_pat
                 assert errors.count() == 0, f"{link}: {errors.all_inner_texts()}"
                 if link == "Overview":  # the moved weight still holds on the way back
                     assert top_shown(page) == expected_after
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_the_briefing_renders_every_chart_offline_in_chromium(tmp_path: Path):
+    """The briefing file opened with the network off: every chart drawn, nothing fetched, no
+    console error and no page error (such as "Plotly is not defined")."""
+    chromium = require_browser()
+    instance = load_instance(DATA / "scenarios" / "monitoring_only.toml")
+    result = run_scenario(instance, prices=False, reversal=False)
+    text = briefing_html(instance, result.packages, result.analysis, classification="OFFICIAL")
+    path = tmp_path / "briefing.html"
+    path.write_text(text, encoding="utf-8")
+    # frontier, who gives what, rank acceptability, weight stability
+    charts = text.count('class="plotly-graph-div"')
+    assert charts == 4
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(viewport={"width": 1200, "height": 900})
+            context.set_offline(True)
+            fetched: list[str] = []
+
+            def refuse(route):
+                fetched.append(route.request.url)
+                route.abort()
+
+            context.route(re.compile(r"^https?://"), refuse)
+            page = context.new_page()
+            console: list[str] = []
+            errors: list[str] = []
+            page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(path.as_uri(), wait_until="load")
+            assert errors == []  # "Plotly is not defined" when a chart's script came first
+
+            divs = page.locator(".plotly-graph-div")
+            assert divs.count() == charts
+            for i in range(charts):
+                div = divs.nth(i)
+                div.locator(".main-svg").first.wait_for(state="attached", timeout=RERUN_MS)
+                assert div.locator(".main-svg .trace").count() > 0, f"chart {i} has no trace"
+            assert page.evaluate("typeof Plotly") == "object"
+            page.screenshot(path=str(tmp_path / "briefing.png"), full_page=True)
+            assert errors == []
+            assert console == []
+            assert fetched == []
         finally:
             browser.close()

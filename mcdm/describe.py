@@ -1,0 +1,177 @@
+"""The recommended package in plain words, and the words and number formats people read.
+
+Pure functions (no Streamlit): the Overview shows :func:`describe_top`, the HTML briefing
+(:mod:`mcdm.briefing`) shows it too and builds its tables with the labels and formats here, so
+that a figure reads the same wherever it appears.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .cells import escape_markdown
+from .criteria import CRITERIA, contributions
+from .formats import format_eur_bn, format_number
+from .headline import recommendation_sentence
+from .model import Instance, USBackstop
+from .packages import PackageSet
+
+__all__ = [
+    "BACKSTOP_LABELS",
+    "CRITERIA_LABEL",
+    "POINT_SCALES",
+    "describe_top",
+    "format_criterion",
+    "format_troops",
+    "method_label",
+]
+
+#: The US backstop options as the app's sidebar names them.
+BACKSTOP_LABELS = {
+    USBackstop.NONE: "None",
+    USBackstop.AIR_ISR: "Air power and ISR",
+    USBackstop.ARTICLE5: "Article 5-like pledge",
+}
+
+#: Criterion id -> its label in lower case, for sentences.
+CRITERIA_LABEL = {c.criterion_id: c.label.lower() for c in CRITERIA}
+
+#: What a point is, for the criteria measured in points (data/SOURCES.md, A-DETER and A-ESC).
+#: Neither scale has a fixed top: a package's points are the sum over its units.
+POINT_SCALES = {
+    "deterrence": (
+        "a point is roughly the combat power of 100 mechanised infantry in Ukraine; "
+        "the scale is open-ended"
+    ),
+    "escalation_risk": (
+        "its units' risk weights added up, from 3 for an armoured battlegroup to 0 for "
+        "anything remote; the scale is open-ended"
+    ),
+}
+
+
+def method_label(method: str) -> str:
+    """A ranking method as people write it: "PROMETHEE II" for ``PROMETHEE_II``."""
+    return method.replace("_", " ")
+
+
+def format_troops(value: float) -> str:
+    """Troops with thousands separators: "10,020"."""
+    return f"{round(value):,}"
+
+
+def format_criterion(criterion_id: str, value: float) -> str:
+    """A criterion's value in its one format: "EUR 1.63 bn", "10,020", "82%", "336,000 km²".
+
+    Parameters
+    ----------
+    criterion_id
+        One of :data:`mcdm.criteria.CRITERIA`; another id gets :func:`format_number`.
+    value
+        The value; a missing one (NaN) reads "n/a".
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    match criterion_id:
+        case "annual_cost_eur_bn":
+            return format_eur_bn(value)
+        case "troops_exposed":
+            return format_troops(value)
+        case "nations":
+            return f"{round(value):,}"
+        case "early_warning_pct" | "political_risk_pct":
+            return f"{value:.0f}%"
+        case "burden_gap_pct":
+            return f"{value:.1f}%"
+        case "air_defence_k_km2":
+            return f"{value * 1000:,.0f} km²"
+        case "readiness_days":
+            return f"{value:.0f} days"
+        case "deterrence" | "escalation_risk":
+            return _points(value)
+    return format_number(value)
+
+
+def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[str]:
+    """The recommended package in plain words: what it is, what it costs, who sends what, how
+    robust.
+
+    Lines of Markdown (bold marks the key figures); every piece of user text in them (names,
+    descriptions, ids) is escaped, so that it shows as text and never as a link or an image.
+
+    Parameters
+    ----------
+    instance
+        The run's :class:`mcdm.model.Instance`.
+    pset
+        The run's packages.
+    analysis
+        The run's :class:`mcdm.pipeline.Analysis`; its ``top`` is the recommended package.
+    """
+    md = escape_markdown
+    top = analysis.top
+    p = pset.get(top)
+    a = instance.data.archetypes[p.archetype]
+    per = contributions(instance, p.allocation)
+    leaders = sorted(per.items(), key=lambda kv: -kv[1]["troops"])[:4]
+    people = ", ".join(
+        f"{md(instance.data.members[m].name)} {format_troops(r['troops'])}"
+        for m, r in leaders
+        if r["troops"] > 0
+    )
+    c = p.criteria
+    described = a.description[:1].lower() + a.description[1:]
+    air = c["air_defence_k_km2"]
+    lines = [
+        f"**{md(recommendation_sentence(analysis.recommendation, pset.by_id))}**",
+        f"Kind of package: **{md(a.name)}**" + (f" — {md(described)}" if described else "."),
+        f"It costs **{format_eur_bn(c['annual_cost_eur_bn'])} a year** and deploys "
+        f"**{format_troops(p.troops_deployed)} troops** "
+        f"({format_troops(c['troops_exposed'])} inside Ukraine) from **{p.nations} nations**"
+        + (f"; the largest contingents (troops): {people}." if people else "."),
+        f"Deterrence {_points(c['deterrence'])} ({POINT_SCALES['deterrence']}); early warning "
+        f"over {format_criterion('early_warning_pct', c['early_warning_pct'])} of the "
+        f"{instance.scenario.line_length_km:,.0f} km line; "
+        + (
+            f"air-defence cover over {format_criterion('air_defence_k_km2', air)}; "
+            if air > 0
+            else "no air-defence cover; "
+        )
+        + f"escalation risk {_points(c['escalation_risk'])} "
+        f"({POINT_SCALES['escalation_risk']}); ready in "
+        f"{format_criterion('readiness_days', c['readiness_days'])}.",
+    ]
+    if analysis.smaa is not None:
+        i = list(analysis.smaa.alternatives).index(top)
+        share = analysis.smaa.first[i]
+        band = analysis.smaa.weight_band
+        spread = (
+            "weights uniform over every possible weighting"
+            if band is None
+            else f"weights within ±{band:.0%} of yours"
+        )
+        words = "robust" if share >= 0.6 else "fairly robust" if share >= 0.35 else "fragile"
+        lines.append(
+            f"How robust: first in **{share:.0%}** of {analysis.smaa.draws:,} draws of "
+            f"{spread} ({method_label(analysis.smaa.method)}) — {words}."
+        )
+    narrow = analysis.stability.dropna()
+    narrow = narrow[(narrow["high"] - narrow["low"]) < 0.1]
+    if len(narrow):
+        names = ", ".join(md(CRITERIA_LABEL.get(c, c)) for c in narrow["criterion"])
+        lines.append(
+            f"Its lead is sensitive to the weight of: {names} (a change of under ten "
+            "percentage points in that weight puts another package on top)."
+        )
+    if p.status.value != "optimal":
+        lines.append(
+            f"This package is feasible but not proven optimal: {md(p.note or 'a solver limit')}."
+        )
+    return lines
+
+
+def _points(value: float) -> str:
+    """Points in a sentence: "1 point", "308 points"."""
+    text = format_number(value)
+    return f"{text} point" if text == "1" else f"{text} points"
