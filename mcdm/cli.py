@@ -39,6 +39,7 @@ from .pipeline import (
     write_run,
 )
 from .ranking import Ranking, resolve_weights
+from .stakeholders import summary_lines
 
 __all__ = ["main"]
 
@@ -153,6 +154,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"(SMAA seed {a.smaa.seed}, method {a.smaa.method})")
         for msg in a.weights.warnings:
             print(f"! {msg}")
+        for line in summary_lines(a.stakeholders) if a.stakeholders is not None else ():
+            print(line)
     print(f"Results written to {out}")
     return 0
 

@@ -35,6 +35,8 @@ from .packages import PackageSet, generate_packages
 from .ranking import Ranking, WeightResult, rank_matrix, resolve_weights
 from .recommend import Recommendation, recommend
 from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
+from .stakeholders import StakeholderComparison, compare_stakeholders, scenario_profiles
+from .stakeholders import summary_json as stakeholders_json
 from .tables import (
     allocations_frame,
     infeasible_frame,
@@ -174,6 +176,7 @@ class Analysis:
     recommendation: Recommendation
     reversal: pd.DataFrame | None = None
     messages: tuple[str, ...] = ()
+    stakeholders: StakeholderComparison | None = None  # with [stakeholders.NAME] profiles
 
     @property
     def top(self) -> str:
@@ -191,6 +194,8 @@ class Analysis:
         out = ranked.tables() | {"core": round_floats(self.core.copy())}
         if self.reversal is not None:
             out["rank_reversal"] = self.reversal
+        if self.stakeholders is not None:
+            out["stakeholders"] = round_floats(self.stakeholders.frame())
         return out
 
 
@@ -213,6 +218,7 @@ class RunTables:
     core: pd.DataFrame | None = None
     acceptability: pd.DataFrame | None = None
     rank_reversal: pd.DataFrame | None = None
+    stakeholders: pd.DataFrame | None = None
 
     def files(self) -> dict[str, pd.DataFrame]:
         """File name -> table, for the tables this run has."""
@@ -345,6 +351,7 @@ def analyse_packages(
         if reversal
         else None
     )
+    profiles = scenario_profiles(s)
     return Analysis(
         matrix=used,
         weights=wres,
@@ -355,6 +362,15 @@ def analyse_packages(
         recommendation=ranked.recommendation,
         reversal=rev,
         messages=(*wres.warnings, *ranking.messages),
+        stakeholders=compare_stakeholders(
+            matrix,
+            profiles,
+            methods or rs.methods,
+            consensus or rs.consensus,
+            labels={p.package_id: p.label for p in pset.packages},
+        )
+        if profiles
+        else None,
     )
 
 
@@ -494,6 +510,11 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
             },
             "messages": list(result.analysis.messages),
         },
+        **(
+            {"stakeholders": stakeholders_json(result.analysis.stakeholders)}
+            if result.analysis is not None and result.analysis.stakeholders is not None
+            else {}
+        ),
         **(extra or {}),
     }
 
