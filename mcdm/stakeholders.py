@@ -302,7 +302,7 @@ def summary_lines(c: StakeholderComparison) -> list[str]:
     each stakeholder's first choice, whether they agree, the package of least worst-case
     regret and those acceptable to all."""
     tops = c.tops
-    firsts = "; ".join(f"{p.title}: {c.name_of(tops[p.name])}" for p in c.profiles)
+    firsts = "; ".join(f"{c.name_of(tops[p.name])} for {p.title}" for p in c.profiles)
     lines = [f"Each stakeholder's first choice: {firsts}."]
     if len(c.profiles) > 1:
         if len(set(tops.values())) == 1:
@@ -313,12 +313,13 @@ def summary_lines(c: StakeholderComparison) -> list[str]:
             )
     i = c.packages.index(c.least_regret)
     worst = float(c.worst_case_regret[i])
-    places = f"{_rank(worst)} place{'s' if worst != 1 else ''}"
     ranks = ", ".join(f"{p.title} {_rank(c.ranks[i, j])}" for j, p in enumerate(c.profiles))
-    lines.append(
-        f"Least worst-case regret: {c.name_of(c.least_regret)}, at most {places} below any "
-        f"stakeholder's first choice (ranks: {ranks})."
-    )
+    if worst == 0:
+        where = "every stakeholder's first choice (or tied first)"
+    else:
+        places = f"{_rank(worst)} place{'s' if worst != 1 else ''}"
+        where = f"at most {places} below any stakeholder's first choice"
+    lines.append(f"Least worst-case regret: {c.name_of(c.least_regret)}, {where} (ranks: {ranks}).")
     accepted = c.acceptable_to_all
     if accepted:
         lines.append(

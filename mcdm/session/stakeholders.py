@@ -36,12 +36,10 @@ EDITOR_WHERE = "Stakeholder weights"
 
 
 def profiles_key(scenario: Scenario) -> str:
-    """A digest of what the page starts from: the scenario's name, weights and profiles (the
-    same in every process: SHA-256, not ``hash()``)."""
+    """A digest of what the page starts from: the scenario's name and profiles (not its weights:
+    moving a slider keeps the edits). The same in every process: SHA-256, not ``hash()``."""
     d = scenario_to_dict(scenario)
-    payload = json.dumps(
-        [d["name"], d["weights"], d.get("stakeholders", {})], sort_keys=True, default=str
-    )
+    payload = json.dumps([d["name"], d.get("stakeholders", {})], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
 
 
@@ -118,8 +116,8 @@ def profiles_from_rows(
             weights[cid] = value
         if len(weights) != len(rows):
             continue
-        if all(weights[r["criterion"]] == r[p.name] for r in start if r["criterion"] in weights):
-            out.append(p)  # untouched
+        if all(weights.get(r["criterion"]) == r[p.name] for r in start):
+            out.append(p)  # untouched: an AHP profile stays one
             continue
         if not any(w > 0 for c, w in weights.items() if c in ranked):
             problems.append(
@@ -137,8 +135,9 @@ def profiles_from_rows(
 
 
 def add_profile(profiles: Sequence[Profile], weights: Mapping[str, float]) -> tuple[Profile, ...]:
-    """The profiles and a new one holding ``weights`` (the current weights), named
-    ``profile_N`` with the first N not taken; refused past the most profiles a scenario holds.
+    """The profiles and a new one holding ``weights`` (the current weights, rescaled so that
+    the largest is 10, as on the sliders, to two decimals), named ``profile_N`` with the first
+    N not taken; refused past the most profiles a scenario holds.
 
     Raises
     ------
@@ -157,9 +156,13 @@ def add_profile(profiles: Sequence[Profile], weights: Mapping[str, float]) -> tu
         )
     taken = {p.name for p in profiles}
     n = next(i for i in range(1, len(taken) + 2) if f"profile_{i}" not in taken)
+    top = max(weights.values(), default=0.0) or 1.0
     new = Profile(
         f"profile_{n}",
-        weights={c.criterion_id: float(weights.get(c.criterion_id, 0.0)) for c in CRITERIA},
+        weights={
+            c.criterion_id: round(10.0 * float(weights.get(c.criterion_id, 0.0)) / top, 2)
+            for c in CRITERIA
+        },
         label=f"Profile {n} (from the current weights)",
     )
     return (*profiles, new)
