@@ -99,9 +99,8 @@ except McdmError as exc:
 st.subheader("Where they agree and where they differ")
 for line in summary_lines(comparison):
     st.markdown(escape_markdown(line))
-for w in comparison.weights:
-    for msg in w.warnings:
-        st.warning(escape_markdown(msg))
+for msg in comparison.warnings():
+    st.warning(escape_markdown(msg))
 if len(profiles) > 1:
     st.dataframe(agreement_table(comparison), width="stretch")
     st.caption(

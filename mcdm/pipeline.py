@@ -308,7 +308,9 @@ def analyse_packages(
     """Rank the packages and check the ranking's robustness.
 
     Every setting defaults to the scenario's (``[weights]``, ``[ranking]``, ``[robustness]``,
-    ``seed``); the app passes the user's current choices instead.
+    ``seed``); the app passes the user's current choices instead. With ``[stakeholders.NAME]``
+    profiles in the scenario, the packages are also ranked under each, with the same methods
+    and consensus (:func:`mcdm.stakeholders.compare_stakeholders`).
     """
     s = instance.scenario
     rs = s.ranking
@@ -352,6 +354,17 @@ def analyse_packages(
         else None
     )
     profiles = scenario_profiles(s)
+    stakeholders = (
+        compare_stakeholders(
+            matrix,
+            profiles,
+            methods or rs.methods,
+            consensus or rs.consensus,
+            labels={p.package_id: p.label for p in pset.packages},
+        )
+        if profiles
+        else None
+    )
     return Analysis(
         matrix=used,
         weights=wres,
@@ -361,16 +374,12 @@ def analyse_packages(
         core=_core(pset, ranked),
         recommendation=ranked.recommendation,
         reversal=rev,
-        messages=(*wres.warnings, *ranking.messages),
-        stakeholders=compare_stakeholders(
-            matrix,
-            profiles,
-            methods or rs.methods,
-            consensus or rs.consensus,
-            labels={p.package_id: p.label for p in pset.packages},
-        )
-        if profiles
-        else None,
+        messages=(
+            *wres.warnings,
+            *ranking.messages,
+            *(stakeholders.warnings() if stakeholders is not None else ()),
+        ),
+        stakeholders=stakeholders,
     )
 
 

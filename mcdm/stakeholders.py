@@ -208,6 +208,14 @@ class StakeholderComparison:
         ]
         return pd.DataFrame(rows, columns=columns)
 
+    def warnings(self) -> tuple[str, ...]:
+        """The profiles' weight warnings (an inconsistent AHP matrix), each naming its profile."""
+        return tuple(
+            f"Stakeholder {p.title!r}: {msg}"
+            for p, w in zip(self.profiles, self.weights, strict=True)
+            for msg in w.warnings
+        )
+
     def name_of(self, package_id: str) -> str:
         """A package as people read it, with its stable id (as the headline names it)."""
         label = self.labels.get(package_id, "")

@@ -123,6 +123,14 @@ def test_each_profile_is_ranked_on_the_runs_ranking_path(dataset):
     assert c.ranks[:, 1].tolist() == list(q_ranks)
 
 
+def test_an_inconsistent_ahp_profile_is_warned_about_by_name():
+    cycle = ((1.0, 9.0, 1 / 9), (1 / 9, 1.0, 9.0), (9.0, 1 / 9, 1.0))  # x > y > z > x
+    m = DecisionMatrix(("A", "B", "C"), ("x", "y", "z"), np.eye(3), (1, 1, 1))
+    c = compare_stakeholders(m, [Profile("loop", ahp=cycle, label="Loop")], ("TOPSIS",))
+    (msg,) = c.warnings()
+    assert msg.startswith("Stakeholder 'Loop': The AHP comparisons are inconsistent")
+
+
 def test_a_profile_that_cannot_rank_is_named():
     flat = DecisionMatrix(("A", "B"), ("c1", "c2"), [[1, 5], [1, 7]], (1, 1))
     with pytest.raises(RankingError, match=r"stakeholder 'Flat' \(flat\): no criterion"):
