@@ -297,6 +297,7 @@ pages = [
     st.Page("app_pages/contributions.py", title="Contributions", icon=":material/groups:"),
     st.Page("app_pages/ranking.py", title="Ranking", icon=":material/leaderboard:"),
     st.Page("app_pages/robustness.py", title="Robustness", icon=":material/balance:"),
+    st.Page("app_pages/stakeholders.py", title="Stakeholders", icon=":material/diversity_3:"),
     st.Page("app_pages/data.py", title="Data and sources", icon=":material/menu_book:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("app_pages/export.py", title="Export", icon=":material/download:"),

@@ -25,7 +25,7 @@ from .criteria import CRITERIA_BY_ID
 from .errors import InputError, Problem
 from .io._parse import display
 from .io._values import Column
-from .io.scenario import scenario_to_dict
+from .io.scenario import PROFILE_SETTINGS, scenario_to_dict, weight_tables
 from .io.schema import (
     OVERRIDABLE_ELEMENT_COLUMNS,
     OVERRIDABLE_MEMBER_COLUMNS,
@@ -107,19 +107,25 @@ def _check_ids(scenario: Scenario, data: Dataset, shown: str, problems: list[Pro
 
 
 def _check_weights(scenario: Scenario, shown: str, problems: list[Problem]) -> None:
-    """Weights name criteria (the ranking settings themselves are checked with the ranges)."""
-    for name in scenario.weights:
-        if name not in CRITERIA_BY_ID:
-            close = difflib.get_close_matches(name, list(CRITERIA_BY_ID), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(
-                Problem(
-                    shown,
-                    f"a criterion{hint}: " + ", ".join(CRITERIA_BY_ID),
-                    column=f"weights.{name}",
-                    value=name,
+    """Weights name criteria, in ``[weights]`` and in each ``[stakeholders.NAME]`` (the ranking
+    settings themselves are checked with the ranges)."""
+    for key, weights in weight_tables(scenario):
+        settings = PROFILE_SETTINGS if key != "weights" else ()  # a profile's label and ahp
+        for name in weights:
+            if name not in CRITERIA_BY_ID:
+                close = difflib.get_close_matches(
+                    name, [*CRITERIA_BY_ID, *settings], n=1, cutoff=0.6
                 )
-            )
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                what = "a criterion" + (", 'label' or 'ahp'" if settings else "")
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{what}{hint}: " + ", ".join(CRITERIA_BY_ID),
+                        column=f"{key}.{name}",
+                        value=name,
+                    )
+                )
 
 
 def _check_smaa_size(scenario: Scenario, data: Dataset, shown: str) -> list[Problem]:

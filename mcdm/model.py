@@ -418,7 +418,11 @@ class RobustnessSettings:
 
 @dataclass(frozen=True)
 class Scenario:
-    """Everything one run needs besides the data folder itself."""
+    """Everything one run needs besides the data folder itself.
+
+    ``stakeholders``: named weight profiles, each a ``[stakeholders.NAME]`` table as the file
+    holds it (criterion -> weight, or ``ahp``; an optional ``label``); see mcdm/stakeholders.py.
+    """
 
     __pydantic_config__ = _FORBID
 
@@ -443,6 +447,7 @@ class Scenario:
     weights: Mapping[str, float] = field(default_factory=dict)
     ranking: RankingSettings = field(default_factory=RankingSettings)
     robustness: RobustnessSettings = field(default_factory=RobustnessSettings)
+    stakeholders: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     source_path: str = ""
 
     def __post_init__(self) -> None:
@@ -455,6 +460,7 @@ class Scenario:
             "element_overrides",
             "archetype_overrides",
             "weights",
+            "stakeholders",
         )
 
 

@@ -30,6 +30,8 @@ from .ranking import Ranking, rank_matrix, resolve_weights
 from .recommend import Recommendation, recommend
 from .results import DecisionMatrix
 from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
+from .stakeholders import StakeholderComparison, compare_stakeholders, scenario_profiles
+from .stakeholders import summary_json as stakeholders_json
 from .tables import (
     allocations_frame,
     infeasible_frame,
@@ -170,6 +172,7 @@ class Analysis:
     recommendation: Recommendation
     reversal: pd.DataFrame | None = None
     messages: tuple[str, ...] = ()
+    stakeholders: StakeholderComparison | None = None  # with [stakeholders.NAME] profiles
 
     @property
     def top(self) -> str:
@@ -187,6 +190,8 @@ class Analysis:
         out = ranked.tables() | {"core": round_floats(self.core.copy())}
         if self.reversal is not None:
             out["rank_reversal"] = self.reversal
+        if self.stakeholders is not None:
+            out["stakeholders"] = round_floats(self.stakeholders.frame())
         return out
 
 
@@ -209,6 +214,7 @@ class RunTables:
     core: pd.DataFrame | None = None
     acceptability: pd.DataFrame | None = None
     rank_reversal: pd.DataFrame | None = None
+    stakeholders: pd.DataFrame | None = None
 
     def files(self) -> dict[str, pd.DataFrame]:
         """File name -> table, for the tables this run has."""
@@ -298,7 +304,9 @@ def analyse_packages(
     """Rank the packages and check the ranking's robustness.
 
     Every setting defaults to the scenario's (``[weights]``, ``[ranking]``, ``[robustness]``,
-    ``seed``); the app passes the user's current choices instead.
+    ``seed``); the app passes the user's current choices instead. With ``[stakeholders.NAME]``
+    profiles in the scenario, the packages are also ranked under each, with the same methods
+    and consensus (:func:`mcdm.stakeholders.compare_stakeholders`).
     """
     s = instance.scenario
     rs = s.ranking
@@ -341,6 +349,18 @@ def analyse_packages(
         if reversal
         else None
     )
+    profiles = scenario_profiles(s)
+    stakeholders = (
+        compare_stakeholders(
+            matrix,
+            profiles,
+            methods or rs.methods,
+            consensus or rs.consensus,
+            labels={p.package_id: p.label for p in pset.packages},
+        )
+        if profiles
+        else None
+    )
     return Analysis(
         matrix=used,
         weights=wres,
@@ -350,7 +370,12 @@ def analyse_packages(
         core=_core(pset, ranked),
         recommendation=ranked.recommendation,
         reversal=rev,
-        messages=(*wres.warnings, *ranking.messages),
+        messages=(
+            *wres.warnings,
+            *ranking.messages,
+            *(stakeholders.warnings() if stakeholders is not None else ()),
+        ),
+        stakeholders=stakeholders,
     )
 
 
@@ -490,6 +515,11 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
             },
             "messages": list(result.analysis.messages),
         },
+        **(
+            {"stakeholders": stakeholders_json(result.analysis.stakeholders)}
+            if result.analysis is not None and result.analysis.stakeholders is not None
+            else {}
+        ),
         **(extra or {}),
     }
 

@@ -40,6 +40,7 @@ PAGES = [
     "app_pages/contributions.py",
     "app_pages/ranking.py",
     "app_pages/robustness.py",
+    "app_pages/stakeholders.py",
     "app_pages/data.py",
     "app_pages/compare.py",
     "app_pages/export.py",

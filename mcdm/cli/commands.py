@@ -32,6 +32,7 @@ from ..pipeline import (
 )
 from ..ranking import Ranking, resolve_weights
 from ..results import DecisionMatrix
+from ..stakeholders import summary_lines
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -144,6 +145,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"(SMAA seed {a.smaa.seed}, method {a.smaa.method})")
         for msg in a.weights.warnings:
             print(f"! {msg}")
+        for line in summary_lines(a.stakeholders) if a.stakeholders is not None else ():
+            print(line)
     print(f"Results written to {out}")
     return 0
 

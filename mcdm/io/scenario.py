@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,14 +30,43 @@ from ._values import outside
 from .schema import OVERRIDABLE_ELEMENT_COLUMNS, OVERRIDABLE_MEMBER_COLUMNS
 
 __all__ = [
+    "PROFILE_SETTINGS",
     "dump_scenario_toml",
+    "profile_weights",
     "read_scenario",
     "scenario_from_mapping",
     "scenario_keys",
     "scenario_to_dict",
+    "weight_tables",
 ]
 
 _SCENARIO_ADAPTER = TypeAdapter(Scenario)
+# A profile's weights and AHP matrix are read with the types of [weights] and [ranking] ahp, so
+# that a value means in a [stakeholders.NAME] table what it means there.
+_WEIGHTS_ADAPTER: TypeAdapter[Mapping[str, float]] = TypeAdapter(
+    typing.get_type_hints(Scenario)["weights"]
+)
+_AHP_ADAPTER: TypeAdapter[tuple[tuple[float, ...], ...]] = TypeAdapter(
+    typing.get_type_hints(RankingSettings)["ahp"]
+)
+
+#: The keys of a ``[stakeholders.NAME]`` table that are not criteria: the profile's name for
+#: people and a pairwise comparison matrix (instead of weights, as ``[ranking] ahp``).
+PROFILE_SETTINGS = ("label", "ahp")
+
+
+def profile_weights(table: Mapping[str, Any]) -> dict[str, Any]:
+    """The criterion -> weight entries of a ``[stakeholders.NAME]`` table."""
+    return {k: v for k, v in table.items() if k not in PROFILE_SETTINGS}
+
+
+def weight_tables(scenario: Scenario) -> list[tuple[str, Mapping[str, Any]]]:
+    """Every table of criterion weights in a scenario, by key: ``weights`` and the weights of
+    each ``stakeholders.NAME``."""
+    return [("weights", scenario.weights)] + [
+        (f"stakeholders.{name}", profile_weights(table))
+        for name, table in scenario.stakeholders.items()
+    ]
 
 
 def scenario_keys(path: Sequence[str] = (), data: Dataset | None = None) -> tuple[str, ...] | None:
@@ -112,7 +142,7 @@ def _scenario(doc: Mapping[str, Any], shown: str, problems: list[Problem]) -> Sc
         problems.extend(pydantic_problems(exc, shown, keys=scenario_keys))
         return None
     _check_ranges(s, shown, problems)
-    return s
+    return _with_profiles(s, shown, problems)
 
 
 # --- ranges ------------------------------------------------------------------------------------
@@ -229,25 +259,93 @@ def _check_groups(s: Scenario, bad: _Report) -> None:
 
 
 def _check_weights(s: Scenario, bad: _Report) -> None:
-    for name, w in s.weights.items():
+    _check_weight_table(s.weights, "weights", s.ranking, bad, user=s.ranking.weighting == "user")
+
+
+def _check_weight_table(
+    weights: Mapping[str, float], key: str, rs: RankingSettings, bad: _Report, *, user: bool
+) -> None:
+    """A table of criterion weights (``[weights]``, a stakeholder's): each weight in range, one
+    above zero, and (when ``user`` weights rank) one above zero on a ranked criterion."""
+    for name, w in weights.items():
         if outside(w, 0, lim.MAX_WEIGHT):
-            bad(f"weights.{name}", w, f"a weight between 0 and {fmt(lim.MAX_WEIGHT)}")
-    ranked = set(s.ranking.criteria) or set(CRITERIA_BY_ID)
-    if s.weights and not any(w > 0 for w in s.weights.values()):
-        bad("weights", dict(s.weights), "at least one weight > 0")
+            bad(f"{key}.{name}", w, f"a weight between 0 and {fmt(lim.MAX_WEIGHT)}")
+    ranked = set(rs.criteria) or set(CRITERIA_BY_ID)
+    if weights and not any(w > 0 for w in weights.values()):
+        bad(key, dict(weights), "at least one weight > 0")
     elif (
-        s.ranking.criteria
-        and s.ranking.weighting == "user"
-        and any(c in CRITERIA_BY_ID for c in s.weights)  # unknown names are reported later
-        and not any(w > 0 for c, w in s.weights.items() if c in ranked)
+        rs.criteria
+        and user
+        and any(c in CRITERIA_BY_ID for c in weights)  # unknown names are reported later
+        and not any(w > 0 for c, w in weights.items() if c in ranked)
     ):
         bad(
-            "weights",
-            dict(s.weights),
+            key,
+            dict(weights),
             "a weight > 0 for at least one ranked criterion (ranking.criteria: "
-            + ", ".join(s.ranking.criteria)
+            + ", ".join(rs.criteria)
             + ")",
         )
+
+
+def _with_profiles(s: Scenario, shown: str, problems: list[Problem]) -> Scenario:
+    """The scenario with its ``[stakeholders.NAME]`` tables checked and their values typed
+    (weights as numbers, the AHP matrix as rows of numbers), every problem reported."""
+    if not s.stakeholders:
+        return s
+    bad = _Report(shown, problems)
+    if len(s.stakeholders) > lim.MAX_STAKEHOLDERS:
+        bad(
+            "stakeholders",
+            f"{len(s.stakeholders):,} profiles",
+            f"at most {lim.MAX_STAKEHOLDERS} stakeholder profiles ([stakeholders.NAME] tables)",
+        )
+        return s
+    tables: dict[str, dict[str, Any]] = {}
+    for name, table in s.stakeholders.items():
+        if not lim.ID_PATTERN.fullmatch(name):
+            bad(f"stakeholders.{name}", name, f"a profile name that is {lim.ID_RULE}")
+            continue
+        tables[name] = _profile(table, f"stakeholders.{name}", s.ranking, shown, problems)
+    return dataclasses.replace(s, stakeholders=tables)
+
+
+def _profile(
+    table: Mapping[str, Any], key: str, rs: RankingSettings, shown: str, problems: list[Problem]
+) -> dict[str, Any]:
+    """One ``[stakeholders.NAME]`` table, typed: label, then weights or the AHP matrix."""
+    bad = _Report(shown, problems)
+    out: dict[str, Any] = {}
+    label = table.get("label")
+    if label is not None:
+        if not isinstance(label, str) or not label.strip() or len(label) > lim.MAX_LABEL_CHARS:
+            bad(
+                f"{key}.label",
+                label,
+                f"text of 1-{lim.MAX_LABEL_CHARS} characters (the profile's name for people)",
+            )
+        else:
+            out["label"] = label
+    try:
+        weights = dict(_WEIGHTS_ADAPTER.validate_python(profile_weights(table)))
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, shown, prefix=key))
+        return out
+    if "ahp" not in table:
+        if not weights:
+            expected = "weights for the criteria, as in [weights], or an ahp matrix"
+            problems.append(Problem(shown, expected, column=key, found=False))
+        _check_weight_table(weights, key, rs, bad, user=True)
+        return out | weights
+    try:
+        ahp = _AHP_ADAPTER.validate_python(table["ahp"])
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, shown, prefix=f"{key}.ahp"))
+        return out
+    if weights:
+        bad(key, sorted(weights), "either weights or an ahp matrix, not both")
+    _check_ahp(ahp, _ranked(rs), _Report(shown, problems, f"{key}."))
+    return out | {"ahp": ahp}
 
 
 def _check_robustness(s: Scenario, bad: _Report) -> None:
@@ -282,9 +380,7 @@ def _check_ranking(rs: RankingSettings, bad: _Report) -> None:
         bad("methods", [], "at least one method: " + ", ".join(METHOD_NAMES))
     _check_listed("methods", rs.methods, METHOD_NAMES, "one of " + ", ".join(METHOD_NAMES), bad)
     _check_listed("criteria", rs.criteria, CRITERIA_BY_ID, "a criterion: " + known, bad)
-    used = list(dict.fromkeys(c for c in rs.criteria if c in CRITERIA_BY_ID)) or list(
-        CRITERIA_BY_ID
-    )
+    used = _ranked(rs)
     _check_listed("order", rs.order, CRITERIA_BY_ID, "a criterion: " + known, bad, " in the order")
     if rs.weighting == "roc":
         missing = [c for c in used if c not in rs.order]
@@ -298,6 +394,13 @@ def _check_ranking(rs: RankingSettings, bad: _Report) -> None:
     _check_swing(rs, used, bad)
     if rs.ahp or rs.weighting == "ahp":
         _check_ahp(rs.ahp, used, bad)
+
+
+def _ranked(rs: RankingSettings) -> list[str]:
+    """The criteria ranked, in order: those ``ranking.criteria`` lists (known ones), or all."""
+    return list(dict.fromkeys(c for c in rs.criteria if c in CRITERIA_BY_ID)) or list(
+        CRITERIA_BY_ID
+    )
 
 
 def _check_listed(
@@ -374,6 +477,10 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     d = dataclasses.asdict(scenario)
     for key in RESERVED[Scenario]:
         d.pop(key, None)
+    if not d["stakeholders"]:
+        # left out when empty, so that a scenario without profiles is written (and digested)
+        # exactly as before profiles existed
+        del d["stakeholders"]
     return _plain(d)
 
 
