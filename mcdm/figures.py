@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from .model import CRITERIA, CRITERIA_BY_ID, Instance, Package, PackageKind
 from .packages import PackageSet
 from .views import archetype_names, member_table
+from .why import Gaia, PrometheeFlows, ScoreBreakdown
 
 __all__ = [
     "ARCHETYPE_COLOURS",
@@ -31,10 +32,13 @@ __all__ = [
     "core_chart",
     "correlation_heatmap",
     "frontier_chart",
+    "gaia_chart",
     "marginal_cost_chart",
     "parallel_chart",
+    "promethee_one_chart",
     "ranks_heatmap",
     "stability_chart",
+    "why_chart",
 ]
 
 #: Okabe & Ito (2008), "Color Universal Design": distinct under common colour blindness.
@@ -373,7 +377,9 @@ def acceptability_chart(acceptability: pd.DataFrame, top: int = 12, ranks: int =
 
 
 def stability_chart(stability: pd.DataFrame) -> go.Figure:
-    """For each criterion: the weight interval keeping the top package on top; current weight."""
+    """For each criterion: the weight interval over which the package of the intervals (the
+    recommended one) is first; the current weight."""
+    target = _label(stability["top"].iloc[0]) if len(stability) else "the package"
     labels = [
         CRITERIA_BY_ID[c].label if c in CRITERIA_BY_ID else _label(c)
         for c in stability["criterion"]
@@ -388,7 +394,7 @@ def stability_chart(stability: pd.DataFrame) -> go.Figure:
             base=lo,
             orientation="h",
             marker_color=OKABE_ITO[4],
-            name="top package stays on top",
+            name=f"{target} first",
             hovertemplate="%{y}: %{base:.1f}% to %{x:.1f}% wide<extra></extra>",
         )
     )
@@ -403,7 +409,7 @@ def stability_chart(stability: pd.DataFrame) -> go.Figure:
     )
     fig.update_layout(
         **_LAYOUT,
-        title="Weight stability intervals",
+        title=f"Weights over which {target} is first",
         xaxis_title="Weight of the criterion (%)",
         yaxis_title="Criterion",
         xaxis_range=[0, 100],
@@ -434,5 +440,174 @@ def core_chart(core: pd.DataFrame, top: int = 30) -> go.Figure:
         yaxis_autorange="reversed",
         xaxis_range=[0, 100],
         height=max(350, 22 * len(df) + 120),
+    )
+    return fig
+
+
+# --- why it wins: score parts, PROMETHEE I, GAIA --------------------------------------------------
+
+
+def why_chart(breakdown: ScoreBreakdown) -> go.Figure:
+    """Diverging bars: by how much the package beats (right) or trails (left) the other on
+    each criterion, in the method's score parts (one unit); without another package, its own
+    parts."""
+    crit = list(breakdown.criteria)
+    labels = [CRITERIA_BY_ID[c].label if c in CRITERIA_BY_ID else _label(c) for c in crit]
+    against = breakdown.other_id is not None
+    values = breakdown.differences if against else breakdown.values
+    order = np.argsort(values, kind="stable")
+    fig = go.Figure(
+        go.Bar(
+            y=[labels[i] for i in order],
+            x=[float(values[i]) for i in order],
+            orientation="h",
+            marker_color=[OKABE_ITO[2] if values[i] >= 0 else OKABE_ITO[5] for i in order],
+            text=[f"{values[i]:+.2f}" for i in order],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:+.3f}<extra></extra>",
+        )
+    )
+    name = _label(breakdown.package_id)
+    title = (
+        f"{name} against {_label(breakdown.other_id)} under {breakdown.method}"
+        if against
+        else f"{name}'s score by criterion under {breakdown.method}"
+    )
+    span = float(np.max(np.abs(values))) if len(values) else 0.0
+    fig.update_layout(
+        **_LAYOUT,
+        title=title,
+        xaxis_title=(
+            f"{'Difference in score' if against else 'Score'} (weighted, normalised; "
+            f"{'right: ' + name + ' better' if against else 'larger is better'})"
+        ),
+        yaxis_title="Criterion",
+        xaxis_range=[-1.25 * span - 1e-9, 1.25 * span + 1e-9] if against else None,
+        xaxis_zeroline=True,
+        showlegend=False,
+        height=max(320, 34 * len(crit) + 120),
+    )
+    return fig
+
+
+def promethee_one_chart(
+    flows: PrometheeFlows, top: int = 12, highlight: str | None = None
+) -> go.Figure:
+    """PROMETHEE I as Visual PROMETHEE draws it: the leaving flow on the left scale, the
+    entering flow on the right one (upside down, so that up is better on both); each package a
+    line between its two places. Two lines that cross: incomparable packages."""
+    ids = list(flows.alternatives)
+    order = sorted(range(len(ids)), key=lambda i: (-flows.net[i], ids[i]))[:top]
+    fig = go.Figure()
+    for rank, i in enumerate(order):
+        colour = OKABE_ITO[5] if ids[i] == highlight else OKABE_ITO[rank % 5]
+        fig.add_trace(
+            go.Scatter(
+                x=[0, 1],
+                y=[float(flows.leaving[i]), -float(flows.entering[i])],
+                mode="lines+markers+text",
+                line={"color": colour, "width": 4 if ids[i] == highlight else 2},
+                text=[_label(ids[i]), _label(ids[i])],
+                textposition=["middle left", "middle right"],
+                name=_label(ids[i]),
+                hovertemplate=(
+                    f"{_label(ids[i])}<br>φ+ {flows.leaving[i]:.3f}, "
+                    f"φ− {flows.entering[i]:.3f}<extra></extra>"
+                ),
+            )
+        )
+    fig.update_layout(
+        **_LAYOUT,
+        title=f"PROMETHEE I partial ranking (top {len(order)} by net flow)",
+        xaxis={
+            "tickvals": [0, 1],
+            "ticktext": [
+                "Leaving flow φ+ (higher is better)",
+                "Entering flow φ− (lower is better)",
+            ],
+            "range": [-0.6, 1.6],
+            "title": "Lines that cross: packages that cannot be compared",
+        },
+        yaxis_title="Flow (φ+ up; φ− drawn as −φ−, so up is better)",
+        showlegend=False,
+        height=max(420, 30 * len(order) + 150),
+    )
+    return fig
+
+
+def gaia_chart(
+    plane: Gaia,
+    flows: PrometheeFlows,
+    highlight: Sequence[str] = (),
+) -> go.Figure:
+    """The GAIA plane: packages as points, each criterion as an axis from the centre, the
+    weights as the decision stick (the criteria's axes and the stick share one scale, enlarged
+    to the spread of the packages). Packages far along the stick do well at these weights."""
+    pts = plane.alternatives
+    reach = float(np.max(np.linalg.norm(pts, axis=1))) if len(pts) else 1.0
+    longest = float(np.max(np.linalg.norm(plane.criteria, axis=1), initial=0.0))
+    scale = reach / longest if longest > 0 and reach > 0 else 1.0
+    ids = list(flows.alternatives)
+    fig = go.Figure()
+    marked = [i for i, a in enumerate(ids) if a in highlight]
+    rest = [i for i in range(len(ids)) if i not in marked]
+    fig.add_trace(
+        go.Scatter(
+            x=pts[rest, 0],
+            y=pts[rest, 1],
+            mode="markers",
+            name="package",
+            marker={"color": OKABE_ITO[4], "size": 8},
+            text=[_label(ids[i]) for i in rest],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=pts[marked, 0],
+            y=pts[marked, 1],
+            mode="markers+text",
+            name="recommended and compared",
+            marker={"color": OKABE_ITO[5], "size": 12, "symbol": "diamond"},
+            text=[_label(ids[i]) for i in marked],
+            textposition="top center",
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    for j, c in enumerate(flows.criteria):
+        x, y = scale * plane.criteria[j]
+        name = CRITERIA_BY_ID[c].label if c in CRITERIA_BY_ID else _label(c)
+        fig.add_trace(
+            go.Scatter(
+                x=[0, x],
+                y=[0, y],
+                mode="lines+text",
+                line={"color": OKABE_ITO[0], "width": 1.5},
+                text=["", name],
+                textposition="top center",
+                showlegend=j == 0,
+                name="criterion",
+                hoverinfo="skip",
+            )
+        )
+    sx, sy = scale * plane.stick
+    fig.add_trace(
+        go.Scatter(
+            x=[0, sx],
+            y=[0, sy],
+            mode="lines+markers",
+            line={"color": OKABE_ITO[7], "width": 5},
+            marker={"symbol": "arrow", "angleref": "previous", "size": [0, 16]},
+            name="decision stick (the weights)",
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        **_LAYOUT,
+        title=f"GAIA plane: it shows {plane.delta:.0%} of the spread of the net flows (delta)",
+        xaxis_title="First principal component of the net flows per criterion",
+        yaxis_title="Second principal component",
+        yaxis_scaleanchor="x",
+        height=620,
     )
     return fig

@@ -54,6 +54,7 @@ __all__ = [
     "gaia",
     "promethee_flows",
     "promethee_one",
+    "promethee_one_sentence",
     "promethee_one_table",
     "reference_for",
     "score_breakdown",
@@ -195,8 +196,10 @@ def _side(pairs: list[tuple[str, float]], limit: int) -> str:
     """ "deterrence (+0.12) and early warning (+0.05)", the largest first, the rest summed."""
     shown = [f"{criterion_label(c)} ({d:+.2f})" for c, d in pairs[:limit]]
     rest = pairs[limit:]
-    if rest:
-        shown.append(f"{len(rest)} more ({sum(d for _, d in rest):+.2f} in all)")
+    if len(rest) == 1:
+        shown.append(f"{criterion_label(rest[0][0])} ({rest[0][1]:+.2f})")
+    elif rest:
+        shown.append(f"{len(rest)} others ({sum(d for _, d in rest):+.2f})")
     return _listed(shown)
 
 
@@ -210,7 +213,7 @@ def versus_sentence(
 
     "Hybrid, best at EUR 8 bn (hybrid-f8) against the runner-up, Reassurance, cheapest
     (reassurance-f1), under TOPSIS: it wins on deterrence (+0.12) and early warning (+0.05),
-    loses on annual cost (-0.08); +0.09 in all (weighted min-max normalised values ...)."
+    loses on annual cost (-0.08); net +0.09 (weighted min-max normalised values ...)."
 
     Parameters
     ----------
@@ -237,8 +240,7 @@ def versus_sentence(
     parts = []
     parts.append(f"it wins on {_side(wins, limit)}" if wins else "it wins on no criterion")
     parts.append(f"loses on {_side(losses, limit)}" if losses else "loses on none")
-    total = float(d.sum())
-    return head + ", ".join(parts) + f"; {total:+.2f} in all ({breakdown.reading})."
+    return head + ", ".join(parts) + f"; net {float(d.sum()):+.2f} ({breakdown.reading})."
 
 
 def reference_for(recommendation: Recommendation, package_id: str) -> tuple[str | None, str]:
@@ -254,15 +256,52 @@ def why_it_wins(
     packages: Mapping[str, Package],
     method: str,
     package_id: str | None = None,
+    limit: int = 3,
 ) -> str:
     """The sentence for a package (the recommended one by default) against its reference
-    (:func:`reference_for`), under ``method`` on the analysis's matrix and weights."""
-    pid = package_id or analysis.top
-    other, role = reference_for(analysis.recommendation, pid)
+    (:func:`reference_for`), under ``method`` on the analysis's matrix and weights.
+
+    When the recommended package's parts add up to less than the runner-up's at the current
+    weights, the sentence says so, and why it is recommended all the same (the rule of
+    :mod:`mcdm.recommend`: first in more weight draws, or the better consensus).
+    """
+    rec = analysis.recommendation
+    pid = package_id or rec.package_id
+    other, role = reference_for(rec, pid)
     if other is None:
         return f"{package_name(packages[pid])} is the only package ranked."
     b = score_breakdown(analysis.ranking.matrix, analysis.ranking.weights, method, pid, other)
-    return versus_sentence(b, packages, role)
+    text = versus_sentence(b, packages, role, limit)
+    if pid == rec.package_id and float(b.differences.sum()) <= -LEVEL:
+        if rec.basis == "smaa":
+            because = (
+                f"it comes first in more of the {rec.draws:,} weight draws "
+                f"({rec.share(pid):.0%} against {rec.runner_up_share:.0%})"
+            )
+        else:
+            because = "it has the better consensus rank over the methods"
+        text += (
+            f" At your exact weights {other} adds up to more; {pid} is recommended because "
+            f"{because}."
+        )
+    return text
+
+
+def promethee_one_sentence(
+    flows: PrometheeFlows, relation: np.ndarray, package_id: str, packages: Mapping[str, Package]
+) -> str:
+    """What PROMETHEE I says of a package: how many packages outrank it, how many it outranks
+    and how many it cannot be compared with (better on one flow, worse on the other)."""
+    i = list(flows.alternatives).index(package_id)
+    rel = relation[i]
+    n = len(rel) - 1
+    above, below, apart = int(np.sum(rel == "-")), int(np.sum(rel == "P")), int(np.sum(rel == "R"))
+    name = package_name(packages[package_id]) if package_id in packages else package_id
+    head = "no package outranks it" if above == 0 else f"{above} of the {n} others outrank it"
+    return (
+        f"Under PROMETHEE I {name}: {head}; it outranks {below} and cannot be compared with "
+        f"{apart} (better on one flow, worse on the other)."
+    )
 
 
 # --- PROMETHEE I and GAIA ------------------------------------------------------------------------
@@ -314,20 +353,13 @@ def promethee_one(flows: PrometheeFlows, tol: float = 1e-9) -> np.ndarray:
     better on one; they are incomparable when each is better on one flow (Brans & Mareschal
     2005). Flows within ``tol`` count as equal.
     """
-    lp, en = flows.leaving, flows.entering
-    n = len(lp)
-    out = np.full((n, n), "-", dtype=object)
-    for a in range(n):
-        for b in range(n):
-            ge_plus, le_minus = lp[a] >= lp[b] - tol, en[a] <= en[b] + tol
-            eq = abs(lp[a] - lp[b]) <= tol and abs(en[a] - en[b]) <= tol
-            if eq:
-                out[a, b] = "I"
-            elif ge_plus and le_minus:
-                out[a, b] = "P"
-            elif not (lp[a] <= lp[b] + tol and en[a] >= en[b] - tol):
-                out[a, b] = "R"
-    return out
+    lp, en = flows.leaving[:, None], flows.entering[:, None]
+    plus, minus = lp - lp.T, en - en.T  # [a, b]: a's flow minus b's
+    same = (np.abs(plus) <= tol) & (np.abs(minus) <= tol)
+    a_over_b = (plus >= -tol) & (minus <= tol)
+    b_over_a = (plus <= tol) & (minus >= -tol)
+    out = np.where(same, "I", np.where(a_over_b, "P", np.where(b_over_a, "-", "R")))
+    return out.astype(object)
 
 
 def promethee_one_table(flows: PrometheeFlows, relation: np.ndarray, top: int = 10) -> pd.DataFrame:

@@ -4,6 +4,7 @@ cases, the "wins on ... loses on ..." sentence, and the robustness statements.""
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -11,9 +12,25 @@ import pytest
 from pymcdm import methods as pm
 from pymcdm.methods.partial import PROMETHEE_I
 
-from mcdm.model import DecisionMatrix, Method, Package, PackageKind, SolveStatus
+from mcdm.briefing import describe_top
+from mcdm.cells import escape_markdown
+from mcdm.headline import package_name, recommendation_sentence
+from mcdm.instance import instantiate
+from mcdm.io.load import load_scenario
+from mcdm.model import (
+    CRITERIA_BY_ID,
+    DecisionMatrix,
+    Method,
+    Package,
+    PackageKind,
+    SolverSettings,
+    SolveStatus,
+)
+from mcdm.packages import generate_packages
+from mcdm.pipeline import analyse_packages
 from mcdm.ranking import prepare_values
 from mcdm.recommend import Contender, Recommendation
+from mcdm.session import weight_help
 from mcdm.why import (
     PrometheeFlows,
     contenders_table,
@@ -21,13 +38,16 @@ from mcdm.why import (
     gaia,
     promethee_flows,
     promethee_one,
+    promethee_one_sentence,
     promethee_one_table,
     reference_for,
     score_breakdown,
     sensitivity_line,
     stability_lines,
     versus_sentence,
+    why_it_wins,
 )
+from tests.conftest import DATA
 
 # Five packages on four criteria (deterrence and early warning: benefits; cost and troops
 # exposed: costs), with a zero in a cost column as the real matrices have.
@@ -284,7 +304,7 @@ def test_versus_sentence_names_wins_and_losses_in_peoples_words():
     assert text == (
         "Hybrid, best at EUR 8 bn (a) against the runner-up, Reassurance, cheapest (b), under "
         "TOPSIS: it wins on deterrence (+0.30) and early warning (+0.10), loses on annual cost "
-        "(-0.20) and troops exposed (-0.04); +0.16 in all (weighted min-max normalised values: "
+        "(-0.20) and troops exposed (-0.04); net +0.16 (weighted min-max normalised values: "
         "0 for the worst package, the weight for the best)."
     )
 
@@ -292,8 +312,13 @@ def test_versus_sentence_names_wins_and_losses_in_peoples_words():
 def test_versus_sentence_sums_what_it_does_not_name_and_says_when_level():
     b = score_breakdown(MATRIX, WEIGHTS, "TOPSIS", "a", "b")
     text = versus_sentence(b, PACKAGES, limit=1)
-    assert "it wins on deterrence (+0.30) and 1 more (+0.10 in all)" in text
-    assert "loses on annual cost (-0.20) and 1 more (-0.04 in all)" in text
+    assert "it wins on deterrence (+0.30) and early warning (+0.10)" in text
+    assert "loses on annual cost (-0.20) and troops exposed (-0.04)" in text
+    b = score_breakdown(MATRIX, WEIGHTS, "TOPSIS", "d", "e")
+    text = versus_sentence(b, PACKAGES, limit=1)
+    # d against e: cheaper (+0.30), no troops exposed (+0.20), earlier warning (+0.06), less
+    # deterrence (-0.32)
+    assert "it wins on annual cost (+0.30) and 2 others (+0.26), loses on deterrence" in text
     level = score_breakdown(MATRIX, WEIGHTS, "TOPSIS", "a", "a")
     assert versus_sentence(level, PACKAGES).endswith("the two are level on every criterion.")
     with pytest.raises(ValueError, match="against another package"):
@@ -306,7 +331,9 @@ def test_versus_sentence_under_promethee_uses_the_net_flows():
     assert b.differences.sum() == pytest.approx(flows.net[2] - flows.net[0])
     text = versus_sentence(b, PACKAGES, "the recommended package")
     assert "(c) against the recommended package, Hybrid" in text
-    assert text.endswith("(weighted net flows per criterion, which add up to the net flow).")
+    assert text.endswith(
+        "net +0.06 (weighted net flows per criterion, which add up to the net flow)."
+    )
     # troops exposed by hand: phi(c) = (0.7 + 0.5 + 1) / 4 = 0.55, phi(a) = (0.3 - 1.6) / 4
     # = -0.325 (range 20,000); (0.55 + 0.325) * 0.2 = 0.175
     assert b.differences[2] == pytest.approx(0.175)
@@ -385,3 +412,116 @@ def test_stability_lines_about_the_package_of_the_intervals_only():
     other = dataclasses.replace(PACKAGES["c"])
     table = stability(True).assign(top="c")
     assert "(c) is first" in stability_lines(table, "VIKOR", {"c": other})[0]
+
+
+def analysis_of(rec: Recommendation):
+    """The parts of an analysis that why_it_wins reads."""
+    ranking = SimpleNamespace(matrix=MATRIX, weights=WEIGHTS)
+    return SimpleNamespace(recommendation=rec, ranking=ranking, top=rec.package_id)
+
+
+def test_why_it_wins_says_when_the_runner_up_adds_up_to_more_and_why_it_is_recommended():
+    # at these weights c adds up to more than a under TOPSIS's reading, by hand:
+    # +0.167 deterrence, -0.112 cost, -0.14 troops, +0.033 early warning: net -0.052
+    rec = dataclasses.replace(recommendation(), runner_up="c")
+    text = why_it_wins(analysis_of(rec), PACKAGES, "TOPSIS")
+    b = score_breakdown(MATRIX, WEIGHTS, "TOPSIS", "a", "c")
+    assert b.differences.sum() == pytest.approx(0.4 / 2.4 - 0.112 - 0.14 + 0.1 / 3)
+    assert text.startswith(versus_sentence(b, PACKAGES, "the runner-up"))
+    assert text.endswith(
+        " At your exact weights c adds up to more; a is recommended because it comes first in "
+        "more of the 10,000 weight draws (39% against 37%)."
+    )
+    # against b, a adds up to more: no such clause
+    assert "adds up to more" not in why_it_wins(analysis_of(recommendation()), PACKAGES, "TOPSIS")
+    # another package is compared with the recommended one
+    other = why_it_wins(analysis_of(recommendation()), PACKAGES, "TOPSIS", "e")
+    assert other.startswith("e against the recommended package, Hybrid, best at EUR 8 bn (a)")
+
+
+def test_promethee_one_sentence_counts_by_hand():
+    flows = promethee_flows(PARTIAL, np.array([0.5, 0.5]))
+    rel = promethee_one(flows)
+    assert promethee_one_sentence(flows, rel, "C", {}) == (
+        "Under PROMETHEE I C: no package outranks it; it outranks 1 and cannot be compared with "
+        "2 (better on one flow, worse on the other)."
+    )
+    assert promethee_one_sentence(flows, rel, "D", {}).startswith(
+        "Under PROMETHEE I D: 3 of the 3 others outrank it; it outranks 0"
+    )
+
+
+# --- what a weight means on these packages (the sliders' help) -----------------------------
+
+
+def test_weight_help_gives_the_swing_from_the_worst_to_the_best_package():
+    cost = CRITERIA_BY_ID["annual_cost_eur_bn"]
+    text = weight_help(cost, [1.2, 8.4, 3.0])
+    assert text == (
+        "Annual cost of all units, sustainment included (cost, EUR bn/yr). Across these 3 "
+        "packages it runs from EUR 8.40 bn a year (worst) to EUR 1.20 bn a year (best): its "
+        "weight says how much that swing is worth against the other criteria's swings."
+    )
+    deterrence = weight_help(CRITERIA_BY_ID["deterrence"], [308.4, 40.0])
+    assert "from 40 points (worst) to 308 points (best)" in deterrence
+    assert "from 0 troops (worst)" not in weight_help(CRITERIA_BY_ID["troops_exposed"], [0, 14720])
+    assert "from 14,720 troops (worst) to 0 troops (best)" in weight_help(
+        CRITERIA_BY_ID["troops_exposed"], [0, 14720]
+    )
+    assert "EUR 40 m a year (best)" in weight_help(cost, [0.04, 0.9])
+
+
+def test_weight_help_when_all_packages_are_equal_or_there_are_none():
+    nations = CRITERIA_BY_ID["nations"]
+    assert weight_help(nations, [12, 12]).endswith(
+        "All 2 packages have 12 nations: its weight changes nothing in the ranking."
+    )
+    assert weight_help(nations, []) == ("Members that send at least one unit (benefit, count).")
+    assert "from 3 nations (worst) to 12 nations (best)" in weight_help(
+        nations, [12, float("nan"), 3]
+    )
+
+
+# --- one package in every statement, on every bundled scenario -----------------------------
+
+SCENARIOS = sorted((DATA / "scenarios").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_statement_on_every_bundled_scenario_is_about_the_recommended_package(path):
+    """The Overview's headline (describe_top's first line), the stability intervals, the
+    Robustness page's statements and "why it wins" all name analysis.top.
+
+    Kept quick: two frontier levels per kind of package, no alternatives, a 10% gap, no
+    constraint prices, no rank reversal, 1,000 weight draws. Which package comes out differs
+    from a full run; that every statement names the same one must not."""
+    scenario, data = load_scenario(path)
+    quick = dataclasses.replace(
+        scenario,
+        frontier=dataclasses.replace(scenario.frontier, levels=2, alternatives=0, troop_levels=0),
+    )
+    instance = instantiate(quick, data)
+    pset = generate_packages(
+        instance, prices=False, settings=SolverSettings(mip_gap=0.1, node_limit=5000)
+    )
+    a = analyse_packages(instance, pset, reversal=False, smaa_draws=1000)
+    rec = a.recommendation
+    top = package_name(pset.get(a.top))
+    packages = pset.by_id
+    # the Overview
+    headline = describe_top(instance, pset, a)[0]
+    assert headline == f"**{escape_markdown(recommendation_sentence(rec, packages))}**"
+    lead = "Recommended: " if rec.clear else "Too close to call: "
+    assert recommendation_sentence(rec, packages).startswith(lead + top)
+    assert why_it_wins(a, packages, quick.robustness.method).startswith(f"{top} against ")
+    # the stability intervals and the Robustness page
+    assert set(a.stability["top"]) == {a.top} == {rec.package_id}
+    lines = stability_lines(a.stability, quick.robustness.method, packages)
+    assert top in lines[0]
+    assert contenders_table(rec, packages)["Package"].iloc[0] == top
+    sensitive = sensitivity_line(a.stability)
+    assert sensitive is None or bool(a.stability["holds_now"].all())
+    # the acceptability that the verdict reads is the recommended package's
+    if a.smaa is not None:
+        first = dict(zip(a.smaa.alternatives, a.smaa.first, strict=True))
+        assert first[a.top] == max(first.values())

@@ -36,6 +36,7 @@ from .controls import (
     ranked_scenario,
     scenario_file_header,
     slider_range,
+    weight_help,
 )
 from .uploads import MAX_UPLOAD_BYTES, read_uploaded_data, read_uploaded_scenario
 
@@ -70,5 +71,6 @@ __all__ = [
     "snapshot_name",
     "summarise",
     "track_changes",
+    "weight_help",
     "what_changed",
 ]
