@@ -97,6 +97,7 @@ st.caption(
     f"The packages' net flows per criterion seen from their two main directions, which hold "
     f"{plane.delta:.0%} of their spread. Criteria pointing the same way agree, opposite ones "
     "conflict; the thick black line (the decision stick) points where your weights pull, so "
-    "packages far along it do well at these weights."
+    "packages far along it do well at these weights; the less of it lies in the plane, the "
+    "less the plane tells about the ranking."
     + (" Below about 70%, read the plane with care." if plane.delta < 0.7 else "")
 )

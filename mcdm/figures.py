@@ -494,19 +494,35 @@ def promethee_one_chart(
     flows: PrometheeFlows, top: int = 12, highlight: str | None = None
 ) -> go.Figure:
     """PROMETHEE I as Visual PROMETHEE draws it: the leaving flow on the left scale, the
-    entering flow on the right one (upside down, so that up is better on both); each package a
-    line between its two places. Two lines that cross: incomparable packages."""
+    entering flow on the right one, upside down so that up is better on both; each package a
+    line between its two places. Two lines that cross: packages that cannot be compared.
+
+    Each scale runs from the worst to the best of the packages shown (crossings do not depend
+    on the scales); the flows themselves are in the hover text."""
     ids = list(flows.alternatives)
     order = sorted(range(len(ids)), key=lambda i: (-flows.net[i], ids[i]))[:top]
+    plus = np.array([flows.leaving[i] for i in order])
+    minus = np.array([flows.entering[i] for i in order])
+
+    def scaled(v: np.ndarray, best_high: bool) -> np.ndarray:
+        span = float(v.max() - v.min()) if len(v) else 0.0
+        if span <= 0:
+            return np.full(len(v), 0.5)
+        return (v - v.min()) / span if best_high else (v.max() - v) / span
+
+    left, right = scaled(plus, True), scaled(minus, False)
     fig = go.Figure()
     for rank, i in enumerate(order):
-        colour = OKABE_ITO[5] if ids[i] == highlight else OKABE_ITO[rank % 5]
+        mine = ids[i] == highlight
         fig.add_trace(
             go.Scatter(
                 x=[0, 1],
-                y=[float(flows.leaving[i]), -float(flows.entering[i])],
+                y=[float(left[rank]), float(right[rank])],
                 mode="lines+markers+text",
-                line={"color": colour, "width": 4 if ids[i] == highlight else 2},
+                line={
+                    "color": OKABE_ITO[5] if mine else OKABE_ITO[rank % 5],
+                    "width": 4 if mine else 2,
+                },
                 text=[_label(ids[i]), _label(ids[i])],
                 textposition=["middle left", "middle right"],
                 name=_label(ids[i]),
@@ -522,15 +538,19 @@ def promethee_one_chart(
         xaxis={
             "tickvals": [0, 1],
             "ticktext": [
-                "Leaving flow φ+ (higher is better)",
-                "Entering flow φ− (lower is better)",
+                f"Leaving flow φ+ ({plus.min():.3f} to {plus.max():.3f})",
+                f"Entering flow φ− ({minus.max():.3f} to {minus.min():.3f})",
             ],
-            "range": [-0.6, 1.6],
+            "range": [-0.7, 1.7],
             "title": "Lines that cross: packages that cannot be compared",
         },
-        yaxis_title="Flow (φ+ up; φ− drawn as −φ−, so up is better)",
+        yaxis={
+            "title": "Place on each flow's scale (top: best of these packages)",
+            "showticklabels": False,
+            "range": [-0.05, 1.05],
+        },
         showlegend=False,
-        height=max(420, 30 * len(order) + 150),
+        height=max(460, 34 * len(order) + 150),
     )
     return fig
 
@@ -540,9 +560,9 @@ def gaia_chart(
     flows: PrometheeFlows,
     highlight: Sequence[str] = (),
 ) -> go.Figure:
-    """The GAIA plane: packages as points, each criterion as an axis from the centre, the
-    weights as the decision stick (the criteria's axes and the stick share one scale, enlarged
-    to the spread of the packages). Packages far along the stick do well at these weights."""
+    """The GAIA plane: packages as points, each criterion as an axis from the centre (enlarged
+    to the spread of the packages), the weights as the decision stick (its direction; drawn at
+    80% of that spread). Packages far along the stick do well at these weights."""
     pts = plane.alternatives
     reach = float(np.max(np.linalg.norm(pts, axis=1))) if len(pts) else 1.0
     longest = float(np.max(np.linalg.norm(plane.criteria, axis=1), initial=0.0))
@@ -590,7 +610,9 @@ def gaia_chart(
                 hoverinfo="skip",
             )
         )
-    sx, sy = scale * plane.stick
+    # the stick's direction is what matters; drawn to 80% of the packages' spread
+    norm = float(np.linalg.norm(plane.stick))
+    sx, sy = (0.8 * reach / norm) * plane.stick if norm > 0 and reach > 0 else plane.stick
     fig.add_trace(
         go.Scatter(
             x=[0, sx],
@@ -598,7 +620,7 @@ def gaia_chart(
             mode="lines+markers",
             line={"color": OKABE_ITO[7], "width": 5},
             marker={"symbol": "arrow", "angleref": "previous", "size": [0, 16]},
-            name="decision stick (the weights)",
+            name=f"decision stick: where the weights pull ({plane.stick_share:.0%} in the plane)",
             hoverinfo="skip",
         )
     )

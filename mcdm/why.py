@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .pipeline import Analysis
 
 __all__ = [
+    "ADDITIVE",
     "LEVEL",
     "READINGS",
     "Gaia",
@@ -251,6 +252,10 @@ def reference_for(recommendation: Recommendation, package_id: str) -> tuple[str 
     return recommendation.package_id, "the recommended package"
 
 
+#: Methods whose score is the sum of the parts :func:`contributions` gives (up to a constant).
+ADDITIVE = frozenset({Method.PROMETHEE_II, Method.MABAC, Method.WSM, Method.SPOTIS})
+
+
 def why_it_wins(
     analysis: Analysis,
     packages: Mapping[str, Package],
@@ -261,9 +266,11 @@ def why_it_wins(
     """The sentence for a package (the recommended one by default) against its reference
     (:func:`reference_for`), under ``method`` on the analysis's matrix and weights.
 
-    When the recommended package's parts add up to less than the runner-up's at the current
-    weights, the sentence says so, and why it is recommended all the same (the rule of
-    :mod:`mcdm.recommend`: first in more weight draws, or the better consensus).
+    For the recommended package it also says where ``method`` itself puts the two at the
+    current weights, when that is not what the parts suggest: the runner-up ranked above it
+    (and why the package is recommended all the same: the rule of :mod:`mcdm.recommend`), or,
+    for a method that does not add the parts up (TOPSIS, VIKOR, ...), the package ranked above
+    the runner-up although the parts sum lower.
     """
     rec = analysis.recommendation
     pid = package_id or rec.package_id
@@ -272,7 +279,16 @@ def why_it_wins(
         return f"{package_name(packages[pid])} is the only package ranked."
     b = score_breakdown(analysis.ranking.matrix, analysis.ranking.weights, method, pid, other)
     text = versus_sentence(b, packages, role, limit)
-    if pid == rec.package_id and float(b.differences.sum()) <= -LEVEL:
+    if pid != rec.package_id:
+        return text
+    net = float(b.differences.sum())
+    result = analysis.ranking.results.get(method)
+    if result is not None:
+        ids = list(analysis.ranking.matrix.alternatives)
+        behind = bool(result.ranks[ids.index(other)] < result.ranks[ids.index(pid)])
+    else:
+        behind = method in ADDITIVE and net <= -LEVEL
+    if behind:
         if rec.basis == "smaa":
             because = (
                 f"it comes first in more of the {rec.draws:,} weight draws "
@@ -281,8 +297,13 @@ def why_it_wins(
         else:
             because = "it has the better consensus rank over the methods"
         text += (
-            f" At your exact weights {other} adds up to more; {pid} is recommended because "
-            f"{because}."
+            f" Under {method} at your exact weights {other} ranks above it; {pid} is "
+            f"recommended because {because}."
+        )
+    elif result is not None and net <= -LEVEL:
+        text += (
+            f" {method} does not simply add these parts up: at your exact weights it ranks "
+            f"{pid} above {other}."
         )
     return text
 
@@ -398,6 +419,7 @@ class Gaia:
     criteria: np.ndarray  # (m, 2): each criterion's unit axis projected
     stick: np.ndarray  # (2,): the weight vector projected
     delta: float
+    stick_share: float = 1.0  # the projected stick's length over the weight vector's
 
 
 def gaia(flows: PrometheeFlows, weights: np.ndarray) -> Gaia:
@@ -423,7 +445,11 @@ def gaia(flows: PrometheeFlows, weights: np.ndarray) -> Gaia:
     var = s**2
     delta = float(var[:2].sum() / var.sum()) if var.sum() > 0 else 0.0
     w = np.asarray(weights, dtype=float)
-    return Gaia(Phi @ basis, basis, w @ basis, delta)
+    stick = w @ basis
+    norm = float(np.linalg.norm(w))
+    return Gaia(
+        Phi @ basis, basis, stick, delta, float(np.linalg.norm(stick)) / norm if norm else 0.0
+    )
 
 
 # --- statements about the recommended package's robustness ---------------------------------

@@ -184,6 +184,7 @@ def test_gaia_on_orthogonal_flows_computed_by_hand():
     assert g.delta == pytest.approx(10 / 10.5)
     np.testing.assert_allclose(g.criteria, [[1, 0], [0, 1], [0, 0]], atol=1e-12)
     np.testing.assert_allclose(g.stick, [0.5, 0.3], atol=1e-12)
+    assert g.stick_share == pytest.approx(np.sqrt(0.34 / 0.38))  # |(0.5, 0.3)| / |w|
     np.testing.assert_allclose(g.alternatives[0], [2, 0], atol=1e-12)
     np.testing.assert_allclose(g.alternatives[3], [0, -1], atol=1e-12)
 
@@ -414,29 +415,41 @@ def test_stability_lines_about_the_package_of_the_intervals_only():
     assert "(c) is first" in stability_lines(table, "VIKOR", {"c": other})[0]
 
 
-def analysis_of(rec: Recommendation):
-    """The parts of an analysis that why_it_wins reads."""
-    ranking = SimpleNamespace(matrix=MATRIX, weights=WEIGHTS)
+def analysis_of(rec: Recommendation, ranks: dict[str, list[float]] | None = None):
+    """The parts of an analysis that why_it_wins reads; ``ranks`` by method (1 = best)."""
+    results = {m: SimpleNamespace(ranks=np.array(r)) for m, r in (ranks or {}).items()}
+    ranking = SimpleNamespace(matrix=MATRIX, weights=WEIGHTS, results=results)
     return SimpleNamespace(recommendation=rec, ranking=ranking, top=rec.package_id)
 
 
-def test_why_it_wins_says_when_the_runner_up_adds_up_to_more_and_why_it_is_recommended():
+def test_why_it_wins_says_when_the_runner_up_ranks_above_and_why_it_is_recommended():
     # at these weights c adds up to more than a under TOPSIS's reading, by hand:
-    # +0.167 deterrence, -0.112 cost, -0.14 troops, +0.033 early warning: net -0.052
+    # +0.167 deterrence, -0.112 cost, -0.14 troops, +0.033 early warning: net -0.052;
+    # TOPSIS itself ranks c first and a second (mcdm.ranking gives ranks 2, 4, 1, 3, 5)
     rec = dataclasses.replace(recommendation(), runner_up="c")
-    text = why_it_wins(analysis_of(rec), PACKAGES, "TOPSIS")
     b = score_breakdown(MATRIX, WEIGHTS, "TOPSIS", "a", "c")
     assert b.differences.sum() == pytest.approx(0.4 / 2.4 - 0.112 - 0.14 + 0.1 / 3)
+    text = why_it_wins(analysis_of(rec, {"TOPSIS": [2, 4, 1, 3, 5]}), PACKAGES, "TOPSIS")
     assert text.startswith(versus_sentence(b, PACKAGES, "the runner-up"))
     assert text.endswith(
-        " At your exact weights c adds up to more; a is recommended because it comes first in "
-        "more of the 10,000 weight draws (39% against 37%)."
+        " Under TOPSIS at your exact weights c ranks above it; a is recommended because it "
+        "comes first in more of the 10,000 weight draws (39% against 37%)."
     )
-    # against b, a adds up to more: no such clause
-    assert "adds up to more" not in why_it_wins(analysis_of(recommendation()), PACKAGES, "TOPSIS")
-    # another package is compared with the recommended one
-    other = why_it_wins(analysis_of(recommendation()), PACKAGES, "TOPSIS", "e")
+    # a method that does not add up the parts may rank a above c all the same
+    text = why_it_wins(analysis_of(rec, {"TOPSIS": [1, 4, 2, 3, 5]}), PACKAGES, "TOPSIS")
+    assert text.endswith(
+        " TOPSIS does not simply add these parts up: at your exact weights it ranks a above c."
+    )
+    # without the method's ranks: only an additive method's sum speaks for it
+    assert "ranks above it" in why_it_wins(analysis_of(rec), PACKAGES, "MABAC")
+    assert "ranks" not in why_it_wins(analysis_of(rec), PACKAGES, "TOPSIS")
+    # against b, a adds up to more and ranks above: nothing to add
+    plain = analysis_of(recommendation(), {"TOPSIS": [2, 4, 1, 3, 5]})
+    assert why_it_wins(plain, PACKAGES, "TOPSIS").endswith("the weight for the best).")
+    # another package is compared with the recommended one, with nothing added
+    other = why_it_wins(plain, PACKAGES, "TOPSIS", "e")
     assert other.startswith("e against the recommended package, Hybrid, best at EUR 8 bn (a)")
+    assert other.endswith("the weight for the best).")
 
 
 def test_promethee_one_sentence_counts_by_hand():
