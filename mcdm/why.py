@@ -560,10 +560,16 @@ def contenders_table(
                 "Cost against the recommended": _signed_eur(
                     p.annual_cost_eur_bn - top.annual_cost_eur_bn
                 ),
-                "Troops against the recommended": f"{p.troops_deployed - top.troops_deployed:+,}",
+                "Troops against the recommended": _signed_troops(
+                    p.troops_deployed - top.troops_deployed
+                ),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _signed_troops(troops: int) -> str:
+    return "same" if troops == 0 else f"{troops:+,}"
 
 
 def _signed_eur(value_bn: float) -> str:
