@@ -33,6 +33,7 @@ from mcdm.session import (
     preset_members,
     ranked_criteria,
     slider_range,
+    weight_help,
 )
 
 st.set_page_config(page_title="Security-guarantee packages", page_icon=":shield:", layout="wide")
@@ -134,8 +135,11 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
     return apply_scenario_controls(base, controls, members, data)
 
 
-def weights_sidebar(start: RankingControls, base: Scenario, k: str, scheme: WeightScheme):
-    """The weight sliders or the AHP grid: (slider weights, AHP matrix)."""
+def weights_sidebar(
+    start: RankingControls, base: Scenario, k: str, scheme: WeightScheme, ranges: Mapping
+):
+    """The weight sliders or the AHP grid: (slider weights, AHP matrix); ``ranges``: each
+    criterion's values over the packages, for the sliders' help."""
     weights = dict(start.weights)
     ahp = start.ahp
     if scheme is WeightScheme.USER:
@@ -147,7 +151,7 @@ def weights_sidebar(start: RankingControls, base: Scenario, k: str, scheme: Weig
                 start.weights[c.criterion_id],
                 0.5,
                 key=f"w:{c.criterion_id}:{k}",
-                help=f"{c.help} ({c.direction.value}, {c.unit})",
+                help=weight_help(c, ranges.get(c.criterion_id, ())),
             )
         total = sum(weights.values())
         if total > 0:
@@ -224,7 +228,7 @@ def robustness_sidebar(start: RankingControls, k: str) -> tuple[int, float | Non
     return int(draws), band, smaa_method, cost_pct / 100
 
 
-def ranking_sidebar(base: Scenario, k: str) -> RankingControls:
+def ranking_sidebar(base: Scenario, k: str, ranges: Mapping) -> RankingControls:
     """The ranking controls (no form: they re-rank at once)."""
     start = RankingControls.of(base)
     st.header("Ranking")
@@ -236,7 +240,7 @@ def ranking_sidebar(base: Scenario, k: str) -> RankingControls:
         horizontal=True,
         key=f"scheme:{k}",
     )
-    weights, ahp = weights_sidebar(start, base, k, scheme)
+    weights, ahp = weights_sidebar(start, base, k, scheme, ranges)
     methods = st.multiselect(
         "Methods", OFFERED_METHODS, default=list(start.methods), key=f"methods:{k}"
     )
@@ -280,7 +284,9 @@ with st.sidebar:
         )
     key = controls_key(preset, presets[preset])  # widgets start from each preset's values
     scenario = scenario_sidebar(base, dataset, key)
-    controls = ranking_sidebar(base, key)
+ranges = ui.criteria_ranges(scenario, dataset)  # the cached solve the pages use, for the help
+with st.sidebar:
+    controls = ranking_sidebar(base, key, ranges)
 
 ctx, failure = ui.build_context(scenario, controls, dataset)
 if ctx is None:
@@ -297,6 +303,7 @@ pages = [
     st.Page("app_pages/contributions.py", title="Contributions", icon=":material/groups:"),
     st.Page("app_pages/ranking.py", title="Ranking", icon=":material/leaderboard:"),
     st.Page("app_pages/robustness.py", title="Robustness", icon=":material/balance:"),
+    st.Page("app_pages/why.py", title="Why it wins", icon=":material/help:"),
     st.Page("app_pages/stakeholders.py", title="Stakeholders", icon=":material/diversity_3:"),
     st.Page("app_pages/data.py", title="Data and sources", icon=":material/menu_book:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),

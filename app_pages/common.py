@@ -182,6 +182,18 @@ def _analyses(instance: Instance, reversal: bool, _pset: PackageSet) -> Analysis
     return analyse_packages(instance, _pset, reversal=reversal)
 
 
+def criteria_ranges(scenario: Scenario, data: Dataset) -> dict[str, tuple[float, ...]]:
+    """Each criterion's values over the scenario's packages (the cached solve that
+    :func:`build_context` uses), for the weight sliders' help; empty if it cannot be solved
+    (:func:`build_context` says why)."""
+    try:
+        pset = _solves(instantiate(scenario, data))
+    except Exception:  # reported by build_context, with the details in the log
+        return {}
+    names = {k for p in pset.packages for k in p.criteria}
+    return {k: tuple(p.criteria[k] for p in pset.packages if k in p.criteria) for k in names}
+
+
 def with_reversal(ctx: Context) -> Analysis:
     """The context's analysis with the rank-reversal check (one re-ranking per package)."""
     return _analyses(ctx.instance, True, ctx.pset)

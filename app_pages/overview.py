@@ -6,6 +6,7 @@ from app_pages.common import context
 from mcdm.briefing import describe_top
 from mcdm.cells import escape_markdown
 from mcdm.views import archetype_table, left_out_lines, scenario_caption
+from mcdm.why import why_it_wins
 
 ctx = context()
 st.title("Security-guarantee packages for Ukraine")
@@ -25,6 +26,10 @@ else:
     st.subheader(f"Top package: {escape_markdown(ctx.analysis.top)}")
     for line in describe_top(ctx.instance, ctx.pset, ctx.analysis):
         st.markdown(line)
+    why = why_it_wins(
+        ctx.analysis, ctx.pset.by_id, ctx.instance.scenario.robustness.method, limit=2
+    )
+    st.markdown(f"Why it wins: {escape_markdown(why)} (details on the Why it wins page)")
     for msg in ctx.analysis.weights.warnings:
         st.warning(escape_markdown(msg))
     for line in left_out_lines(ctx.analysis):

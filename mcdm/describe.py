@@ -16,6 +16,7 @@ from .formats import format_eur_bn, format_number
 from .headline import recommendation_sentence
 from .model import Instance, USBackstop
 from .packages import PackageSet
+from .why import sensitivity_line
 
 __all__ = [
     "BACKSTOP_LABELS",
@@ -156,14 +157,9 @@ def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[st
             f"How robust: first in **{share:.0%}** of {analysis.smaa.draws:,} draws of "
             f"{spread} ({method_label(analysis.smaa.method)}) — {words}."
         )
-    narrow = analysis.stability.dropna()
-    narrow = narrow[(narrow["high"] - narrow["low"]) < 0.1]
-    if len(narrow):
-        names = ", ".join(md(CRITERIA_LABEL.get(c, c)) for c in narrow["criterion"])
-        lines.append(
-            f"Its lead is sensitive to the weight of: {names} (a change of under ten "
-            "percentage points in that weight puts another package on top)."
-        )
+    # only when the recommended package is first at these weights: it has no lead otherwise
+    if (sensitive := sensitivity_line(analysis.stability)) is not None:
+        lines.append(md(sensitive))
     if p.status.value != "optimal":
         lines.append(
             f"This package is feasible but not proven optimal: {md(p.note or 'a solver limit')}."

@@ -22,14 +22,18 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from mcdm.criteria import CRITERIA
+from mcdm.cells import escape_markdown
+from mcdm.criteria import CRITERIA, CRITERIA_BY_ID
+from mcdm.formats import format_eur_bn
+from mcdm.headline import package_name
 from mcdm.instance import instantiate
 from mcdm.io.load import load_instance, load_scenario
 from mcdm.packages import PackageSet
 from mcdm.pipeline import analyse_packages
 from mcdm.ranking import weights_ahp
-from mcdm.session import OFFERED_METHODS, WeightScheme, controls_key
+from mcdm.session import OFFERED_METHODS, WeightScheme, controls_key, weight_help
 from mcdm.tables import packages_frame
+from mcdm.why import why_it_wins
 from tests.conftest import DATA, ROOT
 
 APP = str(ROOT / "app.py")
@@ -40,6 +44,7 @@ PAGES = [
     "app_pages/contributions.py",
     "app_pages/ranking.py",
     "app_pages/robustness.py",
+    "app_pages/why.py",
     "app_pages/stakeholders.py",
     "app_pages/data.py",
     "app_pages/compare.py",
@@ -420,3 +425,102 @@ def test_widget_keys_are_the_same_in_every_process():
     k = key_of("monitoring_only")
     assert at.slider(key=f"budget:{k}").value == 1.5
     assert at.radio(key=f"scheme:{k}").value is WeightScheme.USER
+
+
+# --- why it wins, and robustness about the recommended package -------------------------------
+
+
+def texts(at: AppTest) -> list[str]:
+    """Every Markdown and caption the page shows."""
+    return [m.value for m in at.markdown] + [c.value for c in at.caption]
+
+
+def test_overview_says_why_the_recommended_package_wins_against_the_runner_up(app):
+    app.switch_page("app_pages/overview.py").run()
+    ctx = app.session_state["ctx"]
+    a = ctx.analysis
+    method = ctx.instance.scenario.robustness.method
+    expected = why_it_wins(a, ctx.pset.by_id, method, limit=2)
+    shown = [t for t in texts(app) if t.startswith("Why it wins: ")]
+    assert shown == [f"Why it wins: {escape_markdown(expected)} (details on the Why it wins page)"]
+    top, runner_up = ctx.pset.get(a.top), ctx.pset.get(a.recommendation.runner_up)
+    assert expected.startswith(
+        f"{package_name(top)} against the runner-up, {package_name(runner_up)}, under {method}: "
+    )
+
+
+def test_why_page_breaks_down_the_chosen_package_against_the_recommended_one(app):
+    app.switch_page("app_pages/why.py").run()
+    assert not app.exception and not app.error
+    ctx = app.session_state["ctx"]
+    a = ctx.analysis
+    package = next(s for s in app.selectbox if s.key and s.key.startswith("why_package:"))
+    assert package.value == a.top
+    other = next(o for o in package.options if o != package.options[0])
+    package.set_value(next(p for p in ctx.pset.by_id if package_name(ctx.pset.by_id[p]) in other))
+    app.run()
+    chosen = next(s for s in app.selectbox if s.key.startswith("why_package:")).value
+    assert chosen != a.top
+    method = next(s for s in app.selectbox if s.key.startswith("why_method:")).value
+    assert method == ctx.instance.scenario.robustness.method
+    shown = texts(app)
+    assert escape_markdown(why_it_wins(a, ctx.pset.by_id, method, chosen)) in shown
+    table = next(df.value for df in app.dataframe if "Difference" in df.value.columns)
+    assert list(table.columns) == ["Criterion", chosen, a.top, "Difference"]
+    assert any(t.startswith("Under PROMETHEE I ") for t in shown)
+    assert any("two main directions, which hold" in t for t in shown)
+
+
+def robustness_texts(at: AppTest) -> list[str]:
+    at.switch_page("app_pages/robustness.py").run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return texts(at)
+
+
+def assert_robustness_is_about_the_recommended_package(at: AppTest) -> None:
+    shown = robustness_texts(at)
+    ctx = at.session_state["ctx"]
+    a = ctx.analysis
+    name = escape_markdown(package_name(ctx.pset.get(a.top)))
+    assert set(a.stability["top"]) == {a.top}
+    assert f"Every statement on this page is about the recommended package, {name}." in shown
+    stability = [t for t in shown if t.startswith("Under ")]
+    assert stability and stability[0].startswith(
+        f"Under {ctx.instance.scenario.robustness.method} at your "
+    )
+    assert name in stability[0]
+    # a lead is spoken of only if the package is first at these weights
+    assert any("lead" in t for t in shown) <= bool(a.stability["holds_now"].all())
+
+
+def test_robustness_page_with_a_clear_verdict():
+    at = monitoring_app(draws=0, methods=["TOPSIS"])
+    assert at.session_state["ctx"].analysis.recommendation.verdict == "clear"
+    assert_robustness_is_about_the_recommended_package(at)
+    assert not at.warning
+    assert not any("Cost against the recommended" in df.value.columns for df in at.dataframe)
+
+
+def test_robustness_page_with_too_close_a_verdict_shows_the_contenders():
+    at = monitoring_app()
+    rec = at.session_state["ctx"].analysis.recommendation
+    assert rec.verdict == "too_close" and len(rec.contenders) >= 2
+    assert_robustness_is_about_the_recommended_package(at)
+    assert any("Too close to call" in w.value for w in at.warning)
+    tables = [df.value for df in at.dataframe]
+    table = next(t for t in tables if "Cost against the recommended" in t.columns)
+    pset = at.session_state["ctx"].pset
+    assert list(table["Package"]) == [package_name(pset.get(c.package_id)) for c in rec.contenders]
+    assert list(table["First in (share of draws)"]) == [c.first_share for c in rec.contenders]
+    assert table["Cost against the recommended"].iloc[0] == "same"
+
+
+def test_the_weight_sliders_say_what_a_weight_means_on_these_packages():
+    at = monitoring_app()
+    pset = at.session_state["ctx"].pset
+    k = key_of("monitoring_only")
+    cost = at.slider(key=f"w:annual_cost_eur_bn:{k}")
+    values = [p.annual_cost_eur_bn for p in pset.packages]
+    assert cost.help == weight_help(CRITERIA_BY_ID["annual_cost_eur_bn"], values)
+    assert f"from {format_eur_bn(max(values))} a year (worst) to " in cost.help

@@ -66,6 +66,7 @@ PAGES = {
     "Contributions": "Contributions",
     "Ranking": "Ranking",
     "Robustness": "Robustness",
+    "Why it wins": "Why it wins",
     "Data and sources": "Data and sources",
     "Compare": "Compare settings",
     "Export": "Export and upload",

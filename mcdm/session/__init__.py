@@ -36,6 +36,7 @@ from .controls import (
     ranked_scenario,
     scenario_file_header,
     slider_range,
+    weight_help,
 )
 from .stakeholders import (
     EDITOR_WHERE,
@@ -84,5 +85,6 @@ __all__ = [
     "snapshot_name",
     "summarise",
     "track_changes",
+    "weight_help",
     "what_changed",
 ]

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from ..criteria import CRITERIA
+from ..criteria import CRITERIA, Criterion
 from ..errors import InputError, Problem
+from ..formats import format_eur_bn, format_number
 from ..frozen import FrozenMap
 from ..instance import instantiate
 from ..kernels import KERNELS
@@ -41,6 +42,7 @@ __all__ = [
     "ranked_scenario",
     "scenario_file_header",
     "slider_range",
+    "weight_help",
 ]
 
 _N = TypeVar("_N", int, float)
@@ -412,4 +414,57 @@ def scenario_file_header(uploaded_names: tuple[str, ...]) -> str:
         "# Computed on the bundled data. Save this file in the project's data/scenarios/\n"
         '# folder (dataset = ".." is data/, relative to this file), or set dataset to your data\n'
         "# folder, and run: mcdm run THIS_FILE --out DIR\n"
+    )
+
+
+# --- what a weight means on these packages ------------------------------------------------------
+
+#: How one value of each criterion reads in the sliders' help.
+_VALUE_FORMATS = {
+    "annual_cost_eur_bn": lambda v: f"{format_eur_bn(v)} a year",
+    "troops_exposed": lambda v: f"{v:,.0f} troops",
+    "early_warning_pct": lambda v: f"{v:.0f}% of the line",
+    "air_defence_k_km2": lambda v: f"{1000 * v:,.0f} km²",
+    "deterrence": lambda v: f"{format_number(v)} points",
+    "escalation_risk": lambda v: f"{format_number(v)} points",
+    "burden_gap_pct": lambda v: f"a gap of {v:.1f}%",
+    "nations": lambda v: f"{v:.0f} nations",
+    "readiness_days": lambda v: f"{v:.0f} days",
+    "political_risk_pct": lambda v: f"{v:.0f}% of the cost",
+}
+
+
+def _value(criterion: Criterion, value: float) -> str:
+    fmt = _VALUE_FORMATS.get(criterion.criterion_id)
+    return fmt(value) if fmt is not None else f"{format_number(value)} {criterion.unit}"
+
+
+def weight_help(criterion: Criterion, values: Sequence[float]) -> str:
+    """A weight slider's help: what the criterion is, and what its weight means on this set of
+    packages, the swing from the worst to the best of them on it ("from EUR 8.40 bn a year
+    (worst) to EUR 1.20 bn a year (best)").
+
+    Parameters
+    ----------
+    criterion
+        The criterion of the slider.
+    values
+        Its value in every package ranked (empty: no packages yet).
+    """
+    head = f"{criterion.help.rstrip('.')} ({criterion.direction.value}, {criterion.unit})."
+    finite = [float(v) for v in values if math.isfinite(float(v))]
+    if not finite:
+        return head
+    lo, hi = min(finite), max(finite)
+    n = len(finite)
+    if hi - lo <= 1e-9 * max(1.0, abs(hi)):
+        return (
+            f"{head} All {n:,} packages have {_value(criterion, lo)}: its weight changes "
+            "nothing in the ranking."
+        )
+    worst, best = (lo, hi) if criterion.direction.sign > 0 else (hi, lo)
+    return (
+        f"{head} Across these {n:,} packages it runs from {_value(criterion, worst)} (worst) to "
+        f"{_value(criterion, best)} (best): its weight says how much that swing is worth "
+        "against the other criteria's swings."
     )
