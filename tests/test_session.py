@@ -507,7 +507,7 @@ def test_settings_that_differ_are_told_in_peoples_words(dataset):
     rows = describe_settings(base, changed, dataset)
     assert rows == [
         ("Annual budget", "EUR 8.00 bn a year", "EUR 154 m a year"),
-        (f"{sat.name}: cost per unit (EUR m/yr)", f"EUR {sat.cost_eur_m:,.0f} m", "EUR 12 m"),
+        (f"{sat.name}: cost per unit", f"EUR {sat.cost_eur_m:,.0f} m a year", "EUR 12 m a year"),
         ("France: troops in Ukraine", "yes", "no"),
         ("France: troop pool", "24,000", "1,000"),
         ("Members taking part", "all", "United Kingdom, France"),

@@ -6,6 +6,7 @@ for them, so that "what changed", the Compare page and the data tables say the s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -247,7 +248,9 @@ def _described_value(key: str, value: Any, data: Dataset | None) -> str:
                 return "all" if key == "ranking.criteria" else "none"
             return ", ".join(_criterion(c) for c in value)
         case "ranking.ahp":
-            return f"{len(value)} x {len(value)} grid" if value else "none"
+            if not value:
+                return "none"
+            return "all equal" if all(v == 1 for row in value for v in row) else "edited"
         case "robustness.smaa_draws":
             return f"{int(value):,}"
         case "robustness.weight_band":
@@ -281,7 +284,8 @@ def _override(key: str, data: Dataset | None) -> tuple[str, Any] | None:
     if len(parts) == 2:
         return f"{name}: every setting", None
     field = parts[2]
-    words = fields.get(field, humanise(field))
+    # the unit goes with the value ("EUR 3,770 m a year"), not in the setting's name
+    words = re.sub(r" \([^()]*\)$", "", fields.get(field, humanise(field)))
     return f"{name}: {words[:1].lower() + words[1:]}", getattr(thing, field, None)
 
 
@@ -322,5 +326,5 @@ def _field_value(field: str, value: Any) -> str:
     if field in ("troop_pool", "max_troops_deployed", "troops_per_unit", "active_personnel"):
         return f"{int(value):,}"
     if field.endswith("_eur_m"):
-        return f"EUR {float(value):,.0f} m"
+        return f"EUR {float(value):,.0f} m a year"
     return value_words(value)
