@@ -20,10 +20,10 @@ for line in ctx.changes:
 st.caption(
     "Who takes part, how many troops each member has for the mission (its pool), how many it "
     f"may keep deployed (blank: the pool / the rotation factor, now {rotation:g}), how much "
-    "it may pay a year, and where its forces may go. Edit the white columns, then apply: the "
-    "scenario in the sidebar is solved again with them. Sources and confidence are those of "
-    "the data (H high, M medium, L low, A modelling assumption; the keys are explained below "
-    "and on the Data and sources page)."
+    "it may pay a year, and where its forces may go. Edit the columns marked with a pencil, "
+    "then apply: the scenario in the sidebar is solved again with them. Sources and "
+    "confidence are those of the data (H high, M medium, L low, A modelling assumption); "
+    "the keys are explained below and on the Data and sources page."
 )
 
 # The keys behind the caps are a column of members.csv that the model does not read; they come
@@ -55,7 +55,7 @@ with st.form(f"members_form:{k}"):
             "Notes",
         ],
         column_config={
-            TAKES_PART[0]: st.column_config.CheckboxColumn(TAKES_PART[1], width="small"),
+            TAKES_PART[0]: st.column_config.CheckboxColumn(TAKES_PART[1]),
             "troop_pool": number(
                 CAPS_COLUMNS["troop_pool"],
                 min_value=0,
@@ -79,12 +79,10 @@ with st.form(f"members_form:{k}"):
             ),
             "ground_in_ukraine": st.column_config.CheckboxColumn(
                 CAPS_COLUMNS["ground_in_ukraine"],
-                width="small",
                 help="Whether it sends troops into Ukraine (ground units, observers, staff).",
             ),
             "outside_ukraine": st.column_config.CheckboxColumn(
                 CAPS_COLUMNS["outside_ukraine"],
-                width="small",
                 help="Whether it sends forces based outside Ukraine (air policing, "
                 "air defence from neighbouring states).",
             ),

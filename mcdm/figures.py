@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from .model import CRITERIA, CRITERIA_BY_ID, Instance, Package, PackageKind
 from .packages import PackageSet
+from .session.words import humanise
 from .views import archetype_names, member_table
 
 __all__ = [
@@ -224,6 +225,16 @@ _TICKS = {
 }
 
 
+def _two_lines(text: str) -> list[str]:
+    """``text`` on at most two lines, as narrow as that allows: an axis's name that does not
+    run into its neighbours (Plotly writes a third line over the axis's top)."""
+    for width in range(12, len(text) + 1):
+        lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+        if len(lines) <= 2:
+            return lines
+    return [text]
+
+
 def parallel_chart(instance: Instance, pset: PackageSet) -> go.Figure:
     """All criteria at once, one axis a criterion named with its unit; colour by kind of
     package. The title is left to the page: above the axes' names it would overlap them."""
@@ -234,10 +245,7 @@ def parallel_chart(instance: Instance, pset: PackageSet) -> go.Figure:
         vals = [p.criteria[c.criterion_id] for p in pset.packages]
         dims.append(
             {
-                # wrapped, so that neighbouring names do not run into each other
-                "label": "<br>".join(
-                    _label(w) for w in [*textwrap.wrap(c.label, 14), f"({c.unit})"]
-                ),
+                "label": "<br>".join(_label(line) for line in _two_lines(c.header)),
                 "values": vals,
                 "tickformat": _TICKS.get(c.unit, ",.1~f"),
             }
@@ -295,7 +303,7 @@ def contributions_chart(
     rows = [
         {
             "member": instance.data.members[a.member_id].name,
-            "category": instance.data.elements[a.element_id].category.value.replace("_", " "),
+            "category": humanise(instance.data.elements[a.element_id].category.value),
             "cost_eur_m": a.units * instance.data.elements[a.element_id].cost_eur_m,
             "troops": a.units * instance.data.elements[a.element_id].troops_per_unit,
         }

@@ -61,6 +61,7 @@ PAGES = {
     "Contributions": "Contributions",
     "Ranking": "Ranking",
     "Robustness": "Robustness",
+    "Members": "Members and their caps",
     "Data and sources": "Data and sources",
     "Compare": "Compare settings",
     "Export": "Export and upload",

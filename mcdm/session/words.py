@@ -191,9 +191,20 @@ _SETTINGS = {
 }
 
 
+#: Ids whose words are not the id with spaces (kinds of force, places, positions).
+_ID_WORDS = {
+    "isr": "ISR",
+    "hq": "headquarters",
+    "in_ukraine": "in Ukraine",
+    "outside_ukraine": "outside Ukraine",
+    "air_isr": "air power and ISR",
+    "article5": "Article 5-like pledge",
+}
+
+
 def humanise(key: str) -> str:
-    """An id as words: ``max_troops_deployed`` -> "max troops deployed"."""
-    return key.replace("_", " ").strip()
+    """An id as words: ``max_troops_deployed`` -> "max troops deployed", ``isr`` -> "ISR"."""
+    return _ID_WORDS.get(key, key.replace("_", " ").strip())
 
 
 def _names(ids: Sequence[Any], table: Mapping[str, Any] | None) -> str:
