@@ -430,7 +430,7 @@ def dataset_tables(data: Dataset) -> dict[str, pd.DataFrame]:
         "Members": _frame(data.members.values(), MEMBER_FIELDS),
         "Elements": _frame(data.elements.values(), ELEMENT_FIELDS),
         "Availability": table,
-        "Kinds of package": _frame(data.archetypes.values(), ARCHETYPE_FIELDS).astype(str),
+        "Kinds of package": _frame(data.archetypes.values(), ARCHETYPE_FIELDS),
     }
 
 
