@@ -18,22 +18,21 @@ from mcdm.cells import escape_markdown
 from mcdm.criteria import CRITERIA, CRITERIA_BY_ID
 from mcdm.errors import InputError
 from mcdm.kernels import KERNELS
-from mcdm.model import Dataset, Member, Scenario, USBackstop
+from mcdm.model import Dataset, Scenario, USBackstop
 from mcdm.session import (
-    CAPS_COLUMNS,
     OFFERED_METHODS,
     RankingControls,
     ScenarioControls,
     WeightScheme,
     ahp_matrix,
     apply_scenario_controls,
-    caps_from_rows,
-    caps_rows,
     controls_key,
+    methods_help,
     preset_members,
     ranked_criteria,
     slider_range,
     weight_help,
+    weighting_help,
 )
 
 st.set_page_config(page_title="Security-guarantee packages", page_icon=":shield:", layout="wide")
@@ -45,34 +44,11 @@ BACKSTOP_LABELS = {
 }
 
 
-def caps_editor(box, members: Mapping[str, Member], k: str) -> pd.DataFrame:
-    """The members' caps as a table to edit (every member, as the preset sees it)."""
-    number = st.column_config.NumberColumn
-    return box.data_editor(
-        pd.DataFrame(caps_rows(members)),
-        key=f"caps:{k}",
-        hide_index=True,
-        disabled=["member_id", "Member"],
-        column_config={
-            "troop_pool": number(CAPS_COLUMNS["troop_pool"], min_value=0, step=50),
-            "max_troops_deployed": number(
-                CAPS_COLUMNS["max_troops_deployed"],
-                min_value=0,
-                step=50,
-                help="Blank: pool / rotation",
-            ),
-            "max_contribution_eur_m": number(
-                CAPS_COLUMNS["max_contribution_eur_m"], min_value=0.0, step=10.0
-            ),
-            "ground_in_ukraine": st.column_config.CheckboxColumn(CAPS_COLUMNS["ground_in_ukraine"]),
-        },
-    )
-
-
 def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
     """The scenario form (one button, one solve): the preset plus the user's changes."""
     members = preset_members(base, data)
     start = ScenarioControls.of(base, members, data)
+    chosen, caps = ui.member_settings(k, members, start)  # set on the Members page
     with st.form(f"scenario:{k}"):
         budget = st.slider(
             "Annual budget (EUR bn)",
@@ -107,28 +83,9 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
             format_func=BACKSTOP_LABELS.get,
             key=f"backstop:{k}",
         )
-        archetypes = st.multiselect(
-            "Kinds of package",
-            list(data.archetypes),
-            default=list(start.archetypes),
-            format_func=lambda a: data.archetypes[a].name,
-            key=f"archetypes:{k}",
-        )
-        box = st.expander("Members and their caps")
-        chosen = box.multiselect(
-            "Members taking part",
-            list(data.members),
-            default=list(start.members),
-            format_func=lambda m: data.members[m].name,
-            key=f"members:{k}",
-        )
-        edited = caps_editor(box, members, k)
+        archetypes = ui.kind_checkboxes(data, start.archetypes, k)
         st.form_submit_button("Solve", type="primary", width="stretch")
-    try:
-        caps = caps_from_rows(edited.to_dict("records"))
-    except InputError as exc:
-        st.error("The caps were not changed:\n" + "\n".join(ui.problem_lines(exc.problems)))
-        caps = start.caps
+    st.page_link(ui.members_page(), label=f"Members: {len(chosen)} take part")
     controls = ScenarioControls(
         budget, rotation, line, USBackstop(backstop), tuple(chosen), tuple(archetypes), caps
     )
@@ -239,10 +196,15 @@ def ranking_sidebar(base: Scenario, k: str, ranges: Mapping) -> RankingControls:
         format_func=lambda s: s.label,
         horizontal=True,
         key=f"scheme:{k}",
+        help=weighting_help(),
     )
     weights, ahp = weights_sidebar(start, base, k, scheme, ranges)
     methods = st.multiselect(
-        "Methods", OFFERED_METHODS, default=list(start.methods), key=f"methods:{k}"
+        "Methods",
+        OFFERED_METHODS,
+        default=list(start.methods),
+        key=f"methods:{k}",
+        help=methods_help(),
     )
     consensus = st.radio(
         "Consensus",
@@ -284,7 +246,7 @@ with st.sidebar:
         )
     key = controls_key(preset, presets[preset])  # widgets start from each preset's values
     scenario = scenario_sidebar(base, dataset, key)
-ranges = ui.criteria_ranges(scenario, dataset)  # the cached solve the pages use, for the help
+ranges = ui.criterion_values(scenario, dataset)  # the cached solve the pages use, for the help
 with st.sidebar:
     controls = ranking_sidebar(base, key, ranges)
 
@@ -305,6 +267,7 @@ pages = [
     st.Page("app_pages/robustness.py", title="Robustness", icon=":material/balance:"),
     st.Page("app_pages/why.py", title="Why it wins", icon=":material/help:"),
     st.Page("app_pages/stakeholders.py", title="Stakeholders", icon=":material/diversity_3:"),
+    ui.members_page(),
     st.Page("app_pages/data.py", title="Data and sources", icon=":material/menu_book:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("app_pages/export.py", title="Export", icon=":material/download:"),

@@ -25,8 +25,11 @@ import re
 import secrets
 import tempfile
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from mcdm.cells import escape_markdown
@@ -34,19 +37,23 @@ from mcdm.errors import InputError, McdmError, Problem
 from mcdm.instance import check_references, instantiate
 from mcdm.io.data import DATA_FILES, default_data_dir, load_dataset
 from mcdm.io.scenario import scenario_from_mapping
-from mcdm.model import Dataset, Instance, Scenario
+from mcdm.model import Dataset, Instance, Member, Scenario
 from mcdm.packages import PackageSet, generate_packages
 from mcdm.parallel import available_cpus
 from mcdm.pipeline import Analysis, analyse_packages
 from mcdm.session import (
     Context,
+    MemberCaps,
     RankingControls,
+    ScenarioControls,
     Shown,
     Snapshot,
+    SnapshotStore,
     ranked_scenario,
     summarise,
     track_changes,
 )
+from mcdm.views import archetype_names, column_formats
 
 log = logging.getLogger("mcdm.app")
 
@@ -182,7 +189,7 @@ def _analyses(instance: Instance, reversal: bool, _pset: PackageSet) -> Analysis
     return analyse_packages(instance, _pset, reversal=reversal)
 
 
-def criteria_ranges(scenario: Scenario, data: Dataset) -> dict[str, tuple[float, ...]]:
+def criterion_values(scenario: Scenario, data: Dataset) -> dict[str, tuple[float, ...]]:
     """Each criterion's values over the scenario's packages (the cached solve that
     :func:`build_context` uses), for the weight sliders' help; empty if it cannot be solved
     (:func:`build_context` says why)."""
@@ -220,14 +227,17 @@ def build_context(
             analysis = _analyses(instance, False, pset)
         except Exception as exc:  # shown on the pages that need a ranking; details to the log
             error = error_message("The packages could not be ranked", exc)
-    shown = Shown(instance.digest, summarise(pset, analysis), instance.scenario)
+    shown = Shown(
+        instance.digest, summarise(pset, analysis, archetype_names(instance)), instance.scenario
+    )
     changes = track_changes(
-        st.session_state.get("last_shown"), shown, st.session_state.get("changes", ())
+        st.session_state.get("last_shown"), shown, st.session_state.get("changes", ()), data
     )
     st.session_state["last_shown"] = shown
     st.session_state["changes"] = changes
     ctx = Context(instance, pset, analysis, changes, error, uploaded)
     st.session_state["ctx"] = ctx
+    keep_snapshot_address()
     return ctx, None
 
 
@@ -239,9 +249,144 @@ def context() -> Context:
     return ctx
 
 
+# --- snapshots (Compare page) -------------------------------------------------------------------
+
+#: The query parameter that holds the key of this session's snapshots in the page's address.
+SNAPSHOT_PARAM = "snapshots"
+
+
+@st.cache_resource(show_spinner=False)
+def _snapshot_store() -> SnapshotStore:
+    """Snapshots of every session, by key, in the server's memory (shared by sessions: a reload
+    starts a new session, which finds its snapshots by the key in the page's address)."""
+    return SnapshotStore()
+
+
 def snapshots() -> dict[str, Snapshot]:
-    """This session's snapshots by name (Compare page)."""
-    return st.session_state.setdefault("snapshots", {})
+    """This session's snapshots by name (Compare page).
+
+    They live in the session and in the server's memory under a random key that the page's
+    address holds (``?snapshots=KEY``), so that reloading the page finds them while the server
+    runs; a server restart loses them (the Compare page offers them as a file to keep).
+    """
+    snaps = st.session_state.get("snapshots")
+    if snaps is None:
+        store = _snapshot_store()
+        key = st.query_params.get(SNAPSHOT_PARAM)
+        snaps = store.get(key) if key else None
+        if snaps is None:
+            key, snaps = store.new()
+        st.session_state["snapshots"] = snaps
+        st.session_state["snapshot_key"] = key
+    return snaps
+
+
+def keep_snapshot_address() -> None:
+    """Keep the key of this session's snapshots in the page's address (Streamlit drops query
+    parameters on a change of page), and pick up the snapshots of a reloaded page."""
+    if SNAPSHOT_PARAM not in st.query_params and "snapshots" not in st.session_state:
+        return
+    if snapshots():
+        if st.query_params.get(SNAPSHOT_PARAM) != st.session_state["snapshot_key"]:
+            st.query_params[SNAPSHOT_PARAM] = st.session_state["snapshot_key"]
+    elif SNAPSHOT_PARAM in st.query_params:  # an unknown key (the server restarted): drop it
+        del st.query_params[SNAPSHOT_PARAM]
+
+
+# --- members and kinds of package (the Members page and the sidebar) --------------------------
+
+
+#: The Members page's file (full width: the caps are the main political lever).
+MEMBERS_PAGE = "app_pages/members.py"
+
+
+def members_page() -> Any:
+    """The Members page, for the navigation and for links to it (the sidebar's link comes
+    before the navigation in a run, so it needs the page itself, not its path)."""
+    return st.Page(MEMBERS_PAGE, title="Members", icon=":material/flag_circle:")
+
+
+def member_settings(
+    k: str, members: Mapping[str, Member], start: ScenarioControls
+) -> tuple[tuple[str, ...], Mapping[str, MemberCaps]]:
+    """The members taking part and their caps as the Members page set them for the preset of
+    widget key ``k`` (the preset's own until the page applies a change).
+
+    Records what the Members page needs (the key, every member as the preset sees it, the
+    preset's controls) for this run.
+    """
+    st.session_state["members_page"] = (k, members, start)
+    saved = st.session_state.get(f"member_settings:{k}")
+    return saved if saved is not None else (start.members, start.caps)
+
+
+def save_member_settings(k: str, chosen: tuple[str, ...], caps: Mapping[str, MemberCaps]) -> None:
+    """Apply the Members page's settings (the next run solves with them)."""
+    st.session_state[f"member_settings:{k}"] = (chosen, caps)
+
+
+def reset_member_settings(k: str) -> None:
+    """Back to the preset's members and caps, and an editor without edits (a callback)."""
+    st.session_state.pop(f"member_settings:{k}", None)
+    st.session_state.pop(f"members_editor:{k}", None)
+
+
+def members_page_state() -> tuple[str, Mapping[str, Member], ScenarioControls]:
+    """What app.py recorded for the Members page in this run (see :func:`member_settings`)."""
+    state = st.session_state.get("members_page")
+    if state is None:
+        st.stop()
+    return state
+
+
+def kind_checkboxes(data: Dataset, start: tuple[str, ...], k: str) -> tuple[str, ...]:
+    """The kinds of package as checkboxes with their full names (none ticked means all, as in
+    a scenario file)."""
+    st.markdown("Kinds of package")
+    return tuple(
+        aid
+        for aid, a in data.archetypes.items()
+        if st.checkbox(a.name, value=aid in start, key=f"kind:{aid}:{k}")
+    )
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+#: What a table shows where a value is missing or does not apply (never "None").
+MISSING = "–"
+
+
+def number_columns(
+    frame: pd.DataFrame, helps: Mapping[str, str] | None = None, **config: Any
+) -> dict[str, Any]:
+    """Column settings for a table: each number column in its unit's format
+    (:func:`mcdm.views.column_formats`) with its help (``helps``: column -> text), then
+    ``config`` (column -> a setting of its own, which wins)."""
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    helps = helps or {}
+    out: dict[str, Any] = {
+        c: st.column_config.NumberColumn(format=fmt, help=helps.get(c))
+        for c, fmt in column_formats(numeric).items()
+    }
+    out |= {c: st.column_config.Column(help=h) for c, h in helps.items() if c not in out}
+    return out | config
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    hide_index: bool = True,
+    helps: Mapping[str, str] | None = None,
+    **config: Any,
+) -> None:
+    """Show a table full width, numbers in their unit's format, missing values as a dash."""
+    st.dataframe(
+        frame,
+        hide_index=hide_index,
+        width="stretch",
+        placeholder=MISSING,
+        column_config=number_columns(frame, helps, **config),
+    )
 
 
 # --- messages for users ------------------------------------------------------------------------

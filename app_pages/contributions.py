@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from app_pages.common import context
+from app_pages.common import context, table
 from mcdm.figures import burden_chart, contributions_chart
-from mcdm.views import caps_table
+from mcdm.views import caps_table, package_names
 
 ctx = context()
 st.title("Contributions")
@@ -12,7 +12,10 @@ ids = ctx.package_ids
 if not ids:
     st.warning("No package to show.")
     st.stop()
-chosen = st.selectbox("Package", ids, index=ctx.top_index, key="contrib_pick")
+names = package_names(ctx.pset)
+chosen = st.selectbox(
+    "Package", ids, index=ctx.top_index, format_func=names.get, key="contrib_pick"
+)
 pkg = ctx.pset.get(chosen)
 measure = st.radio(
     "Show",
@@ -28,11 +31,10 @@ st.caption(
     "the sum of gaps between cost shares and GDP shares; 0 = in line with GDP)."
 )
 st.subheader("How close each member is to its caps")
-st.dataframe(
+st.caption("A dash: the member has no such cap (or a cap of zero).")
+table(
     caps_table(ctx.instance, pkg),
-    hide_index=True,
-    width="stretch",
-    column_config={
+    **{
         c: st.column_config.ProgressColumn(c, min_value=0, max_value=100, format="%.0f%%")
         for c in ("Troops (% of deployable cap)", "Money (% of annual cap)")
     },

@@ -1,8 +1,10 @@
 """Data and sources: what the model reads, with sources and confidence, and the assumptions."""
 
+import re
+
 import streamlit as st
 
-from app_pages.common import context
+from app_pages.common import context, table
 from mcdm.io.data import default_data_dir
 from mcdm.views import dataset_tables
 
@@ -16,17 +18,20 @@ where = (
 )
 st.caption(
     f"In use: {where} · digest {data.digest[:12]} · confidence H high, M medium, L low, "
-    "A modelling assumption (reasoning under Sources)."
+    "A modelling assumption (reasoning under Sources). The files use the ids of the first "
+    "column; the members' caps can be changed on the Members page."
 )
 tables = dataset_tables(data)
 tabs = st.tabs([*tables, "Sources", "The model"])
 for tab, (name, frame) in zip(tabs, tables.items(), strict=False):
     with tab:
         if len(frame):
-            st.dataframe(frame, hide_index=name != "Availability", width="stretch")
+            table(frame, hide_index=name != "Availability")
 # The bundled documents (uploads cannot replace them, so this Markdown is the project's own).
+# A "$" would start LaTeX in Streamlit's Markdown: "USD 5 bn ($5bn)" must read as dollars.
 root = default_data_dir()
 for tab, doc in zip(tabs[len(tables) :], ("SOURCES.md", "MODEL.md"), strict=True):
     with tab:
         path = root / doc
-        st.markdown(path.read_text(encoding="utf-8") if path.exists() else f"No {doc}.")
+        text = path.read_text(encoding="utf-8") if path.exists() else f"No {doc}."
+        st.markdown(re.sub(r"(?<!\\)\$", r"\\$", text))  # a "$" already escaped stays

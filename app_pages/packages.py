@@ -2,44 +2,48 @@
 
 import streamlit as st
 
-from app_pages.common import context
+from app_pages.common import context, table
 from mcdm.cells import escape_markdown
 from mcdm.criteria import CRITERIA
 from mcdm.session import consensus_by_package
-from mcdm.views import allocation_matrix, member_table, packages_table, price_lines, side_by_side
+from mcdm.views import (
+    allocation_matrix,
+    member_table,
+    package_names,
+    packages_table,
+    price_lines,
+    side_by_side,
+)
 
 ctx = context()
 st.title("Packages")
 st.caption(
     "One row a package, units in the headers. 'dominated': another package is at "
     "least as good on every criterion and better on one. Status 'feasible at limit': "
-    "the solver stopped at its time limit with this package in hand."
+    "the solver stopped at its limit with this package in hand. Consensus rank: the "
+    "package's place when the ranking methods are combined (1 = first)."
 )
-st.dataframe(
+table(
     packages_table(ctx.instance, ctx.pset, consensus_by_package(ctx.analysis)),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        c.header: st.column_config.NumberColumn(c.header, help=c.help, format="%.1f")
-        for c in CRITERIA
-    },
+    helps={c.header: c.help for c in CRITERIA},
 )
 
 ids = ctx.package_ids
 if not ids:
     st.stop()
-chosen = st.selectbox("Show the allocation of", ids, index=ctx.top_index, key="package_pick")
+names = package_names(ctx.pset)
+chosen = st.selectbox(
+    "Show the allocation of", ids, index=ctx.top_index, format_func=names.get, key="package_pick"
+)
 pkg = ctx.pset.get(chosen)
-st.subheader(f"{escape_markdown(chosen)}: who sends what")
-st.dataframe(allocation_matrix(ctx.instance, pkg), width="stretch")
-st.dataframe(
+st.subheader(f"{escape_markdown(names[chosen])}: who sends what")
+st.caption("Units of each element that each member sends.")
+table(allocation_matrix(ctx.instance, pkg), hide_index=False)
+table(
     member_table(ctx.instance, pkg),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "Cost (EUR m/yr)": st.column_config.NumberColumn(format="%.1f"),
-        "Cost share (%)": st.column_config.NumberColumn(format="%.1f"),
-        "GDP share (%)": st.column_config.NumberColumn(format="%.1f"),
+    helps={
+        "GDP share (%)": "Share of the GDP of the members in the burden-sharing base (a "
+        "dash: outside it, such as a backstop)."
     },
 )
 st.markdown(
@@ -57,6 +61,16 @@ if prices:
 
 st.subheader("Compare two packages")
 left, right = st.columns(2)
-a = left.selectbox("First", ids, index=ctx.top_index, key="cmp_a")
-b = right.selectbox("Second", ids, index=min(len(ids) - 1, ctx.top_index + 1), key="cmp_b")
-st.dataframe(side_by_side(ctx.pset.get(a), ctx.pset.get(b)), hide_index=True, width="stretch")
+a = left.selectbox("First", ids, index=ctx.top_index, format_func=names.get, key="cmp_a")
+b = right.selectbox(
+    "Second",
+    ids,
+    index=min(len(ids) - 1, ctx.top_index + 1),
+    format_func=names.get,
+    key="cmp_b",
+)
+st.caption(
+    f"First: {escape_markdown(names[a])} ({escape_markdown(a)}). Second: "
+    f"{escape_markdown(names[b])} ({escape_markdown(b)}). Difference: second minus first."
+)
+table(side_by_side(ctx.pset.get(a), ctx.pset.get(b)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,11 +23,13 @@ from .criteria import CRITERIA, CRITERIA_BY_ID
 from .model import Instance
 from .packages import PackageSet
 from .results import Package, PackageKind
+from .session.words import humanise
 from .views import archetype_names, member_table
 from .why import Gaia, PrometheeFlows, ScoreBreakdown
 
 __all__ = [
     "ARCHETYPE_COLOURS",
+    "MEASURE_UNITS",
     "OKABE_ITO",
     "acceptability_chart",
     "burden_chart",
@@ -36,6 +39,7 @@ __all__ = [
     "frontier_chart",
     "gaia_chart",
     "marginal_cost_chart",
+    "marginal_measures",
     "parallel_chart",
     "promethee_one_chart",
     "ranks_heatmap",
@@ -141,54 +145,117 @@ def frontier_chart(
     return fig
 
 
-def marginal_cost_chart(instance: Instance, pset: PackageSet) -> go.Figure:
-    """Along each frontier: extra cost per extra point of the archetype's primary measure."""
+#: Each primary measure a kind of package maximises: what one extra unit of it is, in words.
+MEASURE_UNITS = {
+    "deterrence": "deterrence point",
+    "early_warning_km": "km of line watched",
+    "air_defence_k_km2": "1,000 km2 defended",
+}
+
+
+def marginal_measures(instance: Instance, pset: PackageSet) -> dict[str, str]:
+    """The primary measures whose frontiers have a marginal cost to show: id -> the unit of
+    one extra of it (:data:`MEASURE_UNITS`), in the order of the kinds of package."""
+    out = {}
+    for aid, a in instance.data.archetypes.items():
+        if len(_marginal_points(pset, aid)[0]) and a.primary.value not in out:
+            out[a.primary.value] = MEASURE_UNITS.get(a.primary.value, a.primary.value)
+    return out
+
+
+def _marginal_points(pset: PackageSet, aid: str) -> tuple[list[float], list[float]]:
+    """Along one kind's frontier: mid-point costs (EUR bn/yr) and the extra cost of one more
+    unit of its primary measure between neighbouring packages (EUR m/yr)."""
+    frontier = sorted(
+        (p for p in pset.packages if p.archetype == aid and p.kind is PackageKind.FRONTIER),
+        key=lambda p: p.objective,
+    )
+    xs, ys = [], []
+    for lo, hi in itertools.pairwise(frontier):
+        gain = hi.objective - lo.objective
+        if gain > 1e-9:
+            xs.append((lo.annual_cost_eur_bn + hi.annual_cost_eur_bn) / 2)
+            ys.append(1000 * (hi.annual_cost_eur_bn - lo.annual_cost_eur_bn) / gain)
+    return xs, ys
+
+
+def marginal_cost_chart(
+    instance: Instance, pset: PackageSet, measure: str = "deterrence"
+) -> go.Figure:
+    """Along each frontier of the kinds of package that maximise ``measure``: the extra cost
+    of one more unit of it. One measure a chart, so that the y axis has one unit; a log axis
+    (whole decades only) when the costs span more than a factor of 30."""
     fig = go.Figure()
     order = list(instance.data.archetypes)
+    unit = MEASURE_UNITS.get(measure, measure)
+    spread: list[float] = []
     for aid, a in instance.data.archetypes.items():
-        frontier = sorted(
-            (p for p in pset.packages if p.archetype == aid and p.kind is PackageKind.FRONTIER),
-            key=lambda p: p.objective,
-        )
-        xs, ys = [], []
-        for lo, hi in itertools.pairwise(frontier):
-            gain = hi.objective - lo.objective
-            if gain > 1e-9:
-                xs.append((lo.annual_cost_eur_bn + hi.annual_cost_eur_bn) / 2)
-                ys.append(1000 * (hi.annual_cost_eur_bn - lo.annual_cost_eur_bn) / gain)
+        if a.primary.value != measure:
+            continue
+        xs, ys = _marginal_points(pset, aid)
         if xs:
-            unit = {
-                "deterrence": "EUR m per deterrence point",
-                "early_warning_km": "EUR m per km watched",
-                "air_defence_k_km2": "EUR m per 1,000 km2 defended",
-            }[a.primary.value]
+            spread += ys
             fig.add_trace(
                 go.Scatter(
                     x=xs,
                     y=ys,
                     mode="lines+markers",
-                    name=f"{_label(a.name)} ({unit})",
+                    name=_label(a.name),
                     line={"color": _colour(aid, order)},
+                    hovertemplate=f"{_label(a.name)}<br>at EUR %{{x:.2f}} bn a year: "
+                    f"EUR %{{y:,.1f}} m a year per extra {unit}<extra></extra>",
                 )
             )
+    positive = [y for y in spread if y > 0]
+    log = bool(positive) and len(positive) == len(spread) and max(spread) > 30 * min(positive)
     fig.update_layout(
         **_LAYOUT,
-        title="Marginal cost along each frontier",
-        xaxis_title="Annual cost (EUR bn a year)",
-        yaxis_title="Extra cost per extra unit of the primary measure (EUR m)",
-        yaxis_type="log",
+        title=f"Marginal cost: what one more {unit} costs",
+        xaxis_title="Annual cost of the package (EUR bn a year)",
+        yaxis_title=f"EUR m a year per extra {unit}",
+        legend_title="Kind of package",
     )
+    if log:
+        fig.update_yaxes(type="log", dtick=1, tickformat=",~g")
+    else:
+        fig.update_yaxes(rangemode="tozero", tickformat=",~g")
     return fig
 
 
+#: Each unit's tick format on the parallel-coordinates axes (d3 format, as tables show them).
+_TICKS = {
+    "EUR bn/yr": ".2f",
+    "troops": ",.0f",
+    "count": ".0f",
+    "days": ".0f",
+}
+
+
+def _two_lines(text: str) -> list[str]:
+    """``text`` on at most two lines, as narrow as that allows: an axis's name that does not
+    run into its neighbours (Plotly writes a third line over the axis's top)."""
+    for width in range(12, len(text) + 1):
+        lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+        if len(lines) <= 2:
+            return lines
+    return [text]
+
+
 def parallel_chart(instance: Instance, pset: PackageSet) -> go.Figure:
-    """All criteria at once; colour by kind of package."""
+    """All criteria at once, one axis a criterion named with its unit; colour by kind of
+    package. The title is left to the page: above the axes' names it would overlap them."""
     order = list(instance.data.archetypes)
     codes = [order.index(p.archetype) for p in pset.packages]
     dims = []
     for c in CRITERIA:
         vals = [p.criteria[c.criterion_id] for p in pset.packages]
-        dims.append({"label": f"{c.label} ({c.unit})", "values": vals})
+        dims.append(
+            {
+                "label": "<br>".join(_label(line) for line in _two_lines(c.header)),
+                "values": vals,
+                "tickformat": _TICKS.get(c.unit, ",.1~f"),
+            }
+        )
     colours = [_colour(aid, order) for aid in order]
     scale = (
         [[i / max(1, len(order) - 1), col] for i, col in enumerate(colours)]
@@ -199,6 +266,11 @@ def parallel_chart(instance: Instance, pset: PackageSet) -> go.Figure:
         go.Parcoords(
             line={"color": codes, "colorscale": scale, "cmin": 0, "cmax": max(1, len(order) - 1)},
             dimensions=dims,
+            labelside="top",
+            labelfont={"size": 12},
+            tickfont={"size": 11},
+            # each axis's extremes would sit on the names; the ticks give the scale
+            rangefont={"color": "rgba(0,0,0,0)"},
         )
     )
     # Parallel coordinates have no legend of their own: one empty marker trace per kind of
@@ -214,14 +286,15 @@ def parallel_chart(instance: Instance, pset: PackageSet) -> go.Figure:
                 hoverinfo="skip",
             )
         )
-    layout = dict(_LAYOUT, margin={"l": 60, "r": 20, "t": 110, "b": 60})  # room for axis labels
+    # room above the axes for two-line names; the legend below, out of the axes' way
+    layout = dict(_LAYOUT, margin={"l": 50, "r": 50, "t": 90, "b": 40})
     fig.update_layout(
         **layout,
-        title="Every criterion of every package (colour: kind of package)",
         showlegend=True,
-        legend_title="Kind of package",
+        legend={"title": "Kind of package", "orientation": "h", "y": -0.08},
         xaxis={"visible": False},
         yaxis={"visible": False},
+        height=520,
     )
     return fig
 
@@ -236,7 +309,7 @@ def contributions_chart(
     rows = [
         {
             "member": instance.data.members[a.member_id].name,
-            "category": instance.data.elements[a.element_id].category.value.replace("_", " "),
+            "category": humanise(instance.data.elements[a.element_id].category.value),
             "cost_eur_m": a.units * instance.data.elements[a.element_id].cost_eur_m,
             "troops": a.units * instance.data.elements[a.element_id].troops_per_unit,
         }

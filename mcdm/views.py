@@ -6,41 +6,106 @@ charts are in :mod:`mcdm.figures`. Lines meant for Markdown have user text escap
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import csv
+import dataclasses
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 
 import pandas as pd
 
 from .cells import escape_markdown
-from .criteria import CRITERIA, burden_base, contributions
-from .model import Dataset, Instance
+from .criteria import CRITERIA, CRITERIA_BY_ID, burden_base, contributions
+from .model import Dataset, Instance, Member
 from .packages import PackageSet, format_eur_bn
 from .pipeline import Analysis
 from .ranking import Ranking
 from .results import Package, PackageKind
 from .robustness import SmaaResult
-from .session import Snapshot, diff_settings
+from .session import (
+    CAPS_COLUMNS,
+    TAKES_PART,
+    MemberCaps,
+    Snapshot,
+    describe_settings,
+    member_rows,
+)
+from .session.words import (
+    ARCHETYPE_FIELDS,
+    BETTER_WORDS,
+    ELEMENT_FIELDS,
+    MEMBER_FIELDS,
+    UNIT_FORMATS,
+    criterion_value,
+    humanise,
+)
 
 __all__ = [
+    "CONFIDENCE_MEANING",
+    "MEMBER_EDITABLE",
+    "SourceNote",
     "allocation_matrix",
     "archetype_names",
     "archetype_table",
+    "caps_basis",
     "caps_table",
+    "column_formats",
+    "compare_criteria",
     "confidence_table",
     "dataset_tables",
     "frontier_measures",
     "left_out_lines",
     "member_table",
+    "members_frame",
     "method_notes",
+    "package_names",
     "packages_table",
     "price_lines",
     "scenario_caption",
     "settings_diff_table",
     "side_by_side",
     "smaa_caption",
+    "snapshot_deltas",
     "snapshot_results",
-    "snapshot_tops",
+    "source_notes",
+    "sources_table",
+    "split_keys",
     "weights_caption",
 ]
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+#: Columns whose header carries no unit, with the unit their numbers are in.
+_COLUMN_UNITS = {
+    "Troops deployed": "troops",
+    "Troops": "troops",
+    "Troops in Ukraine": "troops",
+    "Its troops": "troops",
+    "Troop pool": "troops",
+    "Deployed cap": "troops",
+    "Active personnel": "troops",
+    "Troops per unit": "troops",
+    "Units": "count",
+    "Packages": "count",
+    "Consensus rank": "points",  # Borda's mean rank or Copeland's wins: one decimal, as points
+}
+
+
+def column_formats(columns: Iterable[str]) -> dict[str, str]:
+    """The number format of each column that has one (printf style, for the app's tables):
+    one format a unit (:data:`~mcdm.session.words.UNIT_FORMATS`), the unit read from the
+    header's "(unit)" or from the column's name."""
+    out = {}
+    for col in map(str, columns):
+        found = re.search(r"\(([^()]*)\)$", col)
+        unit = _COLUMN_UNITS.get(col) or (found.group(1) if found else "")
+        if unit.startswith("%") and unit not in UNIT_FORMATS:
+            unit = "%"  # "% of deployable cap": a percentage like any other
+        if unit in UNIT_FORMATS:
+            out[col] = UNIT_FORMATS[unit]
+    return out
 
 
 # --- packages ----------------------------------------------------------------------------------
@@ -54,12 +119,14 @@ def archetype_names(instance: Instance) -> dict[str, str]:
 def packages_table(
     instance: Instance, pset: PackageSet, consensus: Mapping[str, float] | None = None
 ) -> pd.DataFrame:
-    """The packages with their criteria, units in the headers, dominated ones marked."""
+    """The packages with their criteria, units in the headers, dominated ones marked: by
+    name, with the id beside it."""
     names = archetype_names(instance)
     rows = []
     for p in pset.packages:
         row = {
-            "Package": p.package_id,
+            "Package": p.label or p.package_id,
+            "Id": p.package_id,
             "Kind of package": names.get(p.archetype, p.archetype),
             "How found": _kind_label(p),
             "Status": p.status.value.replace("_", " "),
@@ -75,6 +142,11 @@ def packages_table(
     if consensus is not None and len(df):
         df = df.sort_values("Consensus rank", kind="stable")  # ties keep the package order
     return df
+
+
+def package_names(pset: PackageSet) -> dict[str, str]:
+    """Package id -> the name people read (its label, or the id where it has none)."""
+    return {p.package_id: p.label or p.package_id for p in pset.packages}
 
 
 def _kind_label(p: Package) -> str:
@@ -102,7 +174,9 @@ def allocation_matrix(instance: Instance, package: Package) -> pd.DataFrame:
     table = df.pivot_table(
         index="member", columns="element", values="units", aggfunc="sum", fill_value=0
     )
-    return table.loc[table.sum(axis=1).sort_values(ascending=False).index]
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
+    table.index.name, table.columns.name = "Member", None
+    return table
 
 
 def member_table(instance: Instance, package: Package) -> pd.DataFrame:
@@ -149,21 +223,41 @@ def caps_table(instance: Instance, package: Package) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("Money (% of annual cap)", ascending=False)
 
 
-def side_by_side(a: Package, b: Package) -> pd.DataFrame:
-    """Two packages' criteria side by side, and which of the two is better on each."""
-
-    def better(c_id: str, sign: int) -> str:
-        d = (a.criteria[c_id] - b.criteria[c_id]) * sign
-        return a.package_id if d > 0 else b.package_id if d < 0 else "same"
-
-    return pd.DataFrame(
-        {
-            "criterion": [c.header for c in CRITERIA],
-            a.package_id: [a.criteria[c.criterion_id] for c in CRITERIA],
-            b.package_id: [b.criteria[c.criterion_id] for c in CRITERIA],
-            "better": [better(c.criterion_id, c.direction.sign) for c in CRITERIA],
-        }
+def compare_criteria(
+    first: tuple[str, Mapping[str, float]], second: tuple[str, Mapping[str, float]]
+) -> pd.DataFrame:
+    """Two sets of criteria values side by side (each a name and its values): each row a
+    criterion with its unit, the two values in the unit's format, the difference (second minus
+    first) and which is better, in words ("hybrid-a1: cheaper")."""
+    (a_name, a), (b_name, b) = first, second
+    header_a, header_b = (
+        (a_name, b_name) if a_name != b_name else (f"{a_name} (1)", f"{b_name} (2)")
     )
+    rows = []
+    for c in CRITERIA:
+        cid = c.criterion_id
+        if cid not in a or cid not in b:
+            continue
+        diff = b[cid] - a[cid]
+        d = criterion_value(cid, abs(diff))
+        shown_zero = float(d.replace(",", "")) == 0
+        better = "same" if shown_zero else (a_name if diff * c.direction.sign < 0 else b_name)
+        rows.append(
+            {
+                "Criterion": c.header,
+                header_a: criterion_value(cid, a[cid]),
+                header_b: criterion_value(cid, b[cid]),
+                "Difference": "0" if shown_zero else ("+" if diff > 0 else "-") + d,
+                "Better": better if better == "same" else f"{better}: {BETTER_WORDS[cid]}",
+            }
+        )
+    return pd.DataFrame(rows, columns=["Criterion", header_a, header_b, "Difference", "Better"])
+
+
+def side_by_side(a: Package, b: Package) -> pd.DataFrame:
+    """Two packages' criteria side by side, the difference (second minus first) and which of
+    the two is better on each, in words (:func:`compare_criteria`)."""
+    return compare_criteria((a.package_id, a.criteria), (b.package_id, b.criteria))
 
 
 def price_lines(pset: PackageSet, archetype: str) -> list[str]:
@@ -246,7 +340,8 @@ def left_out_lines(analysis: Analysis) -> list[str]:
 def weights_caption(ranking: Ranking) -> str:
     """The Ranking page's line on the consensus and the weights used (Markdown, escaped)."""
     weights = ", ".join(
-        f"{c} {w:.0%}" for c, w in zip(ranking.matrix.criteria, ranking.weights, strict=True)
+        f"{CRITERIA_BY_ID[c].label.lower() if c in CRITERIA_BY_ID else c} {w:.0%}"
+        for c, w in zip(ranking.matrix.criteria, ranking.weights, strict=True)
     )
     return (
         f"Consensus: {ranking.consensus_rule} over {len(ranking.results)} methods. Weights "
@@ -261,14 +356,26 @@ def method_notes(analysis: Analysis) -> tuple[list[str], list[str]]:
     return [m for m in analysis.messages if m not in shifted], shifted
 
 
+#: What the confidence factor means, in one sentence (shown where the factor is).
+CONFIDENCE_MEANING = (
+    "Confidence factor: how often a package still comes first when the weights are its own "
+    "central weights (the typical weights that put it first) and the costs vary within the "
+    "cost uncertainty band; with cost uncertainty at 0% nothing varies, so it is 1.00."
+)
+
+
 def smaa_caption(smaa: SmaaResult) -> str:
-    """How the rank acceptability was computed, in a line."""
+    """How the rank acceptability was computed, in a line, and what the confidence factor
+    means (:data:`CONFIDENCE_MEANING`)."""
     band = (
         "weights uniform over every weighting"
         if smaa.weight_band is None
         else f"weights within ±{smaa.weight_band:.0%} of yours"
     )
-    return f"SMAA-2 with {smaa.draws:,} draws of {band}, method {smaa.method}, seed {smaa.seed}."
+    return (
+        f"SMAA-2 with {smaa.draws:,} draws of {band}, method {smaa.method}, seed {smaa.seed}. "
+        + CONFIDENCE_MEANING
+    )
 
 
 def confidence_table(smaa: SmaaResult) -> pd.DataFrame:
@@ -284,32 +391,157 @@ def confidence_table(smaa: SmaaResult) -> pd.DataFrame:
 # --- data --------------------------------------------------------------------------------------
 
 
+def _frame(records: Iterable[object], words: Mapping[str, str]) -> pd.DataFrame:
+    """Records (dataclasses) as a table with people's headers and values (enums as words)."""
+    rows = []
+    for r in records:
+        row = {}
+        for f in fields(r):  # type: ignore[arg-type]
+            value = getattr(r, f.name)
+            if hasattr(value, "value") and isinstance(value.value, str):
+                value = humanise(value.value)
+            elif isinstance(value, Mapping):
+                value = "; ".join(f"{humanise(str(k))} {v:g}" for k, v in value.items()) or ""
+            elif isinstance(value, tuple):
+                value = ", ".join(humanise(getattr(v, "value", str(v))) for v in value)
+            row[words.get(f.name, humanise(f.name).capitalize())] = value
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def dataset_tables(data: Dataset) -> dict[str, pd.DataFrame]:
     """The data in use as the Data page shows them, by tab: members, elements, availability
-    (member x element), kinds of package."""
+    (member x element, by name), kinds of package; headers and values in words."""
     avail = pd.DataFrame(
-        [{"member": m, "element": e, "units": n} for (m, e), n in data.availability.items()],
-        columns=["member", "element", "units"],
+        [
+            {
+                "Member": data.members[m].name if m in data.members else m,
+                "element": data.elements[e].name if e in data.elements else e,
+                "units": n,
+            }
+            for (m, e), n in data.availability.items()
+        ],
+        columns=["Member", "element", "units"],
     )
+    table = pd.DataFrame()
+    if len(avail):
+        table = avail.pivot_table(index="Member", columns="element", values="units", fill_value=0)
+        table.columns.name = None
     return {
-        "Members": pd.DataFrame([vars(m) for m in data.members.values()]),
-        "Elements": pd.DataFrame([vars(e) for e in data.elements.values()]),
-        "Availability": avail.pivot_table(
-            index="member", columns="element", values="units", fill_value=0
-        )
-        if len(avail)
-        else pd.DataFrame(),
-        "Kinds of package": pd.DataFrame([vars(a) for a in data.archetypes.values()]).astype(str),
+        "Members": _frame(data.members.values(), MEMBER_FIELDS),
+        "Elements": _frame(data.elements.values(), ELEMENT_FIELDS),
+        "Availability": table,
+        "Kinds of package": _frame(data.archetypes.values(), ARCHETYPE_FIELDS),
     }
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """One key of data/SOURCES.md: what kind of source it is, what the data take from it, and
+    where it is (for an assumption: its title)."""
+
+    key: str
+    kind: str
+    what: str
+    where: str
+
+
+_SOURCE_ROW = re.compile(r"^\| `([A-Z0-9][A-Z0-9-]+)` \| ([a-z_]+) \|(.*)$", re.M)
+_ASSUMPTION = re.compile(r"^### ((?:A|S)-[A-Z0-9-]+)(?::\s*(.*))?$", re.M)
+
+
+def source_notes(markdown: str) -> dict[str, SourceNote]:
+    """The keys of a SOURCES.md text: its table rows (key, kind, what we use, source, ...) and
+    its assumption headings (``### A-KEY: title``)."""
+    notes = {}
+    for key, kind, rest in _SOURCE_ROW.findall(markdown):
+        cells = [c.strip() for c in rest.split(" | ")]
+        what = cells[0].strip("| ") if cells else ""
+        where = cells[1].strip("| ") if len(cells) > 1 else ""
+        notes[key] = SourceNote(key, kind.replace("_", " "), what, where)
+    for key, title in _ASSUMPTION.findall(markdown):
+        notes.setdefault(key, SourceNote(key, "assumption", title.strip(), "data/SOURCES.md"))
+    return notes
+
+
+def split_keys(cell: str) -> list[str]:
+    """The source keys of a data cell ("SIPRI-2024;STMT-GBR")."""
+    return [k.strip() for k in re.split(r"[;,\s]+", cell or "") if k.strip()]
+
+
+def caps_basis(members_csv: str) -> dict[str, str]:
+    """The ``caps_basis`` cell of each member of a members.csv text (the keys behind its
+    caps); empty where the file has no such column."""
+    reader = csv.DictReader(io.StringIO(members_csv))
+    if not reader.fieldnames or "caps_basis" not in reader.fieldnames:
+        return {}
+    return {
+        str(row.get("member_id") or ""): str(row.get("caps_basis") or "")
+        for row in reader
+        if row.get("member_id")
+    }
+
+
+def sources_table(keys: Iterable[str], notes: Mapping[str, SourceNote]) -> pd.DataFrame:
+    """The sources behind some keys, one row a key, in the order first cited."""
+    rows = []
+    for key in dict.fromkeys(keys):
+        note = notes.get(key)
+        rows.append(
+            {
+                "Key": key,
+                "Kind": note.kind if note else "not in SOURCES.md",
+                "What the data take from it": note.what if note else "",
+                "Where": note.where if note else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=["Key", "Kind", "What the data take from it", "Where"])
+
+
+def members_frame(
+    members: Mapping[str, Member],
+    chosen: Iterable[str],
+    caps: Mapping[str, MemberCaps],
+    basis: Mapping[str, str] | None = None,
+    rotation_factor: float | None = None,
+) -> pd.DataFrame:
+    """The Members page's table: one row a member (indexed by id), whether it takes part, its
+    caps and willingness to edit, and beside them the troops it can keep deployed (with
+    ``rotation_factor``), its stated position, the confidence and the sources of its figures
+    (``basis``: the keys behind each member's caps)."""
+    rows = member_rows(members, chosen, caps)
+    for row in rows:
+        m = members[row["member_id"]]
+        if rotation_factor is not None:
+            now = dataclasses.replace(
+                m,
+                troop_pool=row["troop_pool"],
+                max_troops_deployed=row["max_troops_deployed"],
+            )
+            row["Can keep deployed"] = now.deployed_cap(rotation_factor)
+        row["Stated position"] = humanise(m.position.value)
+        row["Stated role"] = m.role_stated
+        row["Confidence"] = m.confidence
+        row["Sources"] = ", ".join(split_keys(m.source))
+        row["Caps from"] = ", ".join(split_keys((basis or {}).get(m.member_id, "")))
+        row["Notes"] = m.notes
+    return pd.DataFrame(rows).set_index("member_id")
+
+
+#: The Members page's columns that a user edits, with the words it shows.
+MEMBER_EDITABLE = {TAKES_PART[0]: TAKES_PART[1], **CAPS_COLUMNS}
 
 
 # --- snapshots ---------------------------------------------------------------------------------
 
 
-def settings_diff_table(a: str, sa: Snapshot, b: str, sb: Snapshot) -> pd.DataFrame:
-    """The inputs that differ between two snapshots, as text (one row a setting)."""
-    return pd.DataFrame(diff_settings(sa.scenario, sb.scenario), columns=["setting", a, b]).astype(
-        str
+def settings_diff_table(
+    a: str, sa: Snapshot, b: str, sb: Snapshot, data: Dataset | None = None
+) -> pd.DataFrame:
+    """The inputs that differ between two snapshots, in words (one row a setting)."""
+    header_a, header_b = (a, b) if a != b else (f"{a} (1)", f"{b} (2)")
+    return pd.DataFrame(
+        describe_settings(sa.scenario, sb.scenario, data), columns=["Setting", header_a, header_b]
     )
 
 
@@ -318,29 +550,25 @@ def snapshot_results(named: Sequence[tuple[str, Snapshot]]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "snapshot": label,
-                "packages": s.summary.packages,
-                "top package": s.summary.top,
-                "its cost (EUR bn/yr)": s.summary.top_cost_eur_bn,
-                "its troops": s.summary.top_troops,
-                "first in (share of draws)": s.summary.top_share_first,
-                "not possible": ", ".join(s.summary.infeasible),
+                "Snapshot": label,
+                "Packages": s.summary.packages,
+                "Top package": s.summary.top_name if s.summary.top else None,
+                "Its cost (EUR bn/yr)": s.summary.top_cost_eur_bn,
+                "Its troops": s.summary.top_troops,
+                "First in (share of draws)": s.summary.top_share_first,
+                "Not possible": ", ".join(s.summary.infeasible),
             }
             for label, s in named
         ]
     )
 
 
-def snapshot_tops(named: Sequence[tuple[str, Snapshot]]) -> pd.DataFrame | None:
-    """Each snapshot's top package's criteria, one column a snapshot (None if none ranks)."""
-    tops = [(label, s) for label, s in named if s.summary.top]
-    if not tops:
+def snapshot_deltas(a: str, sa: Snapshot, b: str, sb: Snapshot) -> pd.DataFrame | None:
+    """The two snapshots' top packages criterion by criterion: values, the difference (B - A)
+    and which is better, in words (None unless both rank a top package)."""
+    if not (sa.summary.top and sb.summary.top):
         return None
-    crit = sorted({k for _, s in named for p in s.criteria.values() for k in p})
-    return pd.DataFrame(
-        {
-            f"{label}: {s.summary.top}": [s.criteria[str(s.summary.top)][c] for c in crit]
-            for label, s in tops
-        },
-        index=crit,
-    )
+    top_a, top_b = sa.criteria.get(sa.summary.top), sb.criteria.get(sb.summary.top)
+    if top_a is None or top_b is None:
+        return None
+    return compare_criteria((f"{a}: top", top_a), (f"{b}: top", top_b))

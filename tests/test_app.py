@@ -1,5 +1,7 @@
-"""The Streamlit app through AppTest: every page, every weighting and ranking method, caps and
-AHP edits, weights re-rank, budget re-solves, uploads, stable widget keys, shared solves.
+"""The Streamlit app through AppTest: every page, every page under every weighting and every
+ranking method, the Members page's caps and AHP edits, weights re-rank, budget re-solves,
+uploads, "what changed" in words, snapshots that survive a reload, stable widget keys, shared
+solves, the viewer toolbar.
 
 Solves are cached for the whole test process (as for every session of a server), so tests that
 are not about the default scenario use the small ``monitoring_only`` and share its solve.
@@ -9,11 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
+import tomllib
 import zipfile
 
 import numpy as np
@@ -31,7 +36,15 @@ from mcdm.io.load import load_instance, load_scenario
 from mcdm.packages import PackageSet
 from mcdm.pipeline import analyse_packages
 from mcdm.ranking import weights_ahp
-from mcdm.session import OFFERED_METHODS, WeightScheme, controls_key, weight_help
+from mcdm.session import (
+    METHOD_HELP,
+    OFFERED_METHODS,
+    RankingControls,
+    WeightScheme,
+    controls_key,
+    snapshots_to_json,
+    weight_help,
+)
 from mcdm.tables import packages_frame
 from mcdm.why import why_it_wins
 from tests.conftest import DATA, ROOT
@@ -46,6 +59,7 @@ PAGES = [
     "app_pages/robustness.py",
     "app_pages/why.py",
     "app_pages/stakeholders.py",
+    "app_pages/members.py",
     "app_pages/data.py",
     "app_pages/compare.py",
     "app_pages/export.py",
@@ -100,6 +114,21 @@ def top_shown(at: AppTest) -> str:
     heads = [h.value for h in at.subheader if h.value.startswith("Top package: ")]
     assert heads, [h.value for h in at.subheader]
     return heads[0].removeprefix("Top package: ")
+
+
+#: Ids and raw setting keys that must not reach a page (people's words there; ids in exports).
+RAW = re.compile(
+    r"member:|element:|weights\.|robustness\.|ranking\.|member_overrides|top_before|->|None"
+)
+
+
+def every_page_runs(at: AppTest, pages=PAGES) -> None:
+    """Open each page in turn: none raises, none shows an error box."""
+    for page in pages:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert not at.error, (page, [e.value for e in at.error])
+        assert at.title, page
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -234,18 +263,93 @@ def test_the_exported_scenario_reproduces_every_table_of_the_app(tmp_path, data_
     assert load_instance(path).scenario.weights == ctx.export_scenario.weights
 
 
-def test_snapshots_compare_two_settings(app):
-    app.switch_page("app_pages/compare.py").run()
-    app.text_input[0].set_value("first")
-    app.button[0].click().run()
-    key = next(s.key for s in app.slider if s.key and s.key.startswith("w:annual_cost"))
-    app.slider(key=key).set_value(0.0).run()
-    app.text_input[0].set_value("second")
-    app.button[0].click().run()
-    assert not app.exception
-    shown = " ".join(str(df.value.to_dict()) for df in app.dataframe)
-    assert "weights.annual_cost_eur_bn" in shown
-    app.slider(key=key).set_value(8.0).run()
+def save_snapshot(at: AppTest, name: str) -> None:
+    """Type a name on the Compare page and save the setting shown under it."""
+    at.text_input(key="snapshot_name").set_value(name)
+    next(b for b in at.button if b.label == "Save snapshot").click().run()
+    assert not at.exception, at.exception
+
+
+def test_snapshots_compare_two_settings_in_words_and_survive_a_reload():
+    at = monitoring_app()
+    at.switch_page("app_pages/compare.py").run()
+    save_snapshot(at, "first")
+    key = next(s.key for s in at.slider if s.key and s.key.startswith("w:annual_cost"))
+    at.slider(key=key).set_value(0.0).run()
+    save_snapshot(at, "second")
+    assert not at.exception and not at.error
+    # the newest is selected and compared with the one before it
+    assert (at.selectbox(key="snap_a").value, at.selectbox(key="snap_b").value) == (
+        "first",
+        "second",
+    )
+    frames = {tuple(df.value.columns): df.value for df in at.dataframe}
+    diff = frames[("Setting", "first", "second")]
+    assert diff.to_dict("records") == [
+        {"Setting": "Weight on annual cost", "first": "8", "second": "0"}
+    ]
+    deltas = next(f for cols, f in frames.items() if "Better" in cols)
+    assert list(deltas.columns) == [
+        "Criterion",
+        "first: top",
+        "second: top",
+        "Difference",
+        "Better",
+    ]
+    shown = " ".join(str(df.value.to_dict()) for df in at.dataframe)
+    assert not RAW.search(shown), RAW.search(shown)
+    # a third snapshot is selectable at once
+    save_snapshot(at, "third")
+    assert at.selectbox(key="snap_b").value == "third"
+    assert at.selectbox(key="snap_b").options == ["first", "second", "third"]
+    # a reload is a new session on the same address: the key in it finds the snapshots
+    address = dict(at.query_params)
+    assert (
+        address["snapshots"] == [at.session_state["snapshot_key"]]
+        or address["snapshots"] == at.session_state["snapshot_key"]
+    )
+    reloaded = AppTest.from_file(APP, default_timeout=600)
+    reloaded.session_state["preset"] = "monitoring_only"
+    reloaded.query_params["snapshots"] = at.session_state["snapshot_key"]
+    reloaded.run()
+    reloaded.switch_page("app_pages/overview.py").run()  # any page, then Compare
+    reloaded.switch_page("app_pages/compare.py").run()
+    assert not reloaded.exception
+    assert reloaded.selectbox(key="snap_b").options == ["first", "second", "third"]
+    # an unknown key (the server restarted) starts afresh and leaves the address
+    lost = AppTest.from_file(APP, default_timeout=600)
+    lost.session_state["preset"] = "monitoring_only"
+    lost.query_params["snapshots"] = "no-such-key"
+    lost.run()
+    assert "snapshots" not in lost.query_params
+    lost.switch_page("app_pages/compare.py").run()
+    assert any("Save at least two snapshots" in i.value for i in lost.info)
+
+
+def test_snapshots_downloaded_as_json_come_back_after_an_upload(downloads):
+    at = monitoring_app()
+    at.switch_page("app_pages/compare.py").run()
+    for name in ("one", "two"):
+        save_snapshot(at, name)
+    saved = at.session_state["snapshots"]
+    assert downloads["snapshots.json"] == snapshots_to_json(saved).encode()
+    fresh = monitoring_app()
+    fresh.switch_page("app_pages/compare.py").run()
+    fresh.file_uploader(key="upload_snapshots").set_value(
+        ("snapshots.json", downloads["snapshots.json"], "application/json")
+    )
+    fresh.run()
+    assert not fresh.exception and not fresh.error
+    assert fresh.session_state["snapshots"] == saved
+    assert fresh.selectbox(key="snap_b").options == ["one", "two"]
+    fresh.file_uploader(key="upload_snapshots").set_value(
+        ("broken.json", b'{"format": "x"}', "application/json")
+    )
+    fresh.run()
+    assert [e.value for e in fresh.error] == [
+        "The snapshots could not be read:\n- uploaded broken.json, key format: found 'x'; "
+        "expected format 'mcdm-snapshots'"
+    ]
 
 
 @pytest.mark.parametrize("scheme", list(WeightScheme), ids=str)
@@ -276,9 +380,40 @@ def test_each_weighting_ranks_as_the_scenario_file_with_that_weighting(scheme):
     assert ctx.analysis.top == expected.top
     captions = [c.value for c in at.sidebar.caption]
     assert ("AHP consistency ratio 0.00" in captions) == (scheme is WeightScheme.AHP)
-    for page in ("app_pages/ranking.py", "app_pages/robustness.py"):
-        at.switch_page(page).run()
-        assert not at.exception, (page, at.exception)
+    every_page_runs(at)
+
+
+def test_the_weightings_weigh_differently_and_the_ranking_follows():
+    """Switching the weighting re-ranks at once (no new solve) with weights that differ where
+    they should: entropy and CRITIC read the packages, equal and an all-ones AHP grid agree."""
+    at = monitoring_app()
+    k = key_of("monitoring_only")
+    pset = at.session_state["ctx"].pset
+    weights, tops = {}, {}
+    start = RankingControls.of(at.session_state["ctx"].export_scenario).weighting
+    # every other weighting, then back to the preset's: each a change from the one before
+    for scheme in [*(s for s in WeightScheme if s is not start), start]:
+        at.radio(key=f"scheme:{k}").set_value(scheme).run()
+        assert not at.exception and not at.error, scheme
+        ctx = at.session_state["ctx"]
+        assert ctx.pset is pset
+        used = dict(
+            zip(ctx.analysis.ranking.matrix.criteria, ctx.analysis.ranking.weights, strict=True)
+        )
+        weights[scheme] = np.array([used.get(c.criterion_id, 0.0) for c in CRITERIA])
+        tops[scheme] = top_shown(at)
+        said = ctx.changes[0]
+        assert said.startswith("You changed: ") and "Weighting: " in said, ctx.changes
+        assert not RAW.search(said), said
+    assert np.allclose(weights[WeightScheme.EQUAL], weights[WeightScheme.AHP])
+    assert tops[WeightScheme.EQUAL] == tops[WeightScheme.AHP]
+    for a, b in [
+        (WeightScheme.USER, WeightScheme.EQUAL),
+        (WeightScheme.ENTROPY, WeightScheme.EQUAL),
+        (WeightScheme.CRITIC, WeightScheme.EQUAL),
+        (WeightScheme.ENTROPY, WeightScheme.CRITIC),
+    ]:
+        assert not np.allclose(weights[a], weights[b]), (a, b)
 
 
 def test_ahp_comparisons_typed_in_the_grid_set_the_weights():
@@ -297,6 +432,9 @@ def test_ahp_comparisons_typed_in_the_grid_set_the_weights():
     weights, cr = weights_ahp(m.tolist())
     assert np.allclose(ctx.analysis.weights.weights, weights)
     assert f"AHP consistency ratio {cr:.2f}" in [c.value for c in at.sidebar.caption]
+    # "AHP comparisons" once crashed every page ("assignment destination is read-only": pandas
+    # 3 hands out read-only arrays); every page runs with a typed grid
+    every_page_runs(at)
 
 
 def test_an_ahp_comparison_that_cannot_be_used_is_named_and_every_page_still_runs():
@@ -314,39 +452,143 @@ def test_an_ahp_comparison_that_cannot_be_used_is_named_and_every_page_still_run
 
 
 @pytest.mark.parametrize("method", OFFERED_METHODS)
-def test_each_ranking_method_alone_shows_a_ranking(method):
+def test_each_ranking_method_alone_ranks_as_the_scenario_file_and_every_page_runs(method):
     at = monitoring_app(methods=[method])
     at.switch_page("app_pages/ranking.py").run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    ranking = at.session_state["ctx"].analysis.ranking
+    ctx = at.session_state["ctx"]
+    ranking = ctx.analysis.ranking
     assert list(ranking.results) == [method]
     shown = next(df.value for df in at.dataframe if "consensus_rank" in df.value.columns)
     assert list(shown.columns) == [method, "consensus_rank"]
     assert len(shown) == len(ranking.matrix.alternatives)
+    # the ranking shown is that method's, straight from the file with that method
+    base, data = load_scenario(MONITORING)
+    expected = analyse_packages(
+        instantiate(
+            dataclasses.replace(
+                base,
+                weights=slider_weights(base.weights),
+                ranking=dataclasses.replace(base.ranking, methods=(method,)),
+            ),
+            data,
+        ),
+        ctx.pset,
+        reversal=False,
+    )
+    assert list(ranking.results[method].ranks) == list(expected.ranking.results[method].ranks)
+    assert ctx.analysis.top == expected.top
+    every_page_runs(at)
 
 
-def test_a_cap_edited_in_the_sidebar_reaches_the_solve():
+def test_every_method_has_its_line_of_help_in_the_sidebar():
+    at = monitoring_app()
+    selector = at.multiselect(key=f"methods:{key_of('monitoring_only')}")
+    assert list(selector.options) == list(OFFERED_METHODS)
+    for method in OFFERED_METHODS:
+        assert f"**{method}**: {METHOD_HELP[method]}" in selector.help
+    scheme = at.radio(key=f"scheme:{key_of('monitoring_only')}")
+    assert all(f"**{s.label}**: {s.help}" in scheme.help for s in WeightScheme)
+
+
+def test_methods_disagree_so_the_choice_of_method_matters():
+    """Not every method orders the monitoring packages alike: choosing one changes the
+    ranking (the app shows the one chosen, see above)."""
+    base, data = load_scenario(MONITORING)
+    instance = instantiate(base, data)
+    pset = monitoring_app().session_state["ctx"].pset
+    orders = set()
+    for method in OFFERED_METHODS:
+        r = analyse_packages(
+            instance,
+            pset,
+            weights=slider_weights(base.weights),
+            methods=(method,),
+            reversal=False,
+        )
+        orders.add(tuple(r.ranking.results[method].ranks))
+    assert len(orders) > 1
+
+
+def members_page(at: AppTest, rows: dict[int, dict[str, object]]) -> AppTest:
+    """Edit the Members page's table (cell edits by row position and column id) and apply."""
+    at.switch_page("app_pages/members.py").run()
+    at.session_state[f"members_editor:{key_of('monitoring_only')}"] = editor_state(rows)
+    at.run()
+    next(b for b in at.button if b.label == "Apply and solve").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_cap_edited_on_the_members_page_reaches_the_solve():
     members = load_instance(MONITORING).data.members
     row = list(members).index("GBR")
-    at = monitoring_app(caps=editor_state({row: {"max_contribution_eur_m": 0.0}}))
+    at = members_page(monitoring_app(), {row: {"max_contribution_eur_m": 0.0}})
     assert not at.error, [e.value for e in at.error]
     ctx = at.session_state["ctx"]
     assert dict(ctx.export_scenario.member_overrides) == {"GBR": {"max_contribution_eur_m": 0.0}}
     assert ctx.instance.data.members["GBR"].max_contribution_eur_m == 0.0
     assert ctx.pset.packages
     assert not [a for p in ctx.pset.packages for a in p.allocation if a.member_id == "GBR"]
+    # what changed, in words, on the page itself and on the Overview
+    said = " ".join(i.value for i in at.info)
+    assert "United Kingdom: money cap: EUR 3,770 m a year → EUR 0 m a year" in said
+    assert not RAW.search(said)
+    # the setting stays when the user goes elsewhere, and the sidebar says who takes part
+    at.switch_page("app_pages/overview.py").run()
+    assert at.session_state["ctx"].instance.data.members["GBR"].max_contribution_eur_m == 0.0
+    # back to the preset
+    at.switch_page("app_pages/members.py").run()
+    next(b for b in at.button if b.label.startswith("Back to the preset")).click().run()
+    assert not at.session_state["ctx"].export_scenario.member_overrides
 
 
-def test_a_blank_cap_is_named_and_the_preset_caps_stay():
-    at = monitoring_app(caps=editor_state({0: {"troop_pool": None}}))
-    assert not at.exception, at.exception
+def test_members_taken_out_and_willingness_on_the_members_page():
+    members = list(load_instance(MONITORING).data.members)
+    rows = {members.index("FRA"): {"takes_part": False}, 0: {"outside_ukraine": False}}
+    at = members_page(monitoring_app(), rows)
+    assert not at.error, [e.value for e in at.error]
+    s = at.session_state["ctx"].export_scenario
+    assert "FRA" not in s.members and len(s.members) == len(members) - 1
+    assert dict(s.member_overrides) == {members[0]: {"outside_ukraine": False}}
+    assert f"Members: {len(members) - 1} take part" in [
+        link.label for link in at.sidebar.get("page_link")
+    ]
+
+
+def test_a_blank_cap_is_named_and_the_caps_stay():
+    at = members_page(monitoring_app(), {0: {"troop_pool": None}})
     errors = [e.value for e in at.error]
     assert errors == [
-        "The caps were not changed:\n- Members and their caps, row United Kingdom, column "
-        "Troop pool: found nothing; expected a whole number >= 0"
+        "Nothing was applied:\n- Members and their caps, row United Kingdom, column "
+        "Troop pool: found nothing; expected a whole number from 0 to 5,000,000"
     ]
     assert not at.session_state["ctx"].export_scenario.member_overrides
+
+
+def test_no_member_taking_part_is_named():
+    n = len(load_instance(MONITORING).data.members)
+    at = members_page(monitoring_app(), {i: {"takes_part": False} for i in range(n)})
+    assert [e.value for e in at.error] == [
+        "Nothing was applied:\n- Members and their caps, column Takes part: found nothing; "
+        "expected at least one member taking part"
+    ]
+
+
+def test_kinds_of_package_are_checkboxes_with_their_full_names(dataset):
+    at = monitoring_app()
+    k = key_of("monitoring_only")
+    data = dataset
+    boxes = {b.key: b for b in at.sidebar.checkbox if b.key and b.key.startswith("kind:")}
+    assert [b.label for b in boxes.values()] == [a.name for a in data.archetypes.values()]
+    chosen = [aid for aid in data.archetypes if boxes[f"kind:{aid}:{k}"].value]
+    assert len(chosen) >= 2
+    boxes[f"kind:{chosen[0]}:{k}"].uncheck()
+    next(b for b in at.button if b.label == "Solve").click().run()
+    ctx = at.session_state["ctx"]
+    assert chosen[0] not in {p.archetype for p in ctx.pset.packages}
+    assert chosen[0] not in ctx.export_scenario.archetypes
 
 
 def test_rank_reversal_is_the_one_mcdm_run_writes():
@@ -524,3 +766,39 @@ def test_the_weight_sliders_say_what_a_weight_means_on_these_packages():
     values = [p.annual_cost_eur_bn for p in pset.packages]
     assert cost.help == weight_help(CRITERIA_BY_ID["annual_cost_eur_bn"], values)
     assert f"from {format_eur_bn(max(values))} a year (worst) to " in cost.help
+
+
+def test_users_get_the_viewer_toolbar_and_no_error_details():
+    """No Deploy button or developer menu for people who use the app, and no tracebacks."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["toolbarMode"] == "viewer"
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["headless"] is True
+
+
+def test_what_changed_after_a_weight_speaks_of_criteria_not_ids(app):
+    app.switch_page("app_pages/overview.py").run()
+    key = next(s.key for s in app.slider if s.key and s.key.startswith("w:deterrence"))
+    before = app.slider(key=key).value
+    app.slider(key=key).set_value(0.0).run()
+    said = [i.value for i in app.info]
+    assert said[0] == f"You changed: Weight on deterrence: {before:g} → 0."
+    assert not RAW.search(" ".join(said)), said
+    app.slider(key=key).set_value(before).run()
+
+
+def test_tables_show_no_none_and_money_to_two_decimals(app):
+    money = 0
+    for page in ("app_pages/packages.py", "app_pages/contributions.py", "app_pages/members.py"):
+        app.switch_page(page).run()
+        for df in app.dataframe:
+            proto = df.proto
+            assert proto.placeholder == "–", page
+            config = json.loads(proto.columns) if proto.columns else {}
+            for column, cfg in config.items():
+                if column.endswith("(EUR bn/yr)"):
+                    assert cfg["type_config"]["format"] == "%.2f", (page, column)
+                    money += 1
+                if column.startswith("Troops") and "%" not in column:
+                    assert cfg["type_config"]["format"] == "%,d", (page, column)
+    assert money

@@ -67,6 +67,7 @@ PAGES = {
     "Ranking": "Ranking",
     "Robustness": "Robustness",
     "Why it wins": "Why it wins",
+    "Members": "Members and their caps",
     "Data and sources": "Data and sources",
     "Compare": "Compare settings",
     "Export": "Export and upload",

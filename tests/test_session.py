@@ -4,6 +4,7 @@ edits, the AHP grid, the ranked scenario, what changed, snapshots and uploads.""
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from pathlib import Path
 
@@ -16,18 +17,23 @@ from mcdm.errors import InputError
 from mcdm.instance import instantiate
 from mcdm.io.data import load_dataset
 from mcdm.io.load import load_scenario
-from mcdm.model import USBackstop
-from mcdm.packages import PackageSet
+from mcdm.model import Method, USBackstop
+from mcdm.packages import NEAR_DUPLICATE_SHARE, PackageSet
 from mcdm.ranking import weights_ahp
 from mcdm.session import (
     BUNDLED_DATASET,
+    MAX_SNAPSHOTS,
     MAX_UPLOAD_BYTES,
+    METHOD_HELP,
+    OFFERED_METHODS,
     UPLOADED_DATASET,
     Context,
     MemberCaps,
     RankingControls,
     ScenarioControls,
     Shown,
+    Snapshot,
+    SnapshotStore,
     Summary,
     WeightScheme,
     ahp_matrix,
@@ -35,14 +41,22 @@ from mcdm.session import (
     caps_from_rows,
     caps_rows,
     controls_key,
+    describe_settings,
     diff_settings,
+    member_choices_from_rows,
+    member_rows,
+    methods_help,
     preset_members,
     ranked_scenario,
     read_uploaded_data,
     read_uploaded_scenario,
+    read_uploaded_snapshots,
+    same_package,
     slider_range,
     snapshot_name,
+    snapshots_to_json,
     track_changes,
+    weighting_help,
     what_changed,
 )
 from tests.conftest import DATA
@@ -114,7 +128,9 @@ def test_caps_edits_become_member_overrides_only_where_they_differ(dataset):
     rows.loc[gbr, "max_troops_deployed"] = np.nan  # blank: pool / rotation
     rows.loc[pol, "max_contribution_eur_m"] = 55.5
     caps = caps_from_rows(rows.to_dict("records"))
-    assert caps["GBR"] == MemberCaps(12_000, None, members["GBR"].max_contribution_eur_m, True)
+    assert caps["GBR"] == MemberCaps(
+        12_000, None, members["GBR"].max_contribution_eur_m, True, True
+    )
     start = ScenarioControls.of(base, members, dataset)
     s = apply_scenario_controls(base, dataclasses.replace(start, caps=caps), members, dataset)
     assert dict(s.member_overrides["GBR"]) == {"troop_pool": 12_000, "max_troops_deployed": None}
@@ -148,18 +164,77 @@ def test_caps_that_cannot_be_used_are_each_named():
             "max_contribution_eur_m": 1e308,
             "ground_in_ukraine": False,
         },
+        {
+            "member_id": "DEU",
+            "Member": "Germany",
+            "troop_pool": 5_000_001,
+            "max_troops_deployed": float("nan"),  # blank: pool / rotation
+            "max_contribution_eur_m": "lots",
+            "ground_in_ukraine": None,
+        },
     ]
     with pytest.raises(InputError) as err:
         caps_from_rows(rows)
+    whole = "expected a whole number from 0 to 5,000,000"
+    money = "expected a number from 0 to 1,000,000"
     assert [str(p) for p in err.value.problems] == [
-        "Members and their caps, row United Kingdom, column Troop pool: found nothing; "
-        "expected a whole number >= 0",
-        "Members and their caps, row United Kingdom, column Deployed cap: found 2.5; "
-        "expected a whole number >= 0",
+        f"Members and their caps, row United Kingdom, column Troop pool: found nothing; {whole}",
+        f"Members and their caps, row United Kingdom, column Deployed cap: found 2.5; {whole}",
         "Members and their caps, row United Kingdom, column Money cap (EUR m/yr): found inf; "
-        "expected a number >= 0",
-        "Members and their caps, row France, column Troop pool: found -1; "
-        "expected a whole number >= 0",
+        + money,
+        f"Members and their caps, row France, column Troop pool: found -1; {whole}",
+        f"Members and their caps, row France, column Money cap (EUR m/yr): found 1e+308; {money}",
+        f"Members and their caps, row Germany, column Troop pool: found 5000001; {whole}",
+        f"Members and their caps, row Germany, column Money cap (EUR m/yr): found 'lots'; {money}",
+    ]
+
+
+def test_the_members_page_rows_give_the_members_taking_part_and_their_caps(dataset):
+    base, _ = preset("germany_in")
+    members = preset_members(base, dataset)
+    start = ScenarioControls.of(base, members, dataset)
+    rows = member_rows(members, start.members, start.caps)
+    assert [r["member_id"] for r in rows] == list(members)
+    assert all(r["takes_part"] for r in rows) == (set(start.members) == set(members))
+    assert member_choices_from_rows(rows) == (
+        tuple(m for m in members if m in start.members),
+        start.caps,
+    )
+    # no member chosen means every member, as in a scenario file
+    assert all(r["takes_part"] for r in member_rows(members, (), start.caps))
+    # one member out, one refusing forces outside Ukraine: a scenario without it, an override
+    frame = pd.DataFrame(rows)
+    frame.loc[frame["member_id"] == "POL", "takes_part"] = False
+    frame.loc[frame["member_id"] == "FRA", "outside_ukraine"] = False
+    chosen, caps = member_choices_from_rows(frame.to_dict("records"))
+    assert "POL" not in chosen and "FRA" in chosen
+    controls = dataclasses.replace(start, members=chosen, caps=caps)
+    s = apply_scenario_controls(base, controls, members, dataset)
+    assert "POL" not in s.members
+    assert dict(s.member_overrides["FRA"]) == {"outside_ukraine": False}
+    assert not instantiate(s, dataset).data.members["FRA"].outside_ukraine
+
+
+def test_the_members_page_needs_a_member_taking_part():
+    rows = [
+        {
+            "member_id": "GBR",
+            "takes_part": False,
+            "Member": "United Kingdom",
+            "troop_pool": -5,
+            "max_troops_deployed": None,
+            "max_contribution_eur_m": 10.0,
+            "ground_in_ukraine": True,
+            "outside_ukraine": True,
+        }
+    ]
+    with pytest.raises(InputError) as err:
+        member_choices_from_rows(rows)
+    assert [str(p) for p in err.value.problems] == [
+        "Members and their caps, row United Kingdom, column Troop pool: found -5; expected a "
+        "whole number from 0 to 5,000,000",
+        "Members and their caps, column Takes part: found nothing; expected at least one "
+        "member taking part",
     ]
 
 
@@ -197,6 +272,19 @@ def test_ranking_controls_start_from_a_preset_with_ahp_and_unknown_methods():
     c = RankingControls.of(base)
     assert c.weighting is WeightScheme.AHP and c.ahp == ahp
     assert c.methods == RankingControls.of(preset("default")[0]).methods  # the defaults
+
+
+def test_the_methods_offered_are_the_methods_of_the_model_each_with_a_line_of_help():
+    assert tuple(m.value for m in Method) == OFFERED_METHODS
+    assert set(METHOD_HELP) == set(OFFERED_METHODS)
+    lines = methods_help().splitlines()
+    assert len(lines) == len(OFFERED_METHODS)
+    for m, line in zip(OFFERED_METHODS, lines, strict=True):
+        assert line.startswith(f"- **{m}**: ") and len(line) > len(m) + 20 and "\n" not in line
+    assert [line.split("**")[1] for line in weighting_help().splitlines()] == [
+        s.label for s in WeightScheme
+    ]
+    assert all(s.help for s in WeightScheme)
 
 
 def controls(**changes) -> RankingControls:
@@ -320,44 +408,121 @@ def test_widget_keys_follow_the_preset_name_and_text():
 def summary(top: str | None = "a-1", share: float | None = 0.5, **kw) -> Summary:
     fields = {
         "top": top,
-        "top_archetype": "a",
-        "top_cost_eur_bn": 1.0,
-        "top_troops": 10,
+        "top_archetype": "reassurance",
+        "top_cost_eur_bn": 1.75,
+        "top_troops": 10_020,
         "top_share_first": share,
         "packages": 4,
         "infeasible": (),
         "consensus": {},
+        "top_label": "Reassurance force, cheapest",
+        "top_kind": "Reassurance force",
     }
     return Summary(**(fields | kw))
 
 
 def test_what_changed_in_plain_words_with_user_text_escaped():
-    before = summary(infeasible=("tripwire",))
-    after = summary(top="b*x*", share=0.25, packages=6, infeasible=("observer",))
-    lines = what_changed(before, after, ["weights.deterrence 5.0 → 0.0"])
+    before = summary(infeasible=("Tripwire force",))
+    after = summary(
+        top="b*x*",
+        share=0.25,
+        packages=6,
+        infeasible=("Observer mission",),
+        top_label="Hybrid *package*, best at EUR 8 bn",
+        top_kind="Hybrid package",
+        top_cost_eur_bn=6.93,
+        top_troops=20_000,
+        top_criteria={"x": 9.0},
+    )
+    lines = what_changed(before, after, ["Weight on deterrence: 5 → 0"])
     assert lines == [
-        "You changed: weights.deterrence 5.0 → 0.0.",
-        r"The top package changed from **a-1** to **b\*x\***.",
+        "You changed: Weight on deterrence: 5 → 0.",
+        r"The top package changed from **Reassurance force, cheapest** to **Hybrid \*package\*, "
+        "best at EUR 8 bn**. It is a hybrid package instead of a reassurance force, costs "
+        "EUR 6.93 bn a year instead of EUR 1.75 bn and deploys 20,000 troops instead of 10,020.",
         "Its share of first places across weight draws went from 50% to 25%.",
         "Packages: 4 → 6.",
-        "No longer possible: observer.",
-        "Possible again: tripwire.",
+        "No longer possible: Observer mission.",
+        "Possible again: Tripwire force.",
     ]
     assert what_changed(None, after, ["x"]) == []
-    assert what_changed(summary(), summary(share=0.505), []) == ["**a-1** stays on top."]
+    assert what_changed(summary(), summary(share=0.505), []) == [
+        "**Reassurance force, cheapest** stays on top."
+    ]
+    assert what_changed(summary(), summary(top=None, top_label=""), []) == [
+        "No package is ranked now."
+    ]
 
 
-def test_changes_are_kept_on_a_rerun_and_computed_for_a_new_setting():
+def test_the_top_package_changed_only_when_the_new_one_differs_materially():
+    ranges = {"cost": 5.0, "troops": 20_000.0}
+    tol = NEAR_DUPLICATE_SHARE
+    old = summary(top="hybrid-f8", top_criteria={"cost": 6.9, "troops": 20_000.0}, ranges=ranges)
+    twin = summary(
+        top="hybrid-a1",
+        top_label="Hybrid package, alternative 1",
+        top_criteria={"cost": 6.9 + tol * 5.0 * 0.9, "troops": 20_000.0 - tol * 20_000 * 0.9},
+        ranges=ranges,
+    )
+    other = dataclasses.replace(twin, top_criteria={"cost": 6.9 + tol * 5.0 * 1.1, "troops": 2e4})
+    assert same_package(old, old) and same_package(old, twin) and not same_package(old, other)
+    assert what_changed(old, twin, []) == [
+        "The top package is **Hybrid package, alternative 1**, practically the same as before "
+        "(**Reassurance force, cheapest**): within 1% of the packages' range on every criterion."
+    ]
+    assert what_changed(old, other, [])[0].startswith("The top package changed from")
+    # without the criteria (an old snapshot) another id is another package
+    assert not same_package(summary(top="a"), summary(top="b"))
+
+
+def test_changes_are_kept_on_a_rerun_and_computed_for_a_new_setting(dataset):
     base, _ = preset("monitoring_only")
     first = Shown("d1", summary(), base)
     assert track_changes(None, first, ("old",)) == ()
     assert track_changes(first, first, ("kept",)) == ("kept",)
     moved = dataclasses.replace(base, weights={**base.weights, "nations": 0.0})
-    second = Shown("d2", summary(top="b-2"), moved)
-    assert track_changes(first, second, ("old",)) == (
-        "You changed: weights.nations 2.0 → 0.0.",
-        "The top package changed from **a-1** to **b-2**.",
+    second = Shown("d2", summary(top="b-2", top_label="Observer mission, best"), moved)
+    assert track_changes(first, second, ("old",), dataset) == (
+        "You changed: Weight on contributing nations: 2 → 0.",
+        "The top package changed from **Reassurance force, cheapest** to **Observer mission, "
+        "best**.",
     )
+
+
+def test_settings_that_differ_are_told_in_peoples_words(dataset):
+    base, _ = preset("default")
+    changed = dataclasses.replace(
+        base,
+        budget_eur_bn=0.154,
+        weights={**base.weights, "annual_cost_eur_bn": 2.0},
+        members=("GBR", "FRA"),
+        member_overrides={"FRA": {"troop_pool": 1000, "ground_in_ukraine": False}},
+        element_overrides={"sat_tasking": {"cost_eur_m": 12.5}},
+        robustness=dataclasses.replace(
+            base.robustness, weight_band=None, smaa_draws=2000, cost_uncertainty=0.2
+        ),
+        us_backstop=USBackstop.ARTICLE5,
+        ranking=dataclasses.replace(base.ranking, weighting="entropy", consensus="copeland"),
+    )
+    sat = dataset.elements["sat_tasking"]
+    rows = describe_settings(base, changed, dataset)
+    assert rows == [
+        ("Annual budget", "EUR 8.00 bn a year", "EUR 154 m a year"),
+        (f"{sat.name}: cost per unit", f"EUR {sat.cost_eur_m:,.0f} m a year", "EUR 12 m a year"),
+        ("France: troops in Ukraine", "yes", "no"),
+        ("France: troop pool", "24,000", "1,000"),
+        ("Members taking part", "all", "United Kingdom, France"),
+        ("Consensus rule", "Borda", "Copeland"),
+        ("Weighting", "my weights", "entropy"),
+        ("Cost uncertainty", "±0%", "±20%"),
+        ("SMAA weight draws", "10,000", "2,000"),
+        ("Weight band", "±50%", "uniform over every weighting"),
+        ("US backstop", "air power and ISR", "Article 5-like pledge"),
+        ("Weight on annual cost", "4", "2"),
+    ]
+    shown = " ".join(" ".join(r) for r in rows)
+    for raw in ("member_overrides", "weights.", "robustness.", "None", "sat_tasking", "->"):
+        assert raw not in shown
 
 
 def test_diff_settings_leaves_out_names_and_the_dataset():
@@ -366,6 +531,78 @@ def test_diff_settings_leaves_out_names_and_the_dataset():
         base, name="x", description="y", dataset="uploaded_data", budget_eur_bn=2.0
     )
     assert diff_settings(base, other) == [("budget_eur_bn", 1.5, 2.0)]
+    # an override where there was none: one line, not "member_overrides {} -> None" as well
+    capped = dataclasses.replace(base, member_overrides={"GBR": {"troop_pool": 5}})
+    assert diff_settings(base, capped) == [("member_overrides.GBR.troop_pool", None, 5)]
+
+
+def snapshot(budget: float = 1.5) -> Snapshot:
+    base, _ = preset("monitoring_only")
+    return Snapshot(
+        scenario=dataclasses.replace(base, budget_eur_bn=budget, source_path=""),
+        summary=summary(top_criteria={"deterrence": 3.0}, ranges={"deterrence": 2.0}),
+        criteria={"a-1": {"deterrence": 3.0, "annual_cost_eur_bn": 0.154}},
+        labels={"a-1": "Reassurance force, cheapest"},
+        data_digest="abc",
+    )
+
+
+def test_snapshots_saved_as_json_come_back_as_they_were():
+    snaps = {"first": snapshot(), "second, cheaper": snapshot(0.5)}
+    raw = snapshots_to_json(snaps).encode()
+    assert read_uploaded_snapshots("snapshots.json", raw) == snaps
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda d: d.update(format="other"),
+            "uploaded s.json, key format: found 'other'; expected format 'mcdm-snapshots'",
+        ),
+        (
+            lambda d: d["snapshots"][0]["summary"].update(top_cost_eur_bn="cheap"),
+            "uploaded s.json, snapshot 1, key summary.top_cost_eur_bn: found 'cheap'; "
+            "expected a finite number or nothing",
+        ),
+        (
+            lambda d: d["snapshots"][0].update(scenario_toml='name = "x"\nbudget_eur_bn = -1\n'),
+            "uploaded s.json, snapshot 1 (first), key budget_eur_bn: found -1.0; expected an "
+            "annual budget > 0 (EUR bn) and <= 1,000",
+        ),
+        (
+            lambda d: d.update(snapshots=[d["snapshots"][0]] * (MAX_SNAPSHOTS + 1)),
+            f"uploaded s.json, key snapshots: found {MAX_SNAPSHOTS + 1}; expected a list of at "
+            f"most {MAX_SNAPSHOTS} snapshots",
+        ),
+    ],
+)
+def test_a_snapshots_file_that_cannot_be_used_is_named(change, expected):
+    doc = json.loads(snapshots_to_json({"first": snapshot()}))
+    change(doc)
+    with pytest.raises(InputError) as err:
+        read_uploaded_snapshots("s.json", json.dumps(doc).encode())
+    assert [str(p) for p in err.value.problems][:1] == [expected]
+
+
+def test_a_snapshots_file_with_nan_or_not_json_is_refused():
+    raw = snapshots_to_json({"first": snapshot()}).replace('"deterrence": 3.0', '"deterrence": NaN')
+    for bad in (raw.encode(), b"\xff", b"[1, 2"):
+        with pytest.raises(InputError) as err:
+            read_uploaded_snapshots("s.json", bad)
+        assert str(err.value.problems[0]).startswith("uploaded s.json: found ")
+
+
+def test_the_snapshot_store_keeps_each_sessions_snapshots_under_an_unguessable_key():
+    store = SnapshotStore(max_keys=2)
+    k1, s1 = store.new()
+    s1["first"] = snapshot()
+    assert store.get(k1) is s1 and len(k1) >= 20
+    k2, _ = store.new()
+    assert k2 != k1 and store.get("nope") is None
+    store.get(k1)  # k1 used last: k2 goes first
+    store.new()
+    assert store.get(k1) is s1 and store.get(k2) is None
 
 
 def test_snapshot_names():

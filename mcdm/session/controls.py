@@ -21,12 +21,15 @@ from ..formats import format_eur_bn, format_number
 from ..frozen import FrozenMap
 from ..instance import instantiate
 from ..kernels import KERNELS
-from ..model import DEFAULT_METHODS, METHOD_NAMES, Dataset, Member, Scenario, USBackstop
+from ..limits import MAX_MONEY_EUR_M, MAX_TROOPS
+from ..model import DEFAULT_METHODS, Dataset, Member, Method, Scenario, USBackstop
 
 __all__ = [
     "BUNDLED_DATASET",
     "CAPS_COLUMNS",
+    "METHOD_HELP",
     "OFFERED_METHODS",
+    "TAKES_PART",
     "UPLOADED_DATASET",
     "MemberCaps",
     "RankingControls",
@@ -37,12 +40,16 @@ __all__ = [
     "caps_from_rows",
     "caps_rows",
     "controls_key",
+    "member_choices_from_rows",
+    "member_rows",
+    "methods_help",
     "preset_members",
     "ranked_criteria",
     "ranked_scenario",
     "scenario_file_header",
     "slider_range",
     "weight_help",
+    "weighting_help",
 ]
 
 _N = TypeVar("_N", int, float)
@@ -51,8 +58,38 @@ _N = TypeVar("_N", int, float)
 BUNDLED_DATASET = ".."
 #: The ``dataset`` an exported scenario names when the data in use were uploaded.
 UPLOADED_DATASET = "uploaded_data"
-#: The ranking methods the app offers (every method a scenario may name).
-OFFERED_METHODS: tuple[str, ...] = tuple(METHOD_NAMES)
+#: The ranking methods the app offers: every :class:`~mcdm.model.Method` (the one list of them).
+OFFERED_METHODS: tuple[str, ...] = tuple(m.value for m in Method)
+
+#: One line on each method, for the app's help text (a test checks every method has one).
+METHOD_HELP: Mapping[str, str] = FrozenMap(
+    {
+        Method.TOPSIS: "closest to the ideal package and farthest from the worst one",
+        Method.VIKOR: "best compromise between the group's total regret and the worst single "
+        "regret",
+        Method.PROMETHEE_II: "net outranking flow: how much a package beats the others, "
+        "criterion by criterion, minus how much they beat it",
+        Method.SPOTIS: "distance to the best value each criterion can take (no rank reversal "
+        "when packages are added)",
+        Method.WASPAS: "half weighted sum, half weighted product of the normalised values",
+        Method.COPRAS: "weighted benefits, plus a bonus for low weighted costs",
+        Method.MABAC: "distance of each package from the border of the average",
+        Method.WSM: "weighted sum of the normalised values (the simplest scoring)",
+        Method.WPM: "weighted product of the normalised values (a weak criterion is punished "
+        "harder)",
+        Method.ARAS: "weighted sum relative to an ideal package",
+        Method.EDAS: "distance from the average package, above and below it",
+        Method.MOORA: "benefits minus costs after dividing each criterion by its vector length",
+        Method.CODAS: "distance from the worst package (Euclidean first, then city-block)",
+        Method.MARCOS: "utility relative to both the ideal and the anti-ideal package",
+        Method.OCRA: "competitiveness of each package on inputs (costs) and outputs (benefits)",
+    }
+)
+
+
+def methods_help() -> str:
+    """The help text of the methods' selector: one Markdown line a method."""
+    return "\n".join(f"- **{m}**: {METHOD_HELP[m]}" for m in OFFERED_METHODS)
 
 
 def controls_key(preset: str, text: str) -> str:
@@ -75,12 +112,13 @@ def slider_range(low: _N, high: _N, value: _N) -> tuple[_N, _N]:
 
 @dataclass(frozen=True)
 class MemberCaps:
-    """One member's caps as the sidebar's editor shows them."""
+    """One member's caps and willingness as the Members page edits them."""
 
     troop_pool: int
     max_troops_deployed: int | None
     max_contribution_eur_m: float
     ground_in_ukraine: bool
+    outside_ukraine: bool
 
     @classmethod
     def of(cls, member: Member) -> MemberCaps:
@@ -89,16 +127,20 @@ class MemberCaps:
             member.max_troops_deployed,
             member.max_contribution_eur_m,
             member.ground_in_ukraine,
+            member.outside_ukraine,
         )
 
 
-#: The editor's columns that a user may change, with the words the editor shows.
+#: The Members page's columns that a user may change, with the words it shows.
 CAPS_COLUMNS = {
     "troop_pool": "Troop pool",
     "max_troops_deployed": "Deployed cap",
     "max_contribution_eur_m": "Money cap (EUR m/yr)",
     "ground_in_ukraine": "Troops in Ukraine",
+    "outside_ukraine": "Forces outside Ukraine",
 }
+#: The column that says whether a member takes part, with its words.
+TAKES_PART = ("takes_part", "Takes part")
 
 
 @dataclass(frozen=True)
@@ -137,9 +179,30 @@ def preset_members(base: Scenario, data: Dataset) -> Mapping[str, Member]:
 
 
 def caps_rows(members: Mapping[str, Member]) -> list[dict[str, Any]]:
-    """The caps editor's starting rows: id and name, then the columns a user may change."""
+    """The caps as rows to edit: id and name, then the columns a user may change."""
     return [
         {"member_id": mid, "Member": m.name, **dataclasses.asdict(MemberCaps.of(m))}
+        for mid, m in members.items()
+    ]
+
+
+def member_rows(
+    members: Mapping[str, Member], chosen: Iterable[str], caps: Mapping[str, MemberCaps]
+) -> list[dict[str, Any]]:
+    """The Members page's rows: id, whether the member takes part, its name, then its caps
+    (``caps`` where given, else the member's own).
+
+    ``members`` are every member as the preset sees them (:func:`preset_members`); no member
+    chosen means all of them, as in a scenario file.
+    """
+    taking = set(chosen) or set(members)
+    return [
+        {
+            "member_id": mid,
+            TAKES_PART[0]: mid in taking,
+            "Member": m.name,
+            **dataclasses.asdict(caps.get(mid) or MemberCaps.of(m)),
+        }
         for mid, m in members.items()
     ]
 
@@ -148,45 +211,87 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _cap(row: Mapping[str, Any], key: str, whole: bool, problems: list[Problem]) -> Any:
+_CAP_LIMITS = {
+    "troop_pool": MAX_TROOPS,
+    "max_troops_deployed": MAX_TROOPS,
+    "max_contribution_eur_m": MAX_MONEY_EUR_M,
+}
+
+
+def _cap(row: Mapping[str, Any], key: str, problems: list[Problem]) -> Any:
     value = row.get(key)
     where = f"Members and their caps, row {row.get('Member', row.get('member_id'))}, column "
-    expected = "a whole number >= 0" if whole else "a number >= 0"
+    whole = key != "max_contribution_eur_m"
+    top = _CAP_LIMITS[key]
+    expected = f"a {'whole number' if whole else 'number'} from 0 to {top:,.0f}"
     if _blank(value):
         if key == "max_troops_deployed":
             return None  # blank: pool / rotation
-        problems.append(Problem(where + CAPS_COLUMNS[key], expected, found=False))
+        problems.append(Problem(source=where + CAPS_COLUMNS[key], expected=expected, found=False))
         return None
     number = _float(value)
-    if not math.isfinite(number) or number < 0 or (whole and not number.is_integer()):
-        problems.append(Problem(where + CAPS_COLUMNS[key], expected, value=value))
+    if not 0 <= number <= top or (whole and not number.is_integer()):  # NaN and inf fail too
+        problems.append(Problem(source=where + CAPS_COLUMNS[key], expected=expected, value=value))
         return None
     return int(number) if whole else number
 
 
+def _flag(row: Mapping[str, Any], key: str) -> bool:
+    value = row.get(key)
+    return False if _blank(value) else bool(value)
+
+
 def caps_from_rows(rows: Iterable[Mapping[str, Any]]) -> FrozenMap:
-    """The caps editor's rows (``DataFrame.to_dict("records")``) as member id -> caps.
+    """Rows of caps (``DataFrame.to_dict("records")``) as member id -> caps.
 
     Raises
     ------
     InputError
         Every cell that is blank where a number is needed, negative, not whole where it must
-        be, or not finite.
+        be, not finite or beyond the data's limits.
     """
     problems: list[Problem] = []
     caps = {}
     for row in rows:
-        values = {
-            key: _cap(row, key, key != "max_contribution_eur_m", problems)
-            for key in ("troop_pool", "max_troops_deployed", "max_contribution_eur_m")
-        }
-        ground = row.get("ground_in_ukraine")
+        values = {key: _cap(row, key, problems) for key in _CAP_LIMITS}
         caps[str(row["member_id"])] = MemberCaps(
-            **values, ground_in_ukraine=False if _blank(ground) else bool(ground)
+            **values,
+            ground_in_ukraine=_flag(row, "ground_in_ukraine"),
+            outside_ukraine=_flag(row, "outside_ukraine"),
         )
     if problems:
         raise InputError(problems)
     return FrozenMap(caps)
+
+
+def member_choices_from_rows(
+    rows: Sequence[Mapping[str, Any]],
+) -> tuple[tuple[str, ...], FrozenMap]:
+    """The Members page's rows (:func:`member_rows`, as edited) as the members taking part
+    and every member's caps.
+
+    Raises
+    ------
+    InputError
+        Every cap that cannot be used (:func:`caps_from_rows`), and no member taking part.
+    """
+    problems: list[Problem] = []
+    try:
+        caps = caps_from_rows(rows)
+    except InputError as exc:
+        problems += exc.problems
+    chosen = tuple(str(r["member_id"]) for r in rows if _flag(r, TAKES_PART[0]))
+    if not chosen:
+        problems.append(
+            Problem(
+                source=f"Members and their caps, column {TAKES_PART[1]}",
+                expected="at least one member taking part",
+                found=False,
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return chosen, caps
 
 
 def apply_scenario_controls(
@@ -237,6 +342,11 @@ class WeightScheme(StrEnum):
     def label(self) -> str:
         return _SCHEME_LABELS[self]
 
+    @property
+    def help(self) -> str:
+        """One line on what the weighting does."""
+        return _SCHEME_HELP[self]
+
 
 _SCHEME_LABELS = {
     WeightScheme.USER: "My weights",
@@ -245,6 +355,20 @@ _SCHEME_LABELS = {
     WeightScheme.CRITIC: "CRITIC",
     WeightScheme.AHP: "AHP comparisons",
 }
+_SCHEME_HELP = {
+    WeightScheme.USER: "the sliders below: the larger a criterion's slider, the more it counts",
+    WeightScheme.EQUAL: "every criterion counts the same",
+    WeightScheme.ENTROPY: "from the packages: criteria on which they differ most count most",
+    WeightScheme.CRITIC: "from the packages: criteria that vary a lot and repeat no other "
+    "criterion count most",
+    WeightScheme.AHP: "from pairwise comparisons you type in (how much more a row matters "
+    "than a column)",
+}
+
+
+def weighting_help() -> str:
+    """The help text of the weighting selector: one Markdown line a weighting."""
+    return "\n".join(f"- **{s.label}**: {s.help}" for s in WeightScheme)
 
 
 def ranked_criteria(scenario: Scenario) -> tuple[str, ...]:
