@@ -2,8 +2,9 @@
 
 ``optimise_scenario`` generates packages; ``run_scenario`` also ranks them and checks how robust
 the ranking is; ``write_run`` writes a run folder atomically (all files or none).
-``rank_decision_matrix`` ranks any decision matrix and gives its tables: the packages' matrix
-in every run and a user's matrix in ``mcdm rank`` go through it alike.
+``rank_decision_matrix`` (:mod:`mcdm.matrix_ranking`, importable from here too) ranks any
+decision matrix and gives its tables: the packages' matrix in every run and a user's matrix in
+``mcdm rank`` go through it alike.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from .errors import McdmError
 from .headline import recommendation_sentence
 from .io.scenario import scenario_to_dict
 from .io.write import write_tables
-from .model import DEFAULT_METHODS, Instance, SolverSettings
+from .matrix_ranking import MatrixRanking, rank_decision_matrix
+from .model import Instance, SolverSettings
 from .packages import PackageSet, generate_packages
-from .ranking import Ranking, rank_matrix, resolve_weights
-from .recommend import Recommendation, recommend
+from .ranking import Ranking, resolve_weights
+from .recommend import Recommendation
 from .results import DecisionMatrix
-from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
+from .robustness import SmaaResult, core_index, rank_reversal
 from .stakeholders import StakeholderComparison, compare_stakeholders, scenario_profiles
 from .stakeholders import summary_json as stakeholders_json
 from .tables import (
@@ -56,107 +58,6 @@ __all__ = [
     "versions",
     "write_run",
 ]
-
-
-@dataclass(frozen=True)
-class MatrixRanking:
-    """A decision matrix ranked by several methods, with SMAA rank acceptability and the weight
-    stability intervals: what ``mcdm rank`` writes, and the heart of every :class:`Analysis`."""
-
-    weights: WeightResult
-    ranking: Ranking
-    smaa: SmaaResult | None
-    stability: pd.DataFrame
-    recommendation: Recommendation
-
-    def tables(self, label: str = "package_id") -> dict[str, pd.DataFrame]:
-        """rankings, weights, stability, correlations and (with SMAA) acceptability, rounded
-        so that files are stable across platforms; ``label`` names the alternatives' column."""
-        rank = self.ranking.frame().reset_index().rename(columns={"id": label})
-        used = self.ranking.matrix.criteria
-        out = {
-            "rankings": round_floats(rank),
-            "weights": round_floats(
-                pd.DataFrame(
-                    {
-                        "criterion": self.weights.criteria,
-                        "weight": self.weights.weights,
-                        "used": [c in used for c in self.weights.criteria],
-                    }
-                )
-            ),
-            "stability": round_floats(self.stability.copy()),
-            "correlations": round_floats(_tidy_correlations(self.ranking)),
-        }
-        if self.smaa is not None:
-            out["acceptability"] = round_floats(self.smaa.frame(label).reset_index())
-        return out
-
-
-def rank_decision_matrix(
-    matrix: DecisionMatrix,
-    weights: WeightResult,
-    methods: Sequence[str] = DEFAULT_METHODS,
-    consensus: str = "borda",
-    *,
-    smaa_draws: int = 0,
-    smaa_method: str = "TOPSIS",
-    seed: int = 0,
-    weight_band: float | None = None,
-    value_draws: Callable[[DecisionMatrix, int], np.ndarray | None] | None = None,
-) -> MatrixRanking:
-    """Rank any decision matrix: every method and the consensus, SMAA (with ``smaa_draws``)
-    and the stability intervals of ``smaa_method``.
-
-    Parameters
-    ----------
-    weights
-        Weights over the matrix's criteria (see :func:`mcdm.ranking.resolve_weights`).
-    smaa_draws, seed, weight_band
-        SMAA draws (0: none), their seed, and the band of weights around ``weights`` (None:
-        weights uniform on the simplex).
-    value_draws
-        Given the matrix as ranked (criteria that do not vary are left out) and the number of
-        draws, uncertain values for each draw (see :func:`mcdm.robustness.smaa`), or None.
-    """
-    ranking = rank_matrix(matrix, weights.as_dict(), methods, consensus)
-    used = ranking.matrix
-    smaa_res = None
-    if smaa_draws > 0:
-        smaa_res = smaa(
-            used,
-            ranking.weights,
-            method=smaa_method,
-            draws=smaa_draws,
-            seed=seed,
-            weight_band=weight_band,
-            value_draws=value_draws(used, smaa_draws) if value_draws is not None else None,
-        )
-    rec = recommend(ranking, smaa_res)
-    stability = stability_intervals(used, ranking.weights, smaa_method, target=rec.package_id)
-    return MatrixRanking(weights, ranking, smaa_res, stability, rec)
-
-
-def _tidy_correlations(ranking: Ranking) -> pd.DataFrame:
-    """Each pair of methods and how alike their rankings are (the correlations table)."""
-    rows = []
-    if ranking.correlations:
-        ws = ranking.correlations["weighted_spearman"]
-        rs = ranking.correlations["rank_similarity"]
-        for a in ws.index:
-            for b in ws.columns:
-                if a != b:
-                    rows.append(
-                        {
-                            "method_a": a,
-                            "method_b": b,
-                            "weighted_spearman": float(ws.loc[a, b]),
-                            "rank_similarity": float(rs.loc[a, b]),
-                        }
-                    )
-    return pd.DataFrame(
-        rows, columns=["method_a", "method_b", "weighted_spearman", "rank_similarity"]
-    )
 
 
 @dataclass(frozen=True)
@@ -316,14 +217,7 @@ def analyse_packages(
             f"ranking needs at least two packages; this scenario produced {len(pset.packages)}"
         )
     matrix = package_matrix(pset, rs.criteria)
-    wres = resolve_weights(
-        weighting or rs.weighting,
-        matrix,
-        user=weights if weights is not None else (s.weights or dict.fromkeys(matrix.criteria, 1.0)),
-        order=rs.order,
-        swing=rs.swing,
-        ahp=rs.ahp,
-    )
+    wres = _package_weights(instance, matrix, weights, weighting)
     band = rb.weight_band if weight_band == "scenario" else weight_band
     seed = s.seed if seed is None else seed
     spread = rb.cost_uncertainty if cost_uncertainty is None else cost_uncertainty
@@ -349,17 +243,8 @@ def analyse_packages(
         if reversal
         else None
     )
-    profiles = scenario_profiles(s)
-    stakeholders = (
-        compare_stakeholders(
-            matrix,
-            profiles,
-            methods or rs.methods,
-            consensus or rs.consensus,
-            labels={p.package_id: p.label for p in pset.packages},
-        )
-        if profiles
-        else None
+    stakeholders = _stakeholder_comparison(
+        instance, pset, matrix, methods or rs.methods, consensus or rs.consensus
     )
     return Analysis(
         matrix=used,
@@ -376,6 +261,46 @@ def analyse_packages(
             *(stakeholders.warnings() if stakeholders is not None else ()),
         ),
         stakeholders=stakeholders,
+    )
+
+
+def _package_weights(
+    instance: Instance,
+    matrix: DecisionMatrix,
+    weights: Mapping[str, float] | None,
+    weighting: str | None,
+) -> WeightResult:
+    """The weights of the packages' criteria: the scheme given or the scenario's, from the
+    weights given, the scenario's, or (without either) equal user weights."""
+    s = instance.scenario
+    rs = s.ranking
+    return resolve_weights(
+        weighting or rs.weighting,
+        matrix,
+        user=weights if weights is not None else (s.weights or dict.fromkeys(matrix.criteria, 1.0)),
+        order=rs.order,
+        swing=rs.swing,
+        ahp=rs.ahp,
+    )
+
+
+def _stakeholder_comparison(
+    instance: Instance,
+    pset: PackageSet,
+    matrix: DecisionMatrix,
+    methods: Sequence[str],
+    consensus: str,
+) -> StakeholderComparison | None:
+    """The packages ranked under each ``[stakeholders.NAME]`` profile (None without any)."""
+    profiles = scenario_profiles(instance.scenario)
+    if not profiles:
+        return None
+    return compare_stakeholders(
+        matrix,
+        profiles,
+        methods,
+        consensus,
+        labels={p.package_id: p.label for p in pset.packages},
     )
 
 

@@ -7,7 +7,8 @@ second call of the same object in pymcdm 1.4), drops criteria that do not vary (
 them, SPOTIS and CRITIC divide by their zero range), shifts columns holding zeros for the methods
 whose normalisation divides by the values (``POSITIVE_ONLY``: WASPAS, WSM, CODAS, ...), turns
 pymcdm's warnings into messages for the user, and reports a method that still fails instead of
-letting it sink the rest.
+letting it sink the rest. What the methods are handed (weights in order, shifted columns,
+dominance notes) is prepared in :mod:`mcdm.method_inputs`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pymcdm.weights.subjective import AHP
 
 from .errors import InputError, Problem, RankingError
 from .limits import promethee_problem
+from .method_inputs import dominance_messages, prepare_values, weight_vector
 from .model import DEFAULT_METHODS, Method
 from .results import DecisionMatrix
 from .weights import (
@@ -50,9 +52,6 @@ __all__ = [
     "resolve_weights",
     "weights_ahp",
 ]
-
-#: Methods whose normalisation divides by the values, so a zero (or negative) breaks them.
-POSITIVE_ONLY = frozenset({"WASPAS", "WPM", "ARAS", "MARCOS", "OCRA", "COPRAS", "WSM", "CODAS"})
 
 
 @dataclass(frozen=True)
@@ -167,38 +166,6 @@ class Ranking:
 
 
 # --- one method ----------------------------------------------------------------------------------
-
-
-def _shift_non_positive(
-    values: np.ndarray, criteria: Sequence[str]
-) -> tuple[np.ndarray, list[str]]:
-    """Shift columns holding a value <= 0 so their minimum becomes a tenth of their range.
-
-    A translation keeps every difference between alternatives; a zero troop count or a zero
-    political risk is a normal value here, and WASPAS, WPM and ARAS divide by the values.
-    """
-    out = values.astype(float).copy()
-    notes = []
-    for j, name in enumerate(criteria):
-        col = out[:, j]
-        if col.min() <= 0:
-            span = col.max() - col.min()
-            shift = -col.min() + (0.1 * span if span > 0 else 1.0)
-            out[:, j] = col + shift
-            notes.append(f"{name} shifted by {shift:+,.4g} (it holds zeros)")
-    return out, notes
-
-
-def prepare_values(
-    method: str, values: np.ndarray, criteria: Sequence[str]
-) -> tuple[np.ndarray, list[str]]:
-    """The matrix a method actually sees: shifted where its normalisation needs positive
-    values (see :func:`_shift_non_positive`), unchanged otherwise."""
-    X = np.asarray(values, dtype=float)
-    if method in POSITIVE_ONLY:
-        X, shifted = _shift_non_positive(X, criteria)
-        return X, [f"{method}: {s}" for s in shifted]
-    return X, []
 
 
 def method_preferences(
@@ -393,51 +360,6 @@ def rank_correlations(ranks: Mapping[str, np.ndarray]) -> dict[str, pd.DataFrame
 # --- the whole ranking ------------------------------------------------------------------------
 
 
-def _dominance_messages(matrix: DecisionMatrix) -> list[str]:
-    X = matrix.values * matrix.type_array
-    out = []
-    n = X.shape[0]
-    for i in range(n):
-        others = np.delete(np.arange(n), i)
-        if others.size and np.all(X[i] >= X[others]):
-            out.append(
-                f"{matrix.alternatives[i]} is at least as good as every other "
-                "alternative on every criterion: every method ranks it first."
-            )
-    return out
-
-
-def _weight_vector(
-    matrix: DecisionMatrix, weights: Mapping[str, float] | Sequence[float] | np.ndarray
-) -> np.ndarray:
-    """The weights in the matrix's criterion order (0 for a criterion a mapping leaves out)."""
-    if isinstance(weights, Mapping):
-        unknown = [k for k in weights if k not in matrix.criteria]
-        if unknown:
-            raise InputError(
-                [
-                    Problem(
-                        "weights",
-                        "a criterion of the matrix (" + ", ".join(matrix.criteria) + ")",
-                        value=k,
-                        column=k,
-                    )
-                    for k in unknown
-                ]
-            )
-        return np.array([float(weights.get(c, 0.0)) for c in matrix.criteria])
-    raw = np.asarray(weights, dtype=float)
-    if raw.shape != (len(matrix.criteria),):
-        raise InputError(
-            [
-                Problem(
-                    "weights", f"{len(matrix.criteria)} weights, one per criterion", value=list(raw)
-                )
-            ]
-        )
-    return raw
-
-
 def rank_matrix(
     matrix: DecisionMatrix,
     weights: Mapping[str, float] | Sequence[float] | np.ndarray,
@@ -461,7 +383,7 @@ def rank_matrix(
     Criteria that do not vary are reported in ``dropped`` and left out; a method that fails on
     this matrix is reported in ``failed`` and left out of the consensus.
     """
-    raw = normalise_weights(_weight_vector(matrix, weights), "weights")
+    raw = normalise_weights(weight_vector(matrix, weights), "weights")
     bad = [m for m in methods if m not in METHODS]
     if bad:
         raise InputError([Problem("methods", "one of " + ", ".join(METHODS), value=m) for m in bad])
@@ -491,7 +413,7 @@ def rank_matrix(
         raise RankingError("every method failed: " + "; ".join(f"{m}: {r}" for m, r in failed))
     ranks = {m: r.ranks for m, r in results.items()}
     cons, score = consensus_ranks(ranks, consensus)
-    messages = _dominance_messages(used)
+    messages = dominance_messages(used)
     messages += [n for r in results.values() for n in r.notes]
     return Ranking(
         matrix=used,

@@ -1,5 +1,5 @@
-"""Architecture: which modules may import which libraries (STYLE.md) and which of our own modules
-(the layers of ARCHITECTURE.md)."""
+"""Architecture: which modules may import which libraries (STYLE.md), which of our own modules
+(the layers of ARCHITECTURE.md), and how long a module or a function may grow."""
 
 from __future__ import annotations
 
@@ -151,3 +151,53 @@ def test_app_pages_are_not_imported_by_the_package():
                 assert not node.module.startswith("app_pages"), path
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("app_pages") for a in node.names), path
+
+
+# --- sizes (issue 10: no module over about 500 lines, no function over about 80) ----------------
+
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 80
+#: Functions allowed to be longer: tables of declarations, not logic. Each builds a small
+#: instance for tests and examples field by field, and splitting it would scatter one table.
+LONG_DECLARATION_TABLES = {"examples.tiny_instance", "examples.synthetic_instance"}
+
+
+def long_functions(text: str, module: str, limit: int = MAX_FUNCTION_LINES) -> dict[str, int]:
+    """Functions and methods of a module's source longer than ``limit`` lines (from ``def`` to
+    the last line, docstring included), by qualified name: ``module.Class.method``."""
+    found: dict[str, int] = {}
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                name = f"{prefix}.{child.name}"
+                if not isinstance(child, ast.ClassDef):
+                    length = (child.end_lineno or child.lineno) - child.lineno + 1
+                    if length > limit:
+                        found[name] = length
+                visit(child, name)
+
+    visit(ast.parse(text), module)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_modules_and_functions_stay_small(name):
+    text = MODULES[name].read_text(encoding="utf-8")
+    lines = len(text.splitlines())
+    assert lines <= MAX_MODULE_LINES, (
+        f"{name} has {lines} lines (at most {MAX_MODULE_LINES}): split it into modules by topic"
+    )
+    long = {f: n for f, n in long_functions(text, name).items() if f not in LONG_DECLARATION_TABLES}
+    assert long == {}, f"over {MAX_FUNCTION_LINES} lines, split into named steps: {long}"
+
+
+def test_the_size_check_sees_long_functions_and_methods():
+    body = "".join(f"    x{i} = {i}\n" for i in range(80))  # with its def line: 81 lines
+    method = body.replace("    ", "        ")
+    text = f"def long():\n{body}\n\nclass C:\n    def long(self):\n{method}"
+    assert long_functions(text, "m") == {"m.long": 81, "m.C.long": 81}
+    assert long_functions(text, "m", limit=81) == {}
+    # the allow-list names functions that exist and are long (no stale entries)
+    examples = (PACKAGE / "examples.py").read_text(encoding="utf-8")
+    assert set(long_functions(examples, "examples")) == LONG_DECLARATION_TABLES

@@ -7,6 +7,9 @@ modules can sit on both sides of :mod:`mcdm.instance`):
   parameters): ``load_dataset``, ``dataset_from_texts``, the one dataset digest.
 - :mod:`mcdm.io.scenario`: scenario files: ``read_scenario``, ``scenario_from_mapping``, the
   schema and ranges, ``scenario_keys``, and the TOML writer ``dump_scenario_toml``.
+  Beside it, :mod:`mcdm.io.ranges` (the ranges of a scenario's values),
+  :mod:`mcdm.io.profiles` (its stakeholder profiles) and :mod:`mcdm.io.scenario_toml` (the
+  writer), whose public names :mod:`mcdm.io.scenario` re-exports.
 - :mod:`mcdm.io.load`: a scenario file with its data, references checked: ``load_scenario``,
   ``load_instance`` (above :mod:`mcdm.instance`).
 - :mod:`mcdm.io.matrix`: decision matrices for ``mcdm rank``: ``read_matrix``.

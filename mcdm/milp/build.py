@@ -10,7 +10,7 @@ terms), and the measures an objective can use. PuLP names are built from integer
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pulp
@@ -362,22 +362,11 @@ def _variables(
     ub = _pairs_and_bounds(instance, a, relax)
     pairs = [p for p, u in ub.items() if u > 0]
     x = {p: prob.add_variable(f"x_{k}", 0, ub[p], cat=pulp.LpInteger) for k, p in enumerate(pairs)}
-    by_member: dict[str, list[Pair]] = defaultdict(list)
-    for p in pairs:
-        by_member[p[0]].append(p)
+    by_member = _by_member(pairs)
     midx = {mid: i for i, mid in enumerate(data.members)}
     y = {mid: prob.add_variable(f"y_{midx[mid]}", cat=pulp.LpBinary) for mid in by_member}
-    # A member is "in Ukraine" when it has people there (as the criteria count it): units based
-    # in Ukraine with troops; a sensor segment without staff is no presence.
     els = data.elements
-    in_ua = {
-        mid: [
-            p
-            for p in ps
-            if els[p[1]].location is Location.IN_UKRAINE and els[p[1]].troops_per_unit > 0
-        ]
-        for mid, ps in by_member.items()
-    }
+    in_ua = _in_ukraine(els, by_member)
     z = {
         mid: prob.add_variable(f"z_{midx[mid]}", cat=pulp.LpBinary)
         for mid, ps in in_ua.items()
@@ -428,6 +417,30 @@ def _variables(
     )
     _link(ctx, in_ua)
     return ctx
+
+
+def _by_member(pairs: list[Pair]) -> dict[str, list[Pair]]:
+    """Each member's (member, element) pairs, in the order of ``pairs``."""
+    by_member: dict[str, list[Pair]] = defaultdict(list)
+    for p in pairs:
+        by_member[p[0]].append(p)
+    return by_member
+
+
+def _in_ukraine(
+    els: Mapping[str, Element], by_member: Mapping[str, list[Pair]]
+) -> dict[str, list[Pair]]:
+    """Each member's pairs that put people in Ukraine."""
+    # A member is "in Ukraine" when it has people there (as the criteria count it): units based
+    # in Ukraine with troops; a sensor segment without staff is no presence.
+    return {
+        mid: [
+            p
+            for p in ps
+            if els[p[1]].location is Location.IN_UKRAINE and els[p[1]].troops_per_unit > 0
+        ]
+        for mid, ps in by_member.items()
+    }
 
 
 def _link(ctx: BuildContext, in_ua: dict[str, list[Pair]]) -> None:
