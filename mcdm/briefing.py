@@ -32,6 +32,7 @@ from .describe import (
     BACKSTOP_LABELS,
     CRITERIA_LABEL,
     POINT_SCALES,
+    cost_uncertainty_words,
     describe_top,
     format_criterion,
     format_troops,
@@ -623,12 +624,11 @@ def _setting_rows(instance: Instance, analysis: Any) -> list[list[str]]:
             if sm.weight_band is None
             else f"within ±{sm.weight_band:.0%} of the weights above"
         )
-        cost = s.robustness.cost_uncertainty
         rows.append(
             [
                 "Robustness",
                 f"{sm.draws:,} weight draws {spread}, ranked by {method_label(sm.method)}"
-                + (f"; unit costs varied by up to ±{cost:.0%}" if cost else "")
+                + cost_uncertainty_words(s.robustness.cost_uncertainty, prefix="; ")
                 + f"; seed {sm.seed}",
             ]
         )

@@ -237,7 +237,13 @@ def test_the_exported_scenario_reproduces_every_table_of_the_app(tmp_path, data_
     """One path: `mcdm run` on the scenario the Export page writes gives the very files the
     app's zip holds, ranking choices, SMAA settings and cost uncertainty included."""
     at = monitoring_app(
-        consensus="copeland", draws=3000, uniform=False, band=20, costunc=15, smaa_method="VIKOR"
+        consensus="copeland",
+        draws=3000,
+        uniform=False,
+        band=20,
+        costdata=False,
+        costunc=15,
+        smaa_method="VIKOR",
     )
     at.switch_page("app_pages/export.py").run()
     assert not at.exception, at.exception
@@ -802,3 +808,24 @@ def test_tables_show_no_none_and_money_to_two_decimals(app):
                 if column.startswith("Troops") and "%" not in column:
                     assert cfg["type_config"]["format"] == "%,d", (page, column)
     assert money
+
+
+def test_unit_costs_default_to_the_data_ranges_and_the_briefing_carries_a_classification(
+    downloads,
+):
+    """The sidebar starts with unit costs drawn over the data's ranges (the scenario's
+    default), so confidence factors mean something; the Export page's classification line is
+    printed in the briefing, as text."""
+    at = monitoring_app()
+    k = key_of("monitoring_only")
+    assert at.checkbox(key=f"costdata:{k}").value is True
+    assert at.session_state["ctx"].instance.scenario.robustness.cost_uncertainty == "data"
+    at.switch_page("app_pages/export.py").run()
+    assert not at.exception, at.exception
+    at.text_input(key="briefing_classification").input("OFFICIAL <b>x</b>").run()
+    assert not at.exception, at.exception
+    html_files = [v for name, v in downloads.items() if name.endswith(".html")]
+    assert html_files, list(downloads)
+    text = html_files[-1].decode("utf-8")
+    assert "OFFICIAL &lt;b&gt;x&lt;/b&gt;" in text
+    assert "<b>x</b>" not in text

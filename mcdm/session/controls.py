@@ -22,7 +22,7 @@ from ..frozen import FrozenMap
 from ..instance import instantiate
 from ..kernels import KERNELS
 from ..limits import MAX_MONEY_EUR_M, MAX_TROOPS
-from ..model import DEFAULT_METHODS, Dataset, Member, Method, Scenario, USBackstop
+from ..model import COST_RANGES, DEFAULT_METHODS, Dataset, Member, Method, Scenario, USBackstop
 
 __all__ = [
     "BUNDLED_DATASET",
@@ -410,7 +410,7 @@ class RankingControls:
     smaa_draws: int
     smaa_method: str
     weight_band: float | None
-    cost_uncertainty: float
+    cost_uncertainty: float | str  # a share, or COST_RANGES for the data's own ranges
     ahp: tuple[tuple[float, ...], ...] = ()
 
     def __post_init__(self) -> None:
@@ -435,7 +435,7 @@ class RankingControls:
             smaa_draws=int(rb.smaa_draws),
             smaa_method=rb.method if rb.method in KERNELS else next(iter(KERNELS)),
             weight_band=rb.weight_band,
-            cost_uncertainty=float(rb.cost_uncertainty),
+            cost_uncertainty=rb.cost_uncertainty,
         )
 
     def problem(self) -> str | None:
@@ -513,7 +513,11 @@ def ranked_scenario(scenario: Scenario, controls: RankingControls, uploaded: boo
         smaa_draws=int(controls.smaa_draws),
         method=controls.smaa_method,
         weight_band=controls.weight_band,
-        cost_uncertainty=float(controls.cost_uncertainty),
+        cost_uncertainty=(
+            COST_RANGES
+            if controls.cost_uncertainty == COST_RANGES
+            else float(controls.cost_uncertainty)
+        ),
     )
     return dataclasses.replace(
         s,
