@@ -29,6 +29,7 @@ from streamlit.testing.v1 import AppTest
 
 from mcdm.cells import escape_markdown
 from mcdm.criteria import CRITERIA, CRITERIA_BY_ID
+from mcdm.describe import method_label
 from mcdm.formats import format_eur_bn
 from mcdm.headline import package_name
 from mcdm.instance import instantiate
@@ -466,9 +467,10 @@ def test_each_ranking_method_alone_ranks_as_the_scenario_file_and_every_page_run
     ctx = at.session_state["ctx"]
     ranking = ctx.analysis.ranking
     assert list(ranking.results) == [method]
-    shown = next(df.value for df in at.dataframe if "consensus_rank" in df.value.columns)
-    assert list(shown.columns) == [method, "consensus_rank"]
+    shown = next(df.value for df in at.dataframe if "Consensus rank" in df.value.columns)
+    assert list(shown.columns) == ["Package", method_label(method), "Consensus rank"]
     assert len(shown) == len(ranking.matrix.alternatives)
+    assert set(shown["Package"]) == {p.label for p in ctx.pset.packages}  # names, not ids
     # the ranking shown is that method's, straight from the file with that method
     base, data = load_scenario(MONITORING)
     expected = analyse_packages(
