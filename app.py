@@ -18,7 +18,7 @@ from mcdm.cells import escape_markdown
 from mcdm.criteria import CRITERIA, CRITERIA_BY_ID
 from mcdm.errors import InputError
 from mcdm.kernels import KERNELS
-from mcdm.model import Dataset, Scenario, USBackstop
+from mcdm.model import COST_RANGES, Dataset, Scenario, USBackstop
 from mcdm.session import (
     OFFERED_METHODS,
     RankingControls,
@@ -137,8 +137,11 @@ def weights_sidebar(
     return weights, ahp
 
 
-def robustness_sidebar(start: RankingControls, k: str) -> tuple[int, float | None, str, float]:
-    """SMAA draws, weight band (None: uniform), SMAA method, cost uncertainty (a fraction)."""
+def robustness_sidebar(
+    start: RankingControls, k: str
+) -> tuple[int, float | None, str, float | str]:
+    """SMAA draws, weight band (None: uniform), SMAA method, cost uncertainty (a fraction, or
+    COST_RANGES for the data's own cost ranges)."""
     draws = st.slider(
         "SMAA weight draws",
         *slider_range(0, 20000, start.smaa_draws),
@@ -172,7 +175,19 @@ def robustness_sidebar(start: RankingControls, k: str) -> tuple[int, float | Non
         index=smaa_methods.index(start.smaa_method),
         key=f"smaa_method:{k}",
     )
-    cost_start = round(100 * start.cost_uncertainty)
+    from_data = st.checkbox(
+        "Unit costs from the data's ranges",
+        value=start.cost_uncertainty == COST_RANGES,
+        key=f"costdata:{k}",
+        help="In every SMAA draw each element's annual cost is drawn between its low and high "
+        "estimate in the data (most likely its central value). The confidence factor of a "
+        "package is then the share of these cost draws in which it stays first at its central "
+        "weights.",
+    )
+    if from_data:
+        return int(draws), band, smaa_method, COST_RANGES
+    spread = start.cost_uncertainty
+    cost_start = 0 if spread == COST_RANGES else round(100 * float(spread))
     cost_pct = st.slider(
         "Cost uncertainty (±%)",
         *slider_range(0, 50, cost_start),
@@ -180,7 +195,7 @@ def robustness_sidebar(start: RankingControls, k: str) -> tuple[int, float | Non
         5,
         key=f"costunc:{k}",
         help="Each element's annual cost drawn within this band in every SMAA draw; "
-        "gives the confidence factors meaning.",
+        "0 keeps costs fixed (every confidence factor is then 1 or 0).",
     )
     return int(draws), band, smaa_method, cost_pct / 100
 

@@ -31,11 +31,18 @@ tables = run_tables(ctx.instance, ctx.pset, ctx.analysis).files()  # as `mcdm ru
 name = safe_file_stem(ctx.instance.scenario.name)
 
 st.subheader("Download")
+classification = st.text_input(
+    "Classification line for the briefing (optional)",
+    max_chars=120,
+    key="briefing_classification",
+    placeholder="e.g. OFFICIAL-SENSITIVE",
+    help="Printed at the top and the foot of the briefing, as written; leave empty for none.",
+)
 cols = st.columns(4)
 if ctx.analysis is not None:
     cols[0].download_button(
         "Briefing (HTML)",
-        briefing_html(ctx.instance, ctx.pset, ctx.analysis),
+        briefing_html(ctx.instance, ctx.pset, ctx.analysis, classification=classification),
         file_name=f"briefing-{name}.html",
         mime="text/html",
         help="Self-contained: works offline, charts included; print it to PDF from the browser.",

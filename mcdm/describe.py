@@ -14,7 +14,7 @@ from .cells import escape_markdown
 from .criteria import CRITERIA, contributions
 from .formats import format_eur_bn, format_number
 from .headline import recommendation_sentence
-from .model import Instance, USBackstop
+from .model import COST_RANGES, Instance, USBackstop
 from .packages import PackageSet
 from .why import sensitivity_line
 
@@ -22,6 +22,7 @@ __all__ = [
     "BACKSTOP_LABELS",
     "CRITERIA_LABEL",
     "POINT_SCALES",
+    "cost_uncertainty_words",
     "describe_top",
     "format_criterion",
     "format_troops",
@@ -171,3 +172,12 @@ def _points(value: float) -> str:
     """Points in a sentence: "1 point", "308 points"."""
     text = format_number(value)
     return f"{text} point" if text == "1" else f"{text} points"
+
+
+def cost_uncertainty_words(value: float | str, prefix: str = "") -> str:
+    """How unit costs vary between SMAA draws, for a sentence ("" when they do not)."""
+    if value == 0:
+        return ""
+    if value == COST_RANGES:
+        return f"{prefix}unit costs drawn over the data's own cost ranges"
+    return f"{prefix}unit costs varied by up to ±{float(value):.0%}"

@@ -137,7 +137,7 @@ def _check_smaa_size(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
     most = archetypes * (f.levels + f.troop_levels + f.alternatives)
     ranked = set(scenario.ranking.criteria) or set(CRITERIA_BY_ID)
     criteria = len(ranked)
-    values = r.cost_uncertainty > 0 and "annual_cost_eur_bn" in ranked  # costs drawn per draw
+    values = r.cost_uncertainty != 0 and "annual_cost_eur_bn" in ranked  # costs drawn per draw
     origin = (
         f"; up to {most:,} packages come from {archetypes} archetypes x ({f.levels} levels + "
         f"{f.troop_levels} troop levels + {f.alternatives} alternatives)"

@@ -404,16 +404,26 @@ class RankingSettings:
         freeze_fields(self, "swing", "ahp", "methods", "order", "criteria")
 
 
+#: ``[robustness] cost_uncertainty`` for "the data's own cost ranges".
+COST_RANGES: Literal["data"] = "data"
+
+
 @dataclass(frozen=True)
 class RobustnessSettings:
-    """SMAA and stability settings. ``weight_band`` None means uniform on the simplex."""
+    """SMAA and stability settings. ``weight_band`` None means uniform on the simplex.
+
+    ``cost_uncertainty``: how element costs vary between SMAA draws. ``"data"`` (the default)
+    draws each element's annual cost from a triangular distribution over the data's own range
+    (elements.csv ``cost_low_eur_m``, ``cost_eur_m``, ``cost_high_eur_m``); a share ``u`` draws it
+    uniformly within ±u of its value instead; 0 keeps costs fixed.
+    """
 
     __pydantic_config__ = _FORBID
 
     smaa_draws: int = 10_000
     method: str = "TOPSIS"
     weight_band: float | None = None
-    cost_uncertainty: float = 0.0
+    cost_uncertainty: float | str = COST_RANGES  # a share, or COST_RANGES (checked on reading)
 
 
 @dataclass(frozen=True)

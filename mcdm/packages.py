@@ -19,7 +19,7 @@ import numpy as np
 from .criteria import CRITERIA, contributions, score_allocation
 from .errors import SolveError
 from .explain import why_infeasible
-from .formats import format_eur_bn  # noqa: F401 (the app's pages read it from here)
+from .formats import format_eur_bn
 from .milp import SolveResult, build_model, min_cost, solve_lexicographic
 from .model import Instance, SolverSettings
 from .parallel import executor, map_tasks
@@ -475,8 +475,10 @@ def label_packages(instance: Instance, packages: Sequence[Package]) -> list[Pack
 
 
 def _eur_bn(value: float) -> str:
-    """A budget level for a name: "EUR 8 bn", "EUR 6.21 bn"."""
-    return f"EUR {value:.3g} bn" if value < 1000 else f"EUR {value:,.0f} bn"
+    """A budget level for a name, in the one money format (:func:`format_eur_bn`) with whole
+    billions shown whole: "EUR 8 bn", "EUR 6.21 bn", "EUR 163 m"."""
+    text = format_eur_bn(value)
+    return text.replace(".00 bn", " bn")
 
 
 def mark_dominated(packages: Sequence[Package]) -> tuple[Package, ...]:

@@ -26,7 +26,7 @@ from .headline import recommendation_sentence
 from .io.scenario import scenario_to_dict
 from .io.write import write_tables
 from .matrix_ranking import MatrixRanking, rank_decision_matrix
-from .model import Instance, SolverSettings
+from .model import COST_RANGES, Instance, SolverSettings
 from .packages import PackageSet, generate_packages
 from .ranking import Ranking, resolve_weights
 from .recommend import Recommendation
@@ -166,22 +166,39 @@ def _cost_draws(
     pset: PackageSet,
     matrix: DecisionMatrix,
     draws: int,
-    spread: float,
+    spread: float | str,
     rng: np.random.Generator,
 ) -> np.ndarray | None:
-    """Decision matrices with uncertain element costs: each element's annual cost drawn
-    uniformly within +-``spread`` of its value, independently per draw; packages that share an
-    element share its draw. Only the annual-cost column changes."""
-    if spread <= 0 or "annual_cost_eur_bn" not in matrix.criteria:
+    """Decision matrices with uncertain element costs, independently per draw; packages that
+    share an element share its draw. Only the annual-cost column changes.
+
+    ``spread`` :data:`~mcdm.model.COST_RANGES`: each element's annual cost from a triangular
+    distribution over its range in the data (low, value, high); an element without a range
+    keeps its cost. A share ``u``: uniformly within ±u of its value. 0: no draws (None).
+    """
+    if spread == 0 or "annual_cost_eur_bn" not in matrix.criteria:
         return None
     elements = list(instance.data.elements)
     units = np.zeros((len(pset.packages), len(elements)))
     for i, p in enumerate(pset.packages):
         for a in p.allocation:
             units[i, elements.index(a.element_id)] += a.units
-    base = np.array([instance.data.elements[e].cost_eur_m for e in elements])
-    factors = rng.uniform(1 - spread, 1 + spread, size=(draws, len(elements)))
-    costs = (factors * base) @ units.T / 1000.0  # draws x packages, EUR bn
+    data = [instance.data.elements[e] for e in elements]
+    base = np.array([e.cost_eur_m for e in data])
+    if spread == COST_RANGES:
+        low = np.array([e.cost_low_eur_m for e in data])
+        high = np.array([e.cost_high_eur_m for e in data])
+        if not np.any(high > low) or not units.any():
+            return None
+        # numpy's triangular needs left < right: a point range is drawn as its value
+        wide = high > low
+        costs_m = np.broadcast_to(base, (draws, len(elements))).copy()
+        costs_m[:, wide] = rng.triangular(
+            low[wide], base[wide], high[wide], size=(draws, int(wide.sum()))
+        )
+    else:
+        costs_m = rng.uniform(1 - float(spread), 1 + float(spread), (draws, len(elements))) * base
+    costs = costs_m @ units.T / 1000.0  # draws x packages, EUR bn
     out = np.broadcast_to(matrix.values, (draws, *matrix.shape)).copy()
     out[:, :, matrix.criteria.index("annual_cost_eur_bn")] = costs
     return out
@@ -198,7 +215,7 @@ def analyse_packages(
     smaa_draws: int | None = None,
     smaa_method: str | None = None,
     weight_band: float | str | None = "scenario",
-    cost_uncertainty: float | None = None,
+    cost_uncertainty: float | str | None = None,
     seed: int | None = None,
     reversal: bool = True,
 ) -> Analysis:

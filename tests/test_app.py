@@ -29,6 +29,7 @@ from streamlit.testing.v1 import AppTest
 
 from mcdm.cells import escape_markdown
 from mcdm.criteria import CRITERIA, CRITERIA_BY_ID
+from mcdm.describe import method_label
 from mcdm.formats import format_eur_bn
 from mcdm.headline import package_name
 from mcdm.instance import instantiate
@@ -237,7 +238,13 @@ def test_the_exported_scenario_reproduces_every_table_of_the_app(tmp_path, data_
     """One path: `mcdm run` on the scenario the Export page writes gives the very files the
     app's zip holds, ranking choices, SMAA settings and cost uncertainty included."""
     at = monitoring_app(
-        consensus="copeland", draws=3000, uniform=False, band=20, costunc=15, smaa_method="VIKOR"
+        consensus="copeland",
+        draws=3000,
+        uniform=False,
+        band=20,
+        costdata=False,
+        costunc=15,
+        smaa_method="VIKOR",
     )
     at.switch_page("app_pages/export.py").run()
     assert not at.exception, at.exception
@@ -460,9 +467,10 @@ def test_each_ranking_method_alone_ranks_as_the_scenario_file_and_every_page_run
     ctx = at.session_state["ctx"]
     ranking = ctx.analysis.ranking
     assert list(ranking.results) == [method]
-    shown = next(df.value for df in at.dataframe if "consensus_rank" in df.value.columns)
-    assert list(shown.columns) == [method, "consensus_rank"]
+    shown = next(df.value for df in at.dataframe if "Consensus rank" in df.value.columns)
+    assert list(shown.columns) == ["Package", method_label(method), "Consensus rank"]
     assert len(shown) == len(ranking.matrix.alternatives)
+    assert set(shown["Package"]) == {p.label for p in ctx.pset.packages}  # names, not ids
     # the ranking shown is that method's, straight from the file with that method
     base, data = load_scenario(MONITORING)
     expected = analyse_packages(
@@ -802,3 +810,24 @@ def test_tables_show_no_none_and_money_to_two_decimals(app):
                 if column.startswith("Troops") and "%" not in column:
                     assert cfg["type_config"]["format"] == "%,d", (page, column)
     assert money
+
+
+def test_unit_costs_default_to_the_data_ranges_and_the_briefing_carries_a_classification(
+    downloads,
+):
+    """The sidebar starts with unit costs drawn over the data's ranges (the scenario's
+    default), so confidence factors mean something; the Export page's classification line is
+    printed in the briefing, as text."""
+    at = monitoring_app()
+    k = key_of("monitoring_only")
+    assert at.checkbox(key=f"costdata:{k}").value is True
+    assert at.session_state["ctx"].instance.scenario.robustness.cost_uncertainty == "data"
+    at.switch_page("app_pages/export.py").run()
+    assert not at.exception, at.exception
+    at.text_input(key="briefing_classification").input("OFFICIAL <b>x</b>").run()
+    assert not at.exception, at.exception
+    html_files = [v for name, v in downloads.items() if name.endswith(".html")]
+    assert html_files, list(downloads)
+    text = html_files[-1].decode("utf-8")
+    assert "OFFICIAL &lt;b&gt;x&lt;/b&gt;" in text
+    assert "<b>x</b>" not in text

@@ -852,6 +852,20 @@ SCENARIO_CASES = [
         "(50 levels + 50 troop levels + 20 alternatives)",
     ),
     (
+        "cost uncertainty neither a share nor the data's ranges",
+        SCENARIO + '[robustness]\ncost_uncertainty = "guess"\n',
+        "robustness.cost_uncertainty",
+        "'guess'",
+        'a share between 0 and 1, or "data" for the data\'s own cost ranges',
+    ),
+    (
+        "cost uncertainty of infinity",
+        SCENARIO + "[robustness]\ncost_uncertainty = inf\n",
+        "robustness.cost_uncertainty",
+        "inf",
+        'a share between 0 and 1, or "data" for the data\'s own cost ranges',
+    ),
+    (
         "SMAA too large for memory",
         SCENARIO
         + 'archetypes = ["observer", "tripwire"]\n[robustness]\nsmaa_draws = 1000000\n'

@@ -352,3 +352,71 @@ def test_rank_errors_name_the_spreadsheet_row_even_after_blank_lines(tmp_path):
     res = mcdm("rank", str(path))
     assert res.returncode == 1
     assert "gaps.csv, row 6, column cost: found 'x'; expected a number" in res.stderr
+
+
+# --- unit costs drawn over the data's ranges ------------------------------------------------------
+
+
+def test_cost_draws_from_the_data_stay_in_each_package_range(small_default):
+    """With the default cost uncertainty ("data"), every drawn package cost lies between the
+    package's cost at every element's low estimate and at its high one, and averages the
+    triangular mean; a fixed-cost run (0) draws nothing."""
+    import numpy as np
+
+    from mcdm.model import COST_RANGES
+    from mcdm.packages import generate_packages
+    from mcdm.pipeline import _cost_draws, package_matrix
+
+    assert small_default.scenario.robustness.__class__().cost_uncertainty == COST_RANGES
+    pset = generate_packages(small_default)
+    matrix = package_matrix(pset, ())
+    rng = np.random.default_rng(7)
+    out = _cost_draws(small_default, pset, matrix, 4000, COST_RANGES, rng)
+    assert out is not None
+    col = matrix.criteria.index("annual_cost_eur_bn")
+    elements = small_default.data.elements
+    for i, p in enumerate(pset.packages):
+        low = sum(a.units * elements[a.element_id].cost_low_eur_m for a in p.allocation) / 1000
+        high = sum(a.units * elements[a.element_id].cost_high_eur_m for a in p.allocation) / 1000
+        mid = (
+            sum(
+                a.units
+                * (
+                    elements[a.element_id].cost_low_eur_m
+                    + elements[a.element_id].cost_eur_m
+                    + elements[a.element_id].cost_high_eur_m
+                )
+                / 3
+                for a in p.allocation
+            )
+            / 1000
+        )
+        drawn = out[:, i, col]
+        assert drawn.min() >= low - 1e-9 and drawn.max() <= high + 1e-9, p.package_id
+        if high > low:
+            assert drawn.std() > 0, p.package_id
+            assert abs(drawn.mean() - mid) <= 0.05 * (high - low), p.package_id
+        # the other criteria are untouched
+        others = [j for j in range(len(matrix.criteria)) if j != col]
+        assert np.array_equal(
+            out[:, i, others], np.broadcast_to(matrix.values[i, others], (4000, len(others)))
+        )
+    assert _cost_draws(small_default, pset, matrix, 10, 0.0, rng) is None
+
+
+def test_confidence_factors_mean_something_by_default(dataset):
+    """The acceptability table's confidence factor is no longer 1 or 0 everywhere: with unit
+    costs drawn over the data's ranges, a package that wins on cost at the margin keeps only
+    part of its first places."""
+    from mcdm.packages import generate_packages
+    from mcdm.pipeline import analyse_packages
+
+    scenario, _ = load_scenario(DATA / "scenarios" / "monitoring_only.toml", dataset)
+    scenario = replace(scenario, robustness=replace(scenario.robustness, smaa_draws=2000))
+    instance = instantiate(scenario, dataset)
+    pset = generate_packages(instance)
+    fixed = analyse_packages(instance, pset, cost_uncertainty=0.0).smaa
+    drawn = analyse_packages(instance, pset).smaa
+    assert fixed is not None and drawn is not None
+    assert set(fixed.confidence) <= {0.0, 1.0}
+    assert any(0.0 < c < 1.0 for c in drawn.confidence), drawn.confidence

@@ -143,3 +143,21 @@ def test_without_draws_split_methods_are_too_close_and_name_the_others():
         "first under only 1 of 4 methods; Hybrid, cheapest (10,000 troops) (b) under 2; "
         "Technical monitoring, cheapest (200 troops) (c) under 1."
     )
+
+
+def test_package_names_use_the_one_money_format():
+    """Budget levels in names read as money elsewhere does: EUR m below a billion, two decimals
+    above, whole billions whole; never "EUR 0.163 bn"."""
+    import re
+
+    from mcdm.examples import tiny_instance
+    from mcdm.packages import generate_packages
+
+    money = re.compile(r"EUR (?:[1-9]\d{0,2} m|[1-9][\d,]*(?:\.\d\d)? bn)$")
+    small = [p.label for p in generate_packages(tiny_instance(budget_eur_bn=0.163)).packages]
+    assert "Test package, best at EUR 163 m" in small, small
+    assert "Test package, best at EUR 15 m" in small, small
+    for n in small:
+        assert "troops" in n or money.search(n), n
+    big = [p.label for p in generate_packages(tiny_instance(budget_eur_bn=8.0)).packages]
+    assert "Test package, best at EUR 8 bn" in big, big

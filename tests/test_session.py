@@ -514,7 +514,7 @@ def test_settings_that_differ_are_told_in_peoples_words(dataset):
         ("Members taking part", "all", "United Kingdom, France"),
         ("Consensus rule", "Borda", "Copeland"),
         ("Weighting", "my weights", "entropy"),
-        ("Cost uncertainty", "±0%", "±20%"),
+        ("Cost uncertainty", "the data's cost ranges", "±20%"),
         ("SMAA weight draws", "10,000", "2,000"),
         ("Weight band", "±50%", "uniform over every weighting"),
         ("US backstop", "air power and ISR", "Article 5-like pledge"),

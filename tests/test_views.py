@@ -64,7 +64,7 @@ def test_archetype_table_names_each_kind_and_its_best_package_at_the_budget(run)
         ]
         assert row["Status"] == "possible"
         assert row["Packages"] == sum(p.archetype == aid for p in pset.packages)
-        assert row["Best at the budget"] == frontier[-1].package_id
+        assert row["Best at the budget"] == frontier[-1].label  # its name, not its id
         assert frontier[-1].annual_cost_eur_bn <= instance.scenario.budget_eur_bn + 1e-9
 
 

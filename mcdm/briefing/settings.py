@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..describe import BACKSTOP_LABELS, CRITERIA_LABEL, format_troops, method_label
+from ..describe import (
+    BACKSTOP_LABELS,
+    CRITERIA_LABEL,
+    cost_uncertainty_words,
+    format_troops,
+    method_label,
+)
 from ..formats import format_eur_bn, format_number
 from ..model import Instance
 
@@ -206,7 +212,7 @@ def _robustness_rows(instance: Instance, analysis: Any) -> list[list[str]]:
         [
             "Robustness",
             f"{sm.draws:,} weight draws {spread}, ranked by {method_label(sm.method)}"
-            + (f"; unit costs varied by up to ±{cost:.0%}" if cost else "")
+            + cost_uncertainty_words(cost, prefix="; ")
             + f"; seed {sm.seed}",
         ]
     ]

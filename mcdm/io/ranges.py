@@ -11,7 +11,7 @@ from ..criteria import CRITERIA_BY_ID
 from ..errors import Problem
 from ..kernels import KERNELS
 from ..limits import fmt
-from ..model import METHOD_NAMES, RankingSettings, Scenario
+from ..model import COST_RANGES, METHOD_NAMES, RankingSettings, Scenario
 from ._values import outside
 
 __all__ = ["Report", "check_ahp", "check_ranges", "check_weight_table", "ranked_criteria"]
@@ -173,8 +173,14 @@ def _check_robustness(s: Scenario, bad: Report) -> None:
             r.weight_band,
             "a band between 0 and 1, or no key for weights uniform on the simplex",
         )
-    if not 0 <= r.cost_uncertainty < 1:
-        bad("robustness.cost_uncertainty", r.cost_uncertainty, "a share between 0 and 1")
+    if r.cost_uncertainty != COST_RANGES and (
+        isinstance(r.cost_uncertainty, str) or not 0 <= r.cost_uncertainty < 1
+    ):
+        bad(
+            "robustness.cost_uncertainty",
+            r.cost_uncertainty,
+            f'a share between 0 and 1, or "{COST_RANGES}" for the data\'s own cost ranges',
+        )
     if r.method not in KERNELS:
         bad(
             "robustness.method",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..frozen import FrozenMap
-from ..model import Dataset, Member, Scenario, USBackstop
+from ..model import COST_RANGES, Dataset, Member, Scenario, USBackstop
 from .caps import (
     CAPS_COLUMNS,
     TAKES_PART,
@@ -175,7 +175,11 @@ def ranked_scenario(scenario: Scenario, controls: RankingControls, uploaded: boo
         smaa_draws=int(controls.smaa_draws),
         method=controls.smaa_method,
         weight_band=controls.weight_band,
-        cost_uncertainty=float(controls.cost_uncertainty),
+        cost_uncertainty=(
+            COST_RANGES
+            if controls.cost_uncertainty == COST_RANGES
+            else float(controls.cost_uncertainty)
+        ),
     )
     return dataclasses.replace(
         s,

@@ -148,7 +148,7 @@ class RankingControls:
     smaa_draws: int
     smaa_method: str
     weight_band: float | None
-    cost_uncertainty: float
+    cost_uncertainty: float | str  # a share, or COST_RANGES for the data's own ranges
     ahp: tuple[tuple[float, ...], ...] = ()
 
     def __post_init__(self) -> None:
@@ -173,7 +173,7 @@ class RankingControls:
             smaa_draws=int(rb.smaa_draws),
             smaa_method=rb.method if rb.method in KERNELS else next(iter(KERNELS)),
             weight_band=rb.weight_band,
-            cost_uncertainty=float(rb.cost_uncertainty),
+            cost_uncertainty=rb.cost_uncertainty,
         )
 
     def problem(self) -> str | None:

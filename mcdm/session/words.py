@@ -12,7 +12,7 @@ from typing import Any
 
 from ..criteria import CRITERIA_BY_ID
 from ..formats import format_eur_bn, format_number
-from ..model import Dataset, USBackstop
+from ..model import COST_RANGES, Dataset, USBackstop
 
 __all__ = [
     "ARCHETYPE_FIELDS",
@@ -267,7 +267,9 @@ def _described_value(key: str, value: Any, data: Dataset | None) -> str:
             return f"{int(value):,}"
         case "robustness.weight_band":
             return "uniform over every weighting" if value is None else _percent(value)
-        case "robustness.cost_uncertainty" | "burden_sharing.band":
+        case "robustness.cost_uncertainty":
+            return "the data's cost ranges" if value == COST_RANGES else _percent(value)
+        case "burden_sharing.band":
             return _percent(value)
         case "rules":
             return f"{len(value)} rules" if value else "none"

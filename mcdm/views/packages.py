@@ -203,7 +203,7 @@ def archetype_table(pset: PackageSet) -> pd.DataFrame:
                 "Status": "possible" if o.status.has_solution else o.status.value,
                 "Packages": len(pkgs),
                 "Cheapest (EUR bn/yr)": o.min_cost_eur_bn,
-                "Best at the budget": best.package_id if best else "",
+                "Best at the budget": best.label if best else "",
                 "Its cost": format_eur_bn(best.annual_cost_eur_bn) if best else "",
                 "Its troops": best.troops_deployed if best else None,
             }
