@@ -221,6 +221,12 @@ class Element:
     source: str = ""
     confidence: str = "A"
     notes: str = ""
+    # Deterrence and air protection (data/MODEL.md, "Deterrence"): ground combat power per unit
+    # in mechanised-infantry equivalents, the armed combat troops that count towards a member's
+    # tripwire presence, and the hours a year one unit keeps on a combat air patrol station.
+    combat_power: float = 0.0
+    armed_troops: int = 0
+    patrol_hours: float = 0.0
 
     @property
     def combat(self) -> bool:
@@ -264,8 +270,24 @@ class BackstopOption:
     us_categories: tuple[Category, ...] = ()
     us_locations: tuple[Location, ...] = ()
     escalation_multiplier: float = 1.0
+    # The sourced range of the multiplier (the model uses ``deterrence_multiplier``; the range
+    # is for sensitivity analysis) and what the option is, in words: its legal form, how long
+    # it runs and what it covers (A-BACKSTOP, US-GUARANTEE-15Y).
+    deterrence_multiplier_low: float | None = None
+    deterrence_multiplier_high: float | None = None
+    legal_form: str = ""
+    duration_years: float | None = None
+    covers: str = ""
     source: str = ""
     confidence: str = "A"
+
+    @property
+    def multiplier_range(self) -> tuple[float, float]:
+        """(low, high) of the deterrence multiplier; the point value where no range is given."""
+        low = self.deterrence_multiplier_low
+        high = self.deterrence_multiplier_high
+        point = self.deterrence_multiplier
+        return (point if low is None else low, point if high is None else high)
 
 
 @dataclass(frozen=True)
@@ -280,10 +302,18 @@ class Parameters:
     nation_bonus_other: float
     usd_per_eur: float
     troop_pool_spread: float = 0.25
+    # Deterrence (data/MODEL.md, "Deterrence"; SOURCES.md RU-FORCES-2025, A-DENIAL,
+    # A-TRIPWIRE, A-CAP). The defaults are the bundled data's values.
+    threat_troops: float = 700_000.0
+    denial_share_of_threat: tuple[float, ...] = (0.0, 0.02, 0.05, 0.10, 0.20, 1.0 / 3.0)
+    denial_points: tuple[float, ...] = (0.0, 15.0, 30.0, 50.0, 75.0, 100.0)
+    tripwire_min_armed_troops: int = 150
+    cap_station_hours: float = 17_520.0
+    cap_station_area_k_km2: float = 50.0
     source: str = ""
 
     def __post_init__(self) -> None:
-        freeze_fields(self, "backstop")
+        freeze_fields(self, "backstop", "denial_share_of_threat", "denial_points")
 
 
 @dataclass(frozen=True)
@@ -432,6 +462,9 @@ class Scenario:
     dataset: str = ".."
     rotation_factor: float = 4.0
     line_length_km: float = 1200.0
+    # Russian troops in the theatre that a denial posture faces; None: the data's
+    # ``threat_troops`` (parameters.toml, RU-FORCES-2025).
+    threat_troops: float | None = None
     us_backstop: USBackstop = USBackstop.AIR_ISR
     members: tuple[str, ...] = ()
     archetypes: tuple[str, ...] = ()
@@ -479,3 +512,9 @@ class Instance:
     @property
     def backstop(self) -> BackstopOption:
         return self.data.parameters.backstop[self.scenario.us_backstop]
+
+    @property
+    def threat_troops(self) -> float:
+        """The threat a denial posture faces: the scenario's, or the data's default."""
+        t = self.scenario.threat_troops
+        return self.data.parameters.threat_troops if t is None else t

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 import pulp
 
-from ..criteria import nation_bonus
+from ..criteria import air_cover_per_unit, deterrence_components, nation_bonus
 from ..model import Archetype, Element, Instance, Location, Measure
+from ..results import Allocation
 from . import families
 from .family import ConstraintFamily, Family, Relax
 
@@ -91,6 +92,10 @@ class ForceMixModel:
     support: dict[Pair, pulp.LpVariable] = field(default_factory=dict)
     cuts: int = 0
     early_warning_km: pulp.LpAffineExpression | None = None
+    # deterrence's parts as variables: the denial points (bounded by the concave function's
+    # segments) and the tripwire binaries k[m] (1 only with the minimum armed presence)
+    denial: pulp.LpVariable | None = None
+    tripwire: dict[str, pulp.LpVariable] = field(default_factory=dict)
     elastic_objective: pulp.LpAffineExpression | None = None
     max_troops: float = 0.0
     # rows that solve.py switches on and off between solves (floors, troop cap, kept slacks)
@@ -105,7 +110,20 @@ class ForceMixModel:
         if measure is Measure.EARLY_WARNING_KM and self.early_warning_km is not None:
             line = self.instance.scenario.line_length_km
             return min(line, float(pulp.value(self.early_warning_km) or 0.0))
+        if measure is Measure.DETERRENCE:
+            # The denial variable and the tripwire binaries only bound the parts from above:
+            # a cost-minimising solve may leave them below what the units give.
+            return sum(deterrence_components(self.instance, self.allocation()).values())
         return float(pulp.value(self.measures[measure]) or 0.0)
+
+    def allocation(self) -> list[Allocation]:
+        """The units of the current solution (rounded: the solver's integers carry noise)."""
+        out = []
+        for (mid, eid), v in self.x.items():
+            n = round(pulp.value(v) or 0.0)
+            if n > 0:
+                out.append(Allocation(mid, eid, n))
+        return out
 
     def requirement(self, key: str) -> Requirement:
         return next(r for r in self.requirements if r.key == key)
@@ -452,15 +470,64 @@ def _measures(ctx: BuildContext) -> None:
     """The quantities an objective can maximise (after every family's rows)."""
     model = ctx.model
     instance = ctx.instance
-    bonus = pulp.lpSum(nation_bonus(instance, mid) * zv for mid, zv in ctx.z.items())
     mult = instance.backstop.deterrence_multiplier
-    model.measures[Measure.DETERRENCE] = mult * (ctx.lin(ctx.pairs, lambda e: e.deterrence) + bonus)
-    model.measures[Measure.AIR_DEFENCE_K_KM2] = ctx.lin(ctx.pairs, lambda e: e.air_defence_k_km2)
+    denial = _denial(ctx)
+    tripwire = _tripwire(ctx)
+    model.measures[Measure.DETERRENCE] = mult * (denial + tripwire)
+    model.measures[Measure.AIR_DEFENCE_K_KM2] = pulp.LpAffineExpression(
+        [(ctx.x[p], c) for p in ctx.pairs if (c := air_cover_per_unit(instance, p[1]))]
+    )
     ew = ctx.lin(ctx.pairs, lambda e: e.early_warning_km)
     cov = ctx.prob.add_variable("coverage_km", 0, instance.scenario.line_length_km)
     ctx.aux_row(_MEASURES, cov <= ew, "def_cov")
     model.measures[Measure.EARLY_WARNING_KM] = pulp.LpAffineExpression([(cov, 1.0)])
     model.early_warning_km = ew
+
+
+def _denial(ctx: BuildContext) -> pulp.LpAffineExpression:
+    """Denial points: a variable under every segment of the concave piecewise-linear function
+    of the combat power in Ukraine (parameters.toml). A maximised concave function needs no
+    binaries: the lowest segment at the mix's combat power is the function's value."""
+    instance = ctx.instance
+    p = instance.data.parameters
+    els = instance.data.elements
+    ua = [q for q in ctx.pairs if els[q[1]].location is Location.IN_UKRAINE]
+    power = ctx.lin(ua, lambda e: e.combat_power)
+    if not power:
+        return pulp.LpAffineExpression()
+    threat = instance.threat_troops
+    xs, ys = p.denial_share_of_threat, p.denial_points
+    d = ctx.prob.add_variable("denial", 0, ys[-1])
+    for k in range(1, len(xs)):
+        slope = (ys[k] - ys[k - 1]) / (xs[k] - xs[k - 1]) / threat  # points per combat power
+        # d <= y[k-1] + slope * (power - x[k-1] * threat)
+        ctx.aux_row(
+            _MEASURES, d - slope * power <= ys[k - 1] - slope * xs[k - 1] * threat, f"dn_{k}"
+        )
+    ctx.model.denial = d
+    return pulp.LpAffineExpression([(d, 1.0)])
+
+
+def _tripwire(ctx: BuildContext) -> pulp.LpAffineExpression:
+    """Tripwire points: k[m] = 1 only if member m's armed combat troops in Ukraine reach the
+    minimum (A-TRIPWIRE); each k[m] is worth the member's points."""
+    instance = ctx.instance
+    els = instance.data.elements
+    need = instance.data.parameters.tripwire_min_armed_troops
+    terms = []
+    for mid, ps in ctx.by_member.items():
+        armed = ctx.lin(
+            [q for q in ps if els[q[1]].location is Location.IN_UKRAINE], lambda e: e.armed_troops
+        )
+        points = nation_bonus(instance, mid)
+        if not armed or points <= 0:
+            continue
+        k = ctx.prob.add_variable(f"k_{ctx.midx[mid]}", cat=pulp.LpBinary)
+        # with a minimum of 0, any armed troops at all
+        ctx.aux_row(_MEASURES, max(float(need), 1.0) * k <= armed, f"tw_{ctx.midx[mid]}")
+        ctx.model.tripwire[mid] = k
+        terms.append((k, points))
+    return pulp.LpAffineExpression(terms)
 
 
 class _Structure(Family):
