@@ -27,7 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from plotly.offline import get_plotlyjs
 
 from .cells import neutralise_frame, sheet_names
-from .criteria import CRITERIA, burden_base, contributions
+from .criteria import CRITERIA, DETERRENCE_PARTS, burden_base, contributions
 from .describe import (
     BACKSTOP_LABELS,
     CRITERIA_LABEL,
@@ -42,6 +42,7 @@ from .formats import format_eur_bn, format_number
 from .model import US_MEMBER_ID, Instance
 from .packages import PackageSet
 from .results import Package
+from .session.words import DETERRENCE_PART_HEADERS
 
 __all__ = [
     "briefing_html",
@@ -530,6 +531,18 @@ def _criteria_rows(analysis: Any, pset: PackageSet) -> tuple[list[str], list[lis
                 *(format_criterion(c.criterion_id, p.criteria[c.criterion_id]) for p in chosen),
             ]
         )
+        if c.criterion_id == "deterrence":  # its parts, which sum to it
+            rows += [
+                [
+                    f"of which {DETERRENCE_PART_HEADERS[part].split(' (')[0].lower()}",
+                    better,
+                    *(
+                        format_criterion(c.criterion_id, p.deterrence_parts.get(part, 0.0))
+                        for p in chosen
+                    ),
+                ]
+                for part in DETERRENCE_PARTS
+            ]
     return header, rows
 
 

@@ -212,7 +212,8 @@ def test_describe_top_gives_the_scale_of_points(monitoring):
     instance, result = monitoring
     lines = describe_top(instance, result.packages, result.analysis)
     text = " ".join(lines)
-    assert "a point is roughly the combat power of 100 mechanised infantry in Ukraine" in text
+    assert "up to 100 points of denial, reached by ground combat power a third the size" in text
+    assert "2 points for each NATO nation with at least an armed company in Ukraine" in text
     assert "from 3 for an armoured battlegroup to 0 for anything remote" in text
     assert "None" not in text and "nan" not in text
 
