@@ -289,3 +289,18 @@ def test_the_new_element_columns_are_optional(data_copy):
     data = load_dataset(data_copy)
     e = data.elements["armoured_bg"]
     assert (e.combat_power, e.armed_troops, e.patrol_hours) == (0.0, 0, 0.0)
+
+
+def test_the_default_tripwire_buys_no_satellites(default):
+    """tripwire-f8 spent EUR 260 m a year on satellite taskings. At the default budget the
+    best tripwire now holds none: they add no deterrence, and the cost tie-break (whose warm
+    start HiGHS once handed back as its answer) drops them. Its cost is the least cost of its
+    deterrence, and the checker agrees with every part."""
+    model = build_model(default, "tripwire")
+    sol = solve_lexicographic(model, default.scenario.solver)
+    assert sol.status is SolveStatus.OPTIMAL
+    assert not [a for a in sol.allocation if a.element_id == "sat_tasking"]
+    assert check_allocation(default, "tripwire", sol.allocation) == []
+    assert sol.objective == pytest.approx(primary_value(default, "tripwire", sol.allocation))
+    parts = deterrence_parts(default, sol.allocation)
+    assert parts["tripwire"] >= 2.0 * 6  # at least the six nations the archetype needs
