@@ -479,7 +479,9 @@ def _parameters(doc: Mapping[str, Any], shown: str, problems: list[Problem]) -> 
         check(field, getattr(p, field), 0, lim.MAX_NATION_BONUS, "deterrence points")
     check("usd_per_eur", p.usd_per_eur, 0, lim.MAX_USD_PER_EUR, "a rate", open_low=True)
     for name, opt in p.backstop.items():
-        _check_backstop_range(opt, f"backstop.{name}", shown, problems)
+        if not outside(opt.deterrence_multiplier, 0, lim.MAX_MULTIPLIER, open_low=True):
+            _check_backstop_range(opt, f"backstop.{name}", shown, problems)  # a range of a bad
+            # point value would only repeat its problem
     check("threat_troops", p.threat_troops, 0, lim.MAX_TROOPS, "a number of troops", open_low=True)
     check(
         "tripwire_min_armed_troops",
