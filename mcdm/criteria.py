@@ -14,12 +14,17 @@ from .results import Allocation
 __all__ = [
     "CRITERIA",
     "CRITERIA_BY_ID",
+    "DETERRENCE_PARTS",
     "Criterion",
     "Direction",
+    "air_cover_per_unit",
     "burden_base",
     "contributions",
+    "denial_points",
+    "deterrence_components",
     "nation_bonus",
     "score_allocation",
+    "tripwire_members",
 ]
 
 
@@ -58,8 +63,9 @@ CRITERIA: tuple[Criterion, ...] = (
         "Deterrence",
         "points",
         Direction.BENEFIT,
-        "Combat power deployed plus a bonus per nation with troops in Ukraine, scaled by "
-        "the US backstop's credibility multiplier.",
+        "Denial (ground combat power in Ukraine against the Russian forces in theatre, with "
+        "diminishing returns) plus tripwire (each nation with at least an armed company in "
+        "Ukraine), raised by the US backstop.",
     ),
     Criterion(
         "annual_cost_eur_bn",
@@ -87,7 +93,8 @@ CRITERIA: tuple[Criterion, ...] = (
         "Air-defence cover",
         "1,000 km2",
         Direction.BENEFIT,
-        "Area protected by air-defence batteries and air policing.",
+        "Area protected by air-defence batteries and by the combat air patrols the fighters "
+        "can sustain around the clock.",
     ),
     Criterion(
         "escalation_risk",
@@ -129,13 +136,84 @@ CRITERIA: tuple[Criterion, ...] = (
 CRITERIA_BY_ID: Mapping[str, Criterion] = {c.criterion_id: c for c in CRITERIA}
 
 
+#: The components of deterrence, in the order packages.csv gives them (``deterrence_<part>``);
+#: they sum to the ``deterrence`` criterion. Warning and air protection are criteria of their
+#: own and not part of deterrence (data/MODEL.md, "Deterrence").
+DETERRENCE_PARTS: tuple[str, ...] = ("denial", "tripwire", "backstop")
+
+
 def nation_bonus(instance: Instance, member_id: str) -> float:
-    """Deterrence points a member adds by having troops in Ukraine (before the multiplier)."""
+    """Tripwire points a member adds with an armed presence in Ukraine of at least the minimum
+    (``tripwire_min_armed_troops``), before the backstop (A-TRIPWIRE)."""
     p = instance.data.parameters
     m = instance.data.members[member_id]
     if m.nato:
         return p.nation_bonus_nato + (p.nation_bonus_nuclear if m.nuclear else 0.0)
     return p.nation_bonus_other + (p.nation_bonus_nuclear if m.nuclear else 0.0)
+
+
+def denial_points(instance: Instance, combat_power: float) -> float:
+    """Denial points of a ground combat power in Ukraine (mechanised-infantry equivalents).
+
+    A concave piecewise-linear function of the share of the threat (``threat_troops``) that
+    the combat power matches, through the breakpoints of parameters.toml and flat beyond the
+    last one (A-DENIAL): each further battalion adds less than the one before.
+    """
+    p = instance.data.parameters
+    threat = instance.threat_troops
+    share = combat_power / threat if threat > 0 else 0.0
+    xs, ys = p.denial_share_of_threat, p.denial_points
+    if share >= xs[-1]:
+        return float(ys[-1])
+    for k in range(1, len(xs)):
+        if share <= xs[k]:
+            t = (share - xs[k - 1]) / (xs[k] - xs[k - 1])
+            return float(ys[k - 1] + t * (ys[k] - ys[k - 1]))
+    return float(ys[-1])  # pragma: no cover - share >= xs[-1] is handled above
+
+
+def tripwire_members(instance: Instance, allocation: Iterable[Allocation]) -> list[str]:
+    """Members whose armed combat troops in Ukraine reach the tripwire minimum (A-TRIPWIRE)."""
+    data = instance.data
+    armed: dict[str, float] = defaultdict(float)
+    for a in allocation:
+        e = data.elements[a.element_id]
+        if e.location is Location.IN_UKRAINE:
+            armed[a.member_id] += a.units * e.armed_troops
+    need = data.parameters.tripwire_min_armed_troops
+    return sorted(mid for mid, t in armed.items() if t > 0 and t >= need)
+
+
+def deterrence_components(instance: Instance, allocation: Iterable[Allocation]) -> dict[str, float]:
+    """Deterrence by component (:data:`DETERRENCE_PARTS`), summing to the criterion.
+
+    denial
+        :func:`denial_points` of the combat power of the units in Ukraine.
+    tripwire
+        :func:`nation_bonus` summed over :func:`tripwire_members`.
+    backstop
+        (multiplier - 1) x (denial + tripwire): what the US option adds to both.
+    """
+    alloc = [a for a in allocation if a.units > 0]
+    els = instance.data.elements
+    power = sum(
+        a.units * els[a.element_id].combat_power
+        for a in alloc
+        if els[a.element_id].location is Location.IN_UKRAINE
+    )
+    denial = denial_points(instance, power)
+    tripwire = sum(nation_bonus(instance, mid) for mid in tripwire_members(instance, alloc))
+    backstop = (instance.backstop.deterrence_multiplier - 1.0) * (denial + tripwire)
+    return {"denial": denial, "tripwire": tripwire, "backstop": backstop}
+
+
+def air_cover_per_unit(instance: Instance, element_id: str) -> float:
+    """Air-defence cover of one unit (1,000 km2): its own (batteries) plus the share of a 24/7
+    combat air patrol station its patrol hours sustain, times a station's area (A-CAP)."""
+    p = instance.data.parameters
+    e = instance.data.elements[element_id]
+    patrol = e.patrol_hours / p.cap_station_hours * p.cap_station_area_k_km2
+    return e.air_defence_k_km2 + patrol
 
 
 def burden_base(instance: Instance) -> list[str]:
@@ -192,20 +270,14 @@ def score_allocation(instance: Instance, allocation: Iterable[Allocation]) -> di
     backstop = instance.backstop
     alloc = [a for a in allocation if a.units > 0]
     per_member = contributions(instance, alloc)
-    det = ew_km = ad = esc = 0.0
+    ew_km = ad = esc = 0.0
     readiness = 0
     for a in alloc:
         e = data.elements[a.element_id]
-        det += e.deterrence * a.units
         ew_km += e.early_warning_km * a.units
-        ad += e.air_defence_k_km2 * a.units
+        ad += air_cover_per_unit(instance, a.element_id) * a.units
         esc += e.escalation * a.units
         readiness = max(readiness, e.readiness_days)
-    det += sum(
-        nation_bonus(instance, mid)
-        for mid, row in per_member.items()
-        if row["troops_in_ukraine"] > 0
-    )
     total_cost = sum(row["cost_eur_m"] for row in per_member.values())
     line = instance.scenario.line_length_km
     uncertain = sum(
@@ -214,7 +286,7 @@ def score_allocation(instance: Instance, allocation: Iterable[Allocation]) -> di
         if data.members[mid].position.is_uncertain
     )
     scores = {
-        "deterrence": backstop.deterrence_multiplier * det,
+        "deterrence": sum(deterrence_components(instance, alloc).values()),
         "annual_cost_eur_bn": total_cost / 1000.0,
         "troops_exposed": float(sum(r["troops_in_ukraine"] for r in per_member.values())),
         "early_warning_pct": 100.0 * min(line, ew_km) / line,

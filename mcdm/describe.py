@@ -39,12 +39,12 @@ BACKSTOP_LABELS = {
 #: Criterion id -> its label in lower case, for sentences.
 CRITERIA_LABEL = {c.criterion_id: c.label.lower() for c in CRITERIA}
 
-#: What a point is, for the criteria measured in points (data/SOURCES.md, A-DETER and A-ESC).
-#: Neither scale has a fixed top: a package's points are the sum over its units.
+#: What a point is, for the criteria measured in points (data/MODEL.md "Deterrence", A-ESC).
 POINT_SCALES = {
     "deterrence": (
-        "a point is roughly the combat power of 100 mechanised infantry in Ukraine; "
-        "the scale is open-ended"
+        "up to 100 points of denial, reached by ground combat power a third the size of the "
+        "Russian forces in theatre, plus 2 points for each NATO nation with at least an armed "
+        "company in Ukraine (6 for a nuclear power, 1 outside NATO), raised by the US backstop"
     ),
     "escalation_risk": (
         "its units' risk weights added up, from 3 for an armoured battlegroup to 0 for "

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from .instance import instantiate
 from .model import (
+    COMBAT_CATEGORIES,
     Archetype,
     BackstopOption,
     Category,
@@ -78,8 +79,21 @@ def element(
     air_defence: float = 0.0,
     escalation: float = 0.5,
     readiness: int = 30,
+    combat_power: float | None = None,
+    armed_troops: int | None = None,
+    patrol_hours: float = 0.0,
 ) -> Element:
-    """An element with round numbers; every figure is a keyword."""
+    """An element with round numbers; every figure is a keyword.
+
+    Unless given, a combat element's combat power is 100 per point of ``deterrence`` (the old
+    scale: a point was the combat power of 100 mechanised infantry) and all its troops are
+    armed; other elements have neither.
+    """
+    combat = category in COMBAT_CATEGORIES
+    if combat_power is None:
+        combat_power = 100.0 * deterrence if combat else 0.0
+    if armed_troops is None:
+        armed_troops = troops if combat else 0
     return Element(
         element_id=element_id,
         name=element_id,
@@ -96,6 +110,9 @@ def element(
         readiness_days=readiness,
         source="example",
         confidence="A",
+        combat_power=combat_power,
+        armed_troops=armed_troops,
+        patrol_hours=patrol_hours,
     )
 
 
@@ -110,13 +127,15 @@ def tiny_instance(
     line_length_km: float = 100.0,
     us_backstop: USBackstop = USBackstop.NONE,
     nation_bonus: float = 0.0,
+    threat_troops: float = 10_000.0,
     **scenario_fields: object,
 ) -> Instance:
     """A complete instance from a few members, elements and one archetype ("test").
 
     Defaults: members A and B, elements ``inf`` (ground combat), ``obs`` (observer) and
     ``sat`` (remote ISR), availability 3 of each, an archetype with no requirements that
-    maximises deterrence, EUR 0.1 bn budget, exact solves (gap 0).
+    maximises deterrence, EUR 0.1 bn budget, exact solves (gap 0). The threat is 10,000
+    troops, so that a few units of combat power cross several segments of the denial function.
     """
     members = list(members or [member("A", gdp=2000.0), member("B", gdp=500.0)])
     elements = list(
@@ -161,6 +180,7 @@ def tiny_instance(
         nation_bonus_nuclear=nation_bonus,
         nation_bonus_other=nation_bonus,
         usd_per_eur=1.0824,
+        threat_troops=threat_troops,
     )
     data = Dataset(
         members={m.member_id: m for m in members},
@@ -267,6 +287,7 @@ def synthetic_instance(
         archetype,
         budget_eur_bn=budget_eur_bn,
         nation_bonus=2.0,
+        threat_troops=700_000.0,  # the bundled data's threat: denial far from saturation
         burden_sharing=bands,
     )
     return replace(

@@ -11,12 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Literal
 
+from .enums import (
+    COMBAT_CATEGORIES,
+    DEFAULT_METHODS,
+    METHOD_NAMES,
+    US_MEMBER_ID,
+    Category,
+    Confidence,
+    Location,
+    Measure,
+    Method,
+    Position,
+    USBackstop,
+)
 from .frozen import freeze_fields
 
 __all__ = [
+    "COMBAT_CATEGORIES",
     "DEFAULT_METHODS",
     "METHOD_NAMES",
     "US_MEMBER_ID",
@@ -24,6 +37,7 @@ __all__ = [
     "BackstopOption",
     "BurdenSharing",
     "Category",
+    "Confidence",
     "Dataset",
     "Element",
     "FrontierSettings",
@@ -44,130 +58,6 @@ __all__ = [
 ]
 
 _FORBID = {"extra": "forbid"}
-
-
-class Method(StrEnum):
-    """The ranking methods: the one list of them. mcdm/ranking.py implements each (a test
-    checks that it does); mcdm/kernels.py holds vectorised kernels for those SMAA can use."""
-
-    TOPSIS = "TOPSIS"
-    VIKOR = "VIKOR"
-    PROMETHEE_II = "PROMETHEE_II"
-    SPOTIS = "SPOTIS"
-    WASPAS = "WASPAS"
-    COPRAS = "COPRAS"
-    MABAC = "MABAC"
-    WSM = "WSM"
-    WPM = "WPM"
-    ARAS = "ARAS"
-    EDAS = "EDAS"
-    MOORA = "MOORA"
-    CODAS = "CODAS"
-    MARCOS = "MARCOS"
-    OCRA = "OCRA"
-
-    @property
-    def default(self) -> bool:
-        """Whether the method ranks unless a scenario or user names others."""
-        return self in _DEFAULT_METHODS
-
-
-_DEFAULT_METHODS = frozenset(
-    {
-        Method.TOPSIS,
-        Method.VIKOR,
-        Method.PROMETHEE_II,
-        Method.SPOTIS,
-        Method.WASPAS,
-        Method.COPRAS,
-        Method.MABAC,
-    }
-)
-#: The ranking methods used unless a scenario or user names others, in the enum's order.
-DEFAULT_METHODS: tuple[str, ...] = tuple(m.value for m in Method if m.default)
-#: Every method's name (the values of :class:`Method`).
-METHOD_NAMES: tuple[str, ...] = tuple(m.value for m in Method)
-
-
-class Location(StrEnum):
-    """Where an element's people and kit are based during the mission."""
-
-    IN_UKRAINE = "in_ukraine"
-    OUTSIDE_UKRAINE = "outside_ukraine"
-    REMOTE = "remote"
-
-
-class Category(StrEnum):
-    """Kind of force an element belongs to; archetype requirements are stated per category."""
-
-    GROUND_COMBAT = "ground_combat"
-    LIGHT_INFANTRY = "light_infantry"
-    AIR_DEFENCE = "air_defence"
-    AIR = "air"
-    ISR = "isr"
-    SENSORS = "sensors"
-    OBSERVER = "observer"
-    ENGINEER = "engineer"
-    LOGISTICS = "logistics"
-    MEDICAL = "medical"
-    HQ = "hq"
-    NAVAL = "naval"
-    TRAINING = "training"
-
-
-#: Categories whose units count as "combat units" in the enabler ratios.
-COMBAT_CATEGORIES = frozenset({Category.GROUND_COMBAT, Category.LIGHT_INFANTRY})
-
-
-class Position(StrEnum):
-    """A member's stated position on contributing to a post-ceasefire force."""
-
-    COMMITTED = "committed"
-    IN_PRINCIPLE = "in_principle"
-    CONDITIONAL = "conditional"
-    UNDECIDED = "undecided"
-    NO_GROUND = "no_ground"
-    OPTED_OUT = "opted_out"
-    UNSTATED = "unstated"
-    BACKSTOP = "backstop"
-
-    @property
-    def is_uncertain(self) -> bool:
-        """Whether a contribution from a member in this position may not materialise."""
-        return self in _UNCERTAIN
-
-
-_UNCERTAIN = frozenset(
-    {Position.CONDITIONAL, Position.UNDECIDED, Position.UNSTATED, Position.IN_PRINCIPLE}
-)
-
-#: The member id of the United States, whose contributions the backstop option governs.
-US_MEMBER_ID = "USA"
-
-
-class Confidence(StrEnum):
-    """Confidence in a figure: high, medium, low, or a modelling assumption (see SOURCES.md)."""
-
-    H = "H"
-    M = "M"
-    L = "L"
-    A = "A"
-
-
-class USBackstop(StrEnum):
-    """The United States' role: none, air power and ISR support, or an Article 5-like pledge."""
-
-    NONE = "none"
-    AIR_ISR = "air_isr"
-    ARTICLE5 = "article5"
-
-
-class Measure(StrEnum):
-    """Quantities an archetype can maximise (its primary measure)."""
-
-    DETERRENCE = "deterrence"
-    EARLY_WARNING_KM = "early_warning_km"
-    AIR_DEFENCE_K_KM2 = "air_defence_k_km2"
 
 
 @dataclass(frozen=True)
@@ -221,6 +111,12 @@ class Element:
     source: str = ""
     confidence: str = "A"
     notes: str = ""
+    # Deterrence and air protection (data/MODEL.md, "Deterrence"): ground combat power per unit
+    # in mechanised-infantry equivalents, the armed combat troops that count towards a member's
+    # tripwire presence, and the hours a year one unit keeps on a combat air patrol station.
+    combat_power: float = 0.0
+    armed_troops: int = 0
+    patrol_hours: float = 0.0
 
     @property
     def combat(self) -> bool:
@@ -264,8 +160,24 @@ class BackstopOption:
     us_categories: tuple[Category, ...] = ()
     us_locations: tuple[Location, ...] = ()
     escalation_multiplier: float = 1.0
+    # The sourced range of the multiplier (the model uses ``deterrence_multiplier``; the range
+    # is for sensitivity analysis) and what the option is, in words: its legal form, how long
+    # it runs and what it covers (A-BACKSTOP, US-GUARANTEE-15Y).
+    deterrence_multiplier_low: float | None = None
+    deterrence_multiplier_high: float | None = None
+    legal_form: str = ""
+    duration_years: float | None = None
+    covers: str = ""
     source: str = ""
     confidence: str = "A"
+
+    @property
+    def multiplier_range(self) -> tuple[float, float]:
+        """(low, high) of the deterrence multiplier; the point value where no range is given."""
+        low = self.deterrence_multiplier_low
+        high = self.deterrence_multiplier_high
+        point = self.deterrence_multiplier
+        return (point if low is None else low, point if high is None else high)
 
 
 @dataclass(frozen=True)
@@ -280,10 +192,18 @@ class Parameters:
     nation_bonus_other: float
     usd_per_eur: float
     troop_pool_spread: float = 0.25
+    # Deterrence (data/MODEL.md, "Deterrence"; SOURCES.md RU-FORCES-2025, A-DENIAL,
+    # A-TRIPWIRE, A-CAP). The defaults are the bundled data's values.
+    threat_troops: float = 700_000.0
+    denial_share_of_threat: tuple[float, ...] = (0.0, 0.02, 0.05, 0.10, 0.20, 1.0 / 3.0)
+    denial_points: tuple[float, ...] = (0.0, 15.0, 30.0, 50.0, 75.0, 100.0)
+    tripwire_min_armed_troops: int = 150
+    cap_station_hours: float = 17_520.0
+    cap_station_area_k_km2: float = 50.0
     source: str = ""
 
     def __post_init__(self) -> None:
-        freeze_fields(self, "backstop")
+        freeze_fields(self, "backstop", "denial_share_of_threat", "denial_points")
 
 
 @dataclass(frozen=True)
@@ -442,6 +362,9 @@ class Scenario:
     dataset: str = ".."
     rotation_factor: float = 4.0
     line_length_km: float = 1200.0
+    # Russian troops in the theatre that a denial posture faces; None: the data's
+    # ``threat_troops`` (parameters.toml, RU-FORCES-2025).
+    threat_troops: float | None = None
     us_backstop: USBackstop = USBackstop.AIR_ISR
     members: tuple[str, ...] = ()
     archetypes: tuple[str, ...] = ()
@@ -489,3 +412,9 @@ class Instance:
     @property
     def backstop(self) -> BackstopOption:
         return self.data.parameters.backstop[self.scenario.us_backstop]
+
+    @property
+    def threat_troops(self) -> float:
+        """The threat a denial posture faces: the scenario's, or the data's default."""
+        t = self.scenario.threat_troops
+        return self.data.parameters.threat_troops if t is None else t

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .criteria import CRITERIA, contributions, score_allocation
+from .criteria import CRITERIA, contributions, deterrence_components, score_allocation
 from .errors import SolveError
 from .explain import why_infeasible
 from .formats import format_eur_bn
@@ -308,6 +308,7 @@ def _make_package(
         status=sol.status,
         allocation=sol.allocation,
         criteria=score_allocation(instance, sol.allocation),
+        deterrence_parts=deterrence_components(instance, sol.allocation),
         primary=instance.data.archetypes[aid].primary,
         objective=sol.objective,
         binding=sol.binding,

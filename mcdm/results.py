@@ -4,7 +4,7 @@ and decision matrices. Frozen value objects, like :mod:`mcdm.model`."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
@@ -99,9 +99,12 @@ class Package:
     gap_to_best_pct: float = 0.0
     note: str = ""
     label: str = ""  # the name people read ("Hybrid, best at EUR 8 bn"); package_id is stable
+    # deterrence by component (denial, tripwire, backstop; mcdm.criteria.DETERRENCE_PARTS),
+    # summing to criteria["deterrence"]
+    deterrence_parts: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        freeze_fields(self, "criteria", "binding", "allocation")
+        freeze_fields(self, "criteria", "binding", "allocation", "deterrence_parts")
 
     @property
     def annual_cost_eur_bn(self) -> float:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .criteria import CRITERIA
+from .criteria import CRITERIA, DETERRENCE_PARTS
 from .model import Instance
 from .packages import PackageSet
 
@@ -40,6 +40,10 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
                     for c in CRITERIA
                     if c.criterion_id not in ("annual_cost_eur_bn", "nations")
                 },
+                **{
+                    f"deterrence_{part}": p.deterrence_parts.get(part, 0.0)
+                    for part in DETERRENCE_PARTS
+                },
                 "primary_measure": p.primary.value,
                 "objective": p.objective,
                 "dominated": p.dominated,
@@ -49,6 +53,18 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
             }
         )
     return round_floats(pd.DataFrame(rows, columns=_PACKAGE_COLUMNS))
+
+
+def _criteria_columns() -> list[str]:
+    """The criteria's columns, with deterrence's components right after the total."""
+    out = []
+    for c in CRITERIA:
+        if c.criterion_id in ("annual_cost_eur_bn", "nations"):
+            continue
+        out.append(c.criterion_id)
+        if c.criterion_id == "deterrence":
+            out += [f"deterrence_{part}" for part in DETERRENCE_PARTS]
+    return out
 
 
 _PACKAGE_COLUMNS = [
@@ -61,7 +77,7 @@ _PACKAGE_COLUMNS = [
     "annual_cost_eur_bn",
     "troops_deployed",
     "nations",
-    *[c.criterion_id for c in CRITERIA if c.criterion_id not in ("annual_cost_eur_bn", "nations")],
+    *_criteria_columns(),
     "primary_measure",
     "objective",
     "dominated",

@@ -308,30 +308,64 @@ def check_allocation(
     return bad
 
 
+def deterrence_parts(instance: Instance, allocation) -> dict[str, float]:
+    """Deterrence's components, recomputed from the data (not from mcdm.criteria):
+
+    - denial: the combat power of the units in Ukraine, as a share of the threat, through the
+      breakpoints of the denial function (linear between them, flat beyond the last);
+    - tripwire: each member whose armed troops in Ukraine reach the minimum adds its points
+      (NATO / other, plus the nuclear points);
+    - backstop: (multiplier - 1) times the two.
+    """
+    data = instance.data
+    p = data.parameters
+    units: dict[tuple[str, str], int] = defaultdict(int)
+    for al in allocation:
+        units[(al.member_id, al.element_id)] += al.units
+    power = 0.0
+    armed: dict[str, float] = defaultdict(float)
+    for (mid, eid), n in units.items():
+        e = data.elements[eid]
+        if n > 0 and e.location.value == "in_ukraine":
+            power += n * e.combat_power
+            armed[mid] += n * e.armed_troops
+    threat = instance.scenario.threat_troops or p.threat_troops
+    share = power / threat
+    xs, ys = list(p.denial_share_of_threat), list(p.denial_points)
+    denial = float(ys[-1])
+    for k in range(1, len(xs)):
+        if share <= xs[k]:
+            denial = ys[k - 1] + (share - xs[k - 1]) * (ys[k] - ys[k - 1]) / (xs[k] - xs[k - 1])
+            break
+    tripwire = 0.0
+    for mid, t in armed.items():
+        if t > 0 and t >= p.tripwire_min_armed_troops:
+            m = data.members[mid]
+            tripwire += p.nation_bonus_nato if m.nato else p.nation_bonus_other
+            tripwire += p.nation_bonus_nuclear if m.nuclear else 0.0
+    mult = p.backstop[instance.scenario.us_backstop].deterrence_multiplier
+    return {"denial": denial, "tripwire": tripwire, "backstop": (mult - 1) * (denial + tripwire)}
+
+
 def primary_value(instance: Instance, archetype_id: str, allocation) -> float:
     """The archetype's primary measure, recomputed from the data (not from mcdm.criteria)."""
     data = instance.data
     a = data.archetypes[archetype_id]
     p = data.parameters
-    units = defaultdict(int)
+    units: dict[tuple[str, str], int] = defaultdict(int)
     for al in allocation:
         units[(al.member_id, al.element_id)] += al.units
     if a.primary.value == "deterrence":
-        total = sum(n * data.elements[eid].deterrence for (_, eid), n in units.items())
-        in_ua = {
-            mid
-            for (mid, eid), n in units.items()
-            if n > 0
-            and data.elements[eid].location.value == "in_ukraine"
-            and data.elements[eid].troops_per_unit > 0
-        }
-        for mid in in_ua:
-            m = data.members[mid]
-            total += p.nation_bonus_nato if m.nato else p.nation_bonus_other
-            total += p.nation_bonus_nuclear if m.nuclear else 0.0
-        return total * p.backstop[instance.scenario.us_backstop].deterrence_multiplier
+        return sum(deterrence_parts(instance, allocation).values())
     if a.primary.value == "air_defence_k_km2":
-        return sum(n * data.elements[eid].air_defence_k_km2 for (_, eid), n in units.items())
+        return sum(
+            n
+            * (
+                data.elements[eid].air_defence_k_km2
+                + data.elements[eid].patrol_hours * p.cap_station_area_k_km2 / p.cap_station_hours
+            )
+            for (_, eid), n in units.items()
+        )
     km = sum(n * data.elements[eid].early_warning_km for (_, eid), n in units.items())
     return min(km, instance.scenario.line_length_km)
 

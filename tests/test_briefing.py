@@ -14,12 +14,14 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from mcdm.briefing import briefing_html
-from mcdm.criteria import CRITERIA, contributions
+from mcdm.briefing.tables import member_rows
+from mcdm.criteria import CRITERIA, DETERRENCE_PARTS, contributions
 from mcdm.describe import describe_top, format_criterion
 from mcdm.formats import format_eur_bn
 from mcdm.io.data import folder_digest
 from mcdm.io.load import load_instance
 from mcdm.pipeline import run_scenario
+from mcdm.session.words import DETERRENCE_PART_HEADERS
 from tests.conftest import DATA
 
 DATE = datetime.date(2026, 3, 14)
@@ -198,21 +200,29 @@ def test_the_us_gdp_share_is_na_with_a_reason(monitoring):
         "Member", "Units", "Troops", "In Ukraine", "Annual cost", "Cost share", "GDP share",
         "Stated position",
     ]  # fmt: skip
-    us = next(r for r in members if r[0] == "United States")
-    assert us[6] == "n/a"
-    assert "GDP share n/a for United States: the US backstop is outside the burden sharing" in (
-        "".join(page.text)
-    )
     for row in members[1:]:
         assert EUR.match(row[4]), row
         assert re.fullmatch(r"\d+\.\d%|n/a", row[6]), row
+    # Since satellites earn no deterrence and half the warning, the recommended monitoring
+    # package no longer holds US units: take the first package that does.
+    instance, result = monitoring
+    with_us = next(
+        p for p in result.packages.packages if any(a.member_id == "USA" for a in p.allocation)
+    )
+    rows, notes = member_rows(instance, with_us)
+    us = next(r for r in rows if r[0] == "United States")
+    assert us[6] == "n/a"
+    assert "GDP share n/a for United States: the US backstop is outside the burden sharing" in (
+        " ".join(notes)
+    )
 
 
 def test_describe_top_gives_the_scale_of_points(monitoring):
     instance, result = monitoring
     lines = describe_top(instance, result.packages, result.analysis)
     text = " ".join(lines)
-    assert "a point is roughly the combat power of 100 mechanised infantry in Ukraine" in text
+    assert "up to 100 points of denial, reached by ground combat power a third the size" in text
+    assert "2 points for each NATO nation with at least an armed company in Ukraine" in text
     assert "from 3 for an armoured battlegroup to 0 for anything remote" in text
     assert "None" not in text and "nan" not in text
 
@@ -261,10 +271,15 @@ def test_the_criteria_table_compares_the_recommended_package_first(monitoring):
     rows = _parse(_briefing(monitoring)).table("Criterion")
     assert rows[0][:3] == ["Criterion", "Better", top.label]
     assert 2 < len(rows[0]) <= 2 + 5
-    assert [r[0] for r in rows[2:]] == [c.label for c in CRITERIA]
-    for c, row in zip(CRITERIA, rows[2:], strict=True):
+    parts = [f"of which {h.split(' (')[0].lower()}" for h in DETERRENCE_PART_HEADERS.values()]
+    labels = [c.label for c in CRITERIA]
+    assert [r[0] for r in rows[2:]] == labels[:1] + parts + labels[1:]
+    criteria_rows = rows[2:3] + rows[3 + len(parts) :]
+    for c, row in zip(CRITERIA, criteria_rows, strict=True):
         assert row[1] == ("more" if c.direction.sign > 0 else "less")
         assert row[2] == format_criterion(c.criterion_id, top.criteria[c.criterion_id])
+    for part, row in zip(DETERRENCE_PARTS, rows[3 : 3 + len(parts)], strict=True):
+        assert row[2] == format_criterion("deterrence", top.deterrence_parts[part])
 
 
 def test_the_settings_table_says_the_scenario_in_words(monitoring):

@@ -412,5 +412,6 @@ def test_a_misspelt_key_in_a_backstop_table_gets_a_hint(data_copy):
         "parameters.toml, key backstop.air_isr.deterence_multiplier: found "
         "'deterence_multiplier'; expected a known key (did you mean 'deterrence_multiplier'?); "
         "valid keys: deterrence_multiplier, us_categories, us_locations, escalation_multiplier, "
-        "source, confidence"
+        "deterrence_multiplier_low, deterrence_multiplier_high, legal_form, duration_years, "
+        "covers, source, confidence"
     )

@@ -25,7 +25,7 @@ from mcdm.model import (
 )
 from mcdm.packages import PackageKind, generate_packages
 from mcdm.results import Allocation, Shortfall, SolveStatus
-from tests.checker import check_allocation, cost_eur_m, primary_value
+from tests.checker import check_allocation, cost_eur_m, deterrence_parts, primary_value
 from tests.conftest import DATA
 
 # --- brute force on tiny instances -------------------------------------------------------------
@@ -181,6 +181,10 @@ def test_every_default_package_passes_the_independent_checker(default_run):
         assert p.objective == pytest.approx(
             primary_value(instance, p.archetype, p.allocation), rel=1e-6
         )
+        # each part of deterrence, recomputed from the units apart from mcdm.criteria
+        parts = deterrence_parts(instance, p.allocation)
+        assert dict(p.deterrence_parts) == pytest.approx(parts, abs=1e-9), p.package_id
+        assert p.criteria["deterrence"] == pytest.approx(sum(parts.values()), abs=1e-9)
 
 
 def test_frontier_is_monotone_and_alternatives_differ(default_run):
@@ -530,13 +534,15 @@ def test_money_cap_bound_keeps_every_unit_that_fits():
         budget_eur_bn=1.0,
     )
     sol = solve(inst)
-    assert sol.objective == pytest.approx(3.0)
+    assert sum(a.units for a in sol.allocation) == 3  # all three units that fit in 0.3
+    assert sol.objective == pytest.approx(primary_value(inst, "test", sol.allocation))
     assert check_allocation(inst, "test", sol.allocation) == []
 
 
 def test_a_unit_in_ukraine_without_troops_is_no_presence():
-    """The optimiser's nation bonus and the deterrence criterion agree: a staff-less sensor
-    segment in Ukraine does not make its member present there."""
+    """The optimiser's tripwire and the deterrence criterion agree: a staff-less sensor
+    segment in Ukraine does not make its member present there, and earns no flag (it has no
+    armed troops) and no denial (no combat power)."""
     from mcdm.criteria import score_allocation
 
     inst = tiny_instance(
@@ -547,7 +553,7 @@ def test_a_unit_in_ukraine_without_troops_is_no_presence():
         budget_eur_bn=1.0,
     )
     sol = solve(inst)
-    assert sol.objective == pytest.approx(0.1)
+    assert sol.objective == 0.0  # a flag would be 2 points
     assert score_allocation(inst, sol.allocation)["deterrence"] == pytest.approx(sol.objective)
 
 

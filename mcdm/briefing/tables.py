@@ -8,12 +8,13 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from ..criteria import CRITERIA, burden_base, contributions
+from ..criteria import CRITERIA, DETERRENCE_PARTS, burden_base, contributions
 from ..describe import format_criterion, format_troops, method_label
 from ..formats import format_eur_bn
 from ..model import US_MEMBER_ID, Instance
 from ..packages import PackageSet
 from ..results import Package
+from ..session.words import DETERRENCE_PART_HEADERS
 
 __all__ = [
     "COMPARED_SHOWN",
@@ -206,4 +207,16 @@ def criteria_rows(analysis: Any, pset: PackageSet) -> tuple[list[str], list[list
                 *(format_criterion(c.criterion_id, p.criteria[c.criterion_id]) for p in chosen),
             ]
         )
+        if c.criterion_id == "deterrence":  # its parts, which sum to it
+            rows += [
+                [
+                    f"of which {DETERRENCE_PART_HEADERS[part].split(' (')[0].lower()}",
+                    better,
+                    *(
+                        format_criterion(c.criterion_id, p.deterrence_parts.get(part, 0.0))
+                        for p in chosen
+                    ),
+                ]
+                for part in DETERRENCE_PARTS
+            ]
     return header, rows

@@ -14,11 +14,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
-from .. import limits as lim
 from ..errors import InputError, Problem
-from ..limits import ID_PATTERN, ID_RULE, fmt
+from ..limits import ID_PATTERN, ID_RULE
 from ..model import (
     Archetype,
     Category,
@@ -26,21 +23,18 @@ from ..model import (
     Element,
     Location,
     Member,
-    Parameters,
     Position,
-    USBackstop,
 )
-from ._keys import keys_under
 from ._parse import (
     check_unique,
     decode,
     display,
     parse_csv_text,
     parse_toml_text,
-    pydantic_problems,
     read_bytes,
 )
-from ._values import Column, outside
+from ._values import Column
+from .parameters import parameters_from_doc
 from .schema import (
     AVAILABILITY_COLUMNS,
     ELEMENT_COLUMNS,
@@ -170,7 +164,7 @@ def _dataset(texts: Mapping[str, str], root: Path, problems: list[Problem], dige
     if "parameters.toml" in texts:
         doc = parse_toml_text(texts["parameters.toml"], shown("parameters.toml"), problems)
         if doc is not None:
-            parameters = _parameters(doc, shown("parameters.toml"), problems)
+            parameters = parameters_from_doc(doc, shown("parameters.toml"), problems)
     if problems:
         order = {name: i for i, name in enumerate(dict.fromkeys(p.file for p in problems))}
         raise InputError(sorted(problems, key=lambda p: (order[p.file], p.row or 0)))
@@ -272,6 +266,9 @@ def _elements(rows: Rows) -> dict[str, Element]:
         r["cost_low_eur_m"] = cost if r["cost_low_eur_m"] is None else r["cost_low_eur_m"]
         r["cost_high_eur_m"] = cost if r["cost_high_eur_m"] is None else r["cost_high_eur_m"]
         r["notes"] = r["notes"] or ""
+        r["combat_power"] = float(r.get("combat_power") or 0.0)  # type: ignore[arg-type]
+        r["armed_troops"] = int(r.get("armed_troops") or 0)  # type: ignore[call-overload]
+        r["patrol_hours"] = float(r.get("patrol_hours") or 0.0)  # type: ignore[arg-type]
         out[str(r["element_id"])] = Element(**r)  # type: ignore[arg-type]
     return out
 
@@ -349,63 +346,3 @@ def _archetypes(
         if a is not None:
             out[aid] = a
     return out
-
-
-# --- parameters.toml ---------------------------------------------------------------------------
-
-_PARAMETERS_ADAPTER = TypeAdapter(Parameters)
-
-
-def _parameters(doc: Mapping[str, Any], shown: str, problems: list[Problem]) -> Parameters | None:
-    try:
-        p = _PARAMETERS_ADAPTER.validate_python(doc)
-    except ValidationError as exc:
-        problems.extend(pydantic_problems(exc, shown, keys=lambda k: keys_under(Parameters, k)))
-        return None
-    missing = [o.value for o in USBackstop if o not in p.backstop]
-    for name in missing:
-        problems.append(
-            Problem(
-                shown,
-                "a [backstop.<option>] table for every US backstop option",
-                column=f"backstop.{name}",
-                found=False,
-            )
-        )
-    before = len(problems)
-
-    def check(key: str, value: float, low: float, high: float, what: str, **kw: bool) -> None:
-        if outside(value, low, high, **kw):
-            above = "> " if kw.get("open_low") else ">= "
-            problems.append(
-                Problem(
-                    shown,
-                    f"{what} {above}{fmt(low)} and <= {fmt(high)}",
-                    column=key,
-                    value=value,
-                )
-            )
-
-    for name, opt in p.backstop.items():
-        for field in ("deterrence_multiplier", "escalation_multiplier"):
-            check(
-                f"backstop.{name}.{field}",
-                getattr(opt, field),
-                0,
-                lim.MAX_MULTIPLIER,
-                "a multiplier",
-                open_low=True,
-            )
-    for field in ("nation_bonus_nato", "nation_bonus_nuclear", "nation_bonus_other"):
-        check(field, getattr(p, field), 0, lim.MAX_NATION_BONUS, "deterrence points")
-    check("usd_per_eur", p.usd_per_eur, 0, lim.MAX_USD_PER_EUR, "a rate", open_low=True)
-    if outside(p.troop_pool_spread, 0, 1) or p.troop_pool_spread == 1:
-        problems.append(
-            Problem(
-                shown,
-                "a share >= 0 and < 1 (0.25 = troop pools drawn within +-25%)",
-                column="troop_pool_spread",
-                value=p.troop_pool_spread,
-            )
-        )
-    return None if missing or len(problems) > before else p

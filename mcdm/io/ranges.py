@@ -66,6 +66,8 @@ def _check_basics(s: Scenario, bad: Report) -> None:
         )
     if outside(s.line_length_km, 0, lim.MAX_KM, open_low=True):
         bad("line_length_km", s.line_length_km, f"a length > 0 and <= {fmt(lim.MAX_KM)} (km)")
+    if s.threat_troops is not None and outside(s.threat_troops, 0, lim.MAX_TROOPS, open_low=True):
+        bad("threat_troops", s.threat_troops, f"troops > 0 and <= {fmt(lim.MAX_TROOPS)}")
     if outside(s.seed, 0, lim.MAX_SEED):
         bad("seed", s.seed, f"a whole number between 0 and {fmt(lim.MAX_SEED)}")
 

@@ -74,6 +74,10 @@ ELEMENT_COLUMNS = (
     Column("source", "text"),
     Column("confidence", "choice", choices=CONFIDENCE),
     Column("notes", "text", required=False),
+    # deterrence and air protection (data/MODEL.md); an absent column or empty cell is 0
+    Column("combat_power", "float", required=False, maximum=lim.MAX_COMBAT_POWER),
+    Column("armed_troops", "int", required=False, maximum=lim.MAX_TROOPS_PER_UNIT),
+    Column("patrol_hours", "float", required=False, maximum=lim.MAX_PATROL_HOURS),
 )
 AVAILABILITY_COLUMNS = (
     Column("member_id", "id"),

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 import pulp
 
-from ..criteria import nation_bonus
+from ..criteria import deterrence_components
 from ..model import Archetype, Element, Instance, Location, Measure
+from ..results import Allocation
 from . import families
 from .family import ConstraintFamily, Family, Relax
+from .measures import MEASURES
 
 __all__ = ["BuildContext", "ForceMixModel", "Requirement", "Row", "build_model"]
 
@@ -91,6 +93,10 @@ class ForceMixModel:
     support: dict[Pair, pulp.LpVariable] = field(default_factory=dict)
     cuts: int = 0
     early_warning_km: pulp.LpAffineExpression | None = None
+    # deterrence's parts as variables: the denial points (bounded by the concave function's
+    # segments) and the tripwire binaries k[m] (1 only with the minimum armed presence)
+    denial: pulp.LpVariable | None = None
+    tripwire: dict[str, pulp.LpVariable] = field(default_factory=dict)
     elastic_objective: pulp.LpAffineExpression | None = None
     max_troops: float = 0.0
     # rows that solve.py switches on and off between solves (floors, troop cap, kept slacks)
@@ -105,7 +111,20 @@ class ForceMixModel:
         if measure is Measure.EARLY_WARNING_KM and self.early_warning_km is not None:
             line = self.instance.scenario.line_length_km
             return min(line, float(pulp.value(self.early_warning_km) or 0.0))
+        if measure is Measure.DETERRENCE:
+            # The denial variable and the tripwire binaries only bound the parts from above:
+            # a cost-minimising solve may leave them below what the units give.
+            return sum(deterrence_components(self.instance, self.allocation()).values())
         return float(pulp.value(self.measures[measure]) or 0.0)
+
+    def allocation(self) -> list[Allocation]:
+        """The units of the current solution (rounded: the solver's integers carry noise)."""
+        out = []
+        for (mid, eid), v in self.x.items():
+            n = round(pulp.value(v) or 0.0)
+            if n > 0:
+                out.append(Allocation(mid, eid, n))
+        return out
 
     def requirement(self, key: str) -> Requirement:
         return next(r for r in self.requirements if r.key == key)
@@ -331,7 +350,7 @@ def build_model(
     for f in families.REGISTRY:  # read at call time: a test may add a family
         f.add(ctx)
     model = ctx.model
-    _measures(ctx)
+    MEASURES.add(ctx)  # after every family's rows
     order = sorted(ctx.pending, key=lambda r: r[0])
     for _, name, constraint in order:
         ctx.prob.addConstraint(constraint, name)
@@ -461,21 +480,6 @@ def _link(ctx: BuildContext, in_ua: dict[str, list[Pair]]) -> None:
         ctx.aux_row(structure, ctx.z[mid] <= pulp.lpSum(x[p] for p in ps), f"lzl_{ctx.midx[mid]}")
 
 
-def _measures(ctx: BuildContext) -> None:
-    """The quantities an objective can maximise (after every family's rows)."""
-    model = ctx.model
-    instance = ctx.instance
-    bonus = pulp.lpSum(nation_bonus(instance, mid) * zv for mid, zv in ctx.z.items())
-    mult = instance.backstop.deterrence_multiplier
-    model.measures[Measure.DETERRENCE] = mult * (ctx.lin(ctx.pairs, lambda e: e.deterrence) + bonus)
-    model.measures[Measure.AIR_DEFENCE_K_KM2] = ctx.lin(ctx.pairs, lambda e: e.air_defence_k_km2)
-    ew = ctx.lin(ctx.pairs, lambda e: e.early_warning_km)
-    cov = ctx.prob.add_variable("coverage_km", 0, instance.scenario.line_length_km)
-    ctx.aux_row(_MEASURES, cov <= ew, "def_cov")
-    model.measures[Measure.EARLY_WARNING_KM] = pulp.LpAffineExpression([(cov, 1.0)])
-    model.early_warning_km = ew
-
-
 class _Structure(Family):
     """The rows every model has (cost definition, linking): not a constraint users set."""
 
@@ -484,11 +488,4 @@ class _Structure(Family):
     section = 0
 
 
-class _Measures(Family):
-    family = ConstraintFamily.SCOPE
-    label = "measures"
-    section = 99
-
-
 _STRUCTURE = _Structure()
-_MEASURES = _Measures()

@@ -118,6 +118,11 @@ class _HiGHS(pulp.HiGHS):
                 sol.value_valid = True
                 lp.solverModel.setSolution(sol)
         lp.solverModel.run()
+        if self.warm and _start_returned(lp.solverModel):
+            # highspy 1.16 can report the optimum's objective yet hand back the start as its
+            # solution (seen when presolve settles the model): solve again without the start.
+            lp.solverModel.clearSolver()
+            lp.solverModel.run()
 
     def findSolutionValues(self, lp: pulp.LpProblem):  # noqa: N802 (PuLP's name)
         import highspy
@@ -132,6 +137,18 @@ class _HiGHS(pulp.HiGHS):
             return super().findSolutionValues(lp)
         finally:
             lp.solverModel = highs
+
+
+def _start_returned(highs: Any) -> bool:
+    """Whether HiGHS's solution disagrees with the objective value it reports."""
+    info = highs.getInfo()
+    sol = highs.getSolution()
+    if not sol.value_valid:
+        return False
+    lp = highs.getLp()
+    value = lp.offset_ + sum(c * v for c, v in zip(lp.col_cost_, sol.col_value, strict=False))
+    reported = float(info.objective_function_value)
+    return abs(value - reported) > 1e-6 * max(1.0, abs(reported))
 
 
 class _StatusAs:

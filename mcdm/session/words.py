@@ -18,6 +18,7 @@ __all__ = [
     "ARCHETYPE_FIELDS",
     "BACKSTOP_WORDS",
     "BETTER_WORDS",
+    "DETERRENCE_PART_HEADERS",
     "ELEMENT_FIELDS",
     "MEMBER_FIELDS",
     "UNIT_FORMATS",
@@ -59,7 +60,7 @@ ELEMENT_FIELDS: Mapping[str, str] = {
     "cost_eur_m": "Cost per unit (EUR m/yr)",
     "cost_low_eur_m": "Cost per unit, low (EUR m/yr)",
     "cost_high_eur_m": "Cost per unit, high (EUR m/yr)",
-    "deterrence": "Deterrence per unit (points)",
+    "deterrence": "Deterrence per unit (points, no longer used)",
     "early_warning_km": "Early warning per unit (km)",
     "air_defence_k_km2": "Air-defence cover per unit (1,000 km2)",
     "escalation": "Escalation risk per unit (points)",
@@ -67,6 +68,16 @@ ELEMENT_FIELDS: Mapping[str, str] = {
     "source": "Sources",
     "confidence": "Confidence",
     "notes": "Notes",
+    "combat_power": "Ground combat power per unit (mechanised-infantry equivalents)",
+    "armed_troops": "Armed combat troops per unit",
+    "patrol_hours": "Air patrol hours on station per unit (h/yr)",
+}
+
+#: The parts of deterrence (mcdm.criteria.DETERRENCE_PARTS) as table headers.
+DETERRENCE_PART_HEADERS: Mapping[str, str] = {
+    "denial": "Deterrence from combat power (points)",
+    "tripwire": "Deterrence from flags at risk (points)",
+    "backstop": "Deterrence added by the US (points)",
 }
 
 #: The kinds of package's fields (archetypes.toml) in words.
@@ -160,6 +171,7 @@ _SETTINGS = {
     "budget_eur_bn": "Annual budget",
     "rotation_factor": "Rotation factor",
     "line_length_km": "Line of contact",
+    "threat_troops": "Russian troops in theatre",
     "us_backstop": "US backstop",
     "members": "Members taking part",
     "archetypes": "Kinds of package",

@@ -9,11 +9,11 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ..cells import escape_markdown
-from ..criteria import CRITERIA, burden_base, contributions
+from ..criteria import CRITERIA, DETERRENCE_PARTS, burden_base, contributions
 from ..model import Instance
 from ..packages import PackageSet, format_eur_bn
 from ..results import Package, PackageKind
-from ..session.words import BETTER_WORDS, criterion_value
+from ..session.words import BETTER_WORDS, DETERRENCE_PART_HEADERS, criterion_value
 
 __all__ = [
     "allocation_matrix",
@@ -52,7 +52,10 @@ def packages_table(
             "Status": p.status.value.replace("_", " "),
             "Troops deployed": p.troops_deployed,
         }
-        row |= {c.header: p.criteria[c.criterion_id] for c in CRITERIA}
+        for c in CRITERIA:
+            row[c.header] = p.criteria[c.criterion_id]
+            if c.criterion_id == "deterrence":
+                row |= _deterrence_parts(p)
         row["Dominated"] = "dominated" if p.dominated else ""
         row["Note"] = p.note
         if consensus is not None:
@@ -62,6 +65,14 @@ def packages_table(
     if consensus is not None and len(df):
         df = df.sort_values("Consensus rank", kind="stable")  # ties keep the package order
     return df
+
+
+def _deterrence_parts(p: Package) -> dict[str, float]:
+    """A package's deterrence by part, under people's headers."""
+    return {
+        DETERRENCE_PART_HEADERS[part]: p.deterrence_parts.get(part, 0.0)
+        for part in DETERRENCE_PARTS
+    }
 
 
 def package_names(pset: PackageSet) -> dict[str, str]:
@@ -206,6 +217,8 @@ def archetype_table(pset: PackageSet) -> pd.DataFrame:
                 "Best at the budget": best.label if best else "",
                 "Its cost": format_eur_bn(best.annual_cost_eur_bn) if best else "",
                 "Its troops": best.troops_deployed if best else None,
+                "Its deterrence (points)": best.criteria["deterrence"] if best else None,
+                **(_deterrence_parts(best) if best else _NO_PARTS),
             }
         )
     return pd.DataFrame(
@@ -218,8 +231,14 @@ def archetype_table(pset: PackageSet) -> pd.DataFrame:
             "Best at the budget",
             "Its cost",
             "Its troops",
+            "Its deterrence (points)",
+            *_NO_PARTS,
         ],
     )
+
+
+#: An infeasible kind of package has no best package, hence no parts.
+_NO_PARTS: dict[str, float | None] = dict.fromkeys(DETERRENCE_PART_HEADERS.values())
 
 
 def scenario_caption(instance: Instance, pset: PackageSet) -> str:

@@ -1,0 +1,173 @@
+"""parameters.toml: the model's parameters (US backstop options, nation points, the threat and
+the denial curve, the tripwire minimum, patrol stations), validated into :class:`Parameters` with
+every value's range checked."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from .. import limits as lim
+from ..errors import Problem
+from ..limits import fmt
+from ..model import Parameters, USBackstop
+from ._keys import keys_under
+from ._parse import pydantic_problems
+from ._values import outside
+
+__all__ = ["parameters_from_doc"]
+
+
+# --- parameters.toml ---------------------------------------------------------------------------
+
+
+def _check_backstop_range(opt: Any, key: str, shown: str, problems: list[Problem]) -> None:
+    """The multiplier's range holds its point value."""
+    low, high = opt.multiplier_range
+    point = opt.deterrence_multiplier
+    if outside(low, 0, point, open_low=True):
+        problems.append(
+            Problem(
+                shown,
+                f"a multiplier > 0 and <= deterrence_multiplier ({fmt(point)})",
+                column=f"{key}.deterrence_multiplier_low",
+                value=low,
+            )
+        )
+    if outside(high, point, lim.MAX_MULTIPLIER):
+        problems.append(
+            Problem(
+                shown,
+                f"a multiplier >= deterrence_multiplier ({fmt(point)}) and <= "
+                f"{fmt(lim.MAX_MULTIPLIER)}",
+                column=f"{key}.deterrence_multiplier_high",
+                value=high,
+            )
+        )
+    if opt.duration_years is not None and outside(opt.duration_years, 0, 100):
+        problems.append(
+            Problem(
+                shown,
+                "a number of years between 0 and 100",
+                column=f"{key}.duration_years",
+                value=opt.duration_years,
+            )
+        )
+
+
+def _check_denial(p: Parameters, shown: str, problems: list[Problem]) -> None:
+    """The denial function's breakpoints: as many shares as points, shares rising from 0 and
+    points from 0, with falling slopes (a concave function, which the model needs to stay
+    exact without binaries)."""
+    xs, ys = list(p.denial_share_of_threat), list(p.denial_points)
+
+    def bad(key: str, value: object, expected: str) -> None:
+        problems.append(Problem(shown, expected, column=key, value=value))
+
+    if not 2 <= len(xs) <= lim.MAX_BREAKPOINTS or len(ys) != len(xs):
+        bad(
+            "denial_points",
+            f"{len(xs)} shares and {len(ys)} points",
+            f"as many points as shares of the threat, 2 to {lim.MAX_BREAKPOINTS} of each",
+        )
+        return
+    if (
+        any(outside(x, 0, 1_000) for x in xs)
+        or xs[0] != 0
+        or any(b <= a for a, b in itertools.pairwise(xs))
+    ):
+        bad(
+            "denial_share_of_threat",
+            xs,
+            "shares of the threat rising from 0 (for example [0, 0.02, 0.05])",
+        )
+        return
+    if any(outside(y, 0, lim.MAX_DENIAL_POINTS) for y in ys) or ys[0] != 0:
+        bad("denial_points", ys, f"points from 0 up to {fmt(lim.MAX_DENIAL_POINTS)}, from 0")
+        return
+    slopes = [(ys[k] - ys[k - 1]) / (xs[k] - xs[k - 1]) for k in range(1, len(xs))]
+    if any(s < 0 for s in slopes) or any(b > a * (1 + 1e-9) for a, b in itertools.pairwise(slopes)):
+        bad(
+            "denial_points",
+            ys,
+            "points that rise by less and less from one share to the next (diminishing returns: "
+            "a concave function)",
+        )
+
+
+_PARAMETERS_ADAPTER = TypeAdapter(Parameters)
+
+
+def parameters_from_doc(
+    doc: Mapping[str, Any], shown: str, problems: list[Problem]
+) -> Parameters | None:
+    try:
+        p = _PARAMETERS_ADAPTER.validate_python(doc)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, shown, keys=lambda k: keys_under(Parameters, k)))
+        return None
+    missing = [o.value for o in USBackstop if o not in p.backstop]
+    for name in missing:
+        problems.append(
+            Problem(
+                shown,
+                "a [backstop.<option>] table for every US backstop option",
+                column=f"backstop.{name}",
+                found=False,
+            )
+        )
+    before = len(problems)
+
+    def check(key: str, value: float, low: float, high: float, what: str, **kw: bool) -> None:
+        if outside(value, low, high, **kw):
+            above = "> " if kw.get("open_low") else ">= "
+            problems.append(
+                Problem(
+                    shown,
+                    f"{what} {above}{fmt(low)} and <= {fmt(high)}",
+                    column=key,
+                    value=value,
+                )
+            )
+
+    for name, opt in p.backstop.items():
+        for field in ("deterrence_multiplier", "escalation_multiplier"):
+            check(
+                f"backstop.{name}.{field}",
+                getattr(opt, field),
+                0,
+                lim.MAX_MULTIPLIER,
+                "a multiplier",
+                open_low=True,
+            )
+    for field in ("nation_bonus_nato", "nation_bonus_nuclear", "nation_bonus_other"):
+        check(field, getattr(p, field), 0, lim.MAX_NATION_BONUS, "deterrence points")
+    check("usd_per_eur", p.usd_per_eur, 0, lim.MAX_USD_PER_EUR, "a rate", open_low=True)
+    for name, opt in p.backstop.items():
+        if not outside(opt.deterrence_multiplier, 0, lim.MAX_MULTIPLIER, open_low=True):
+            _check_backstop_range(opt, f"backstop.{name}", shown, problems)  # a range of a bad
+            # point value would only repeat its problem
+    check("threat_troops", p.threat_troops, 0, lim.MAX_TROOPS, "a number of troops", open_low=True)
+    check(
+        "tripwire_min_armed_troops",
+        p.tripwire_min_armed_troops,
+        0,
+        lim.MAX_TROOPS_PER_UNIT,
+        "a number of armed troops",
+    )
+    check("cap_station_hours", p.cap_station_hours, 0, 8_760 * 100, "hours", open_low=True)
+    check("cap_station_area_k_km2", p.cap_station_area_k_km2, 0, lim.MAX_AREA_K_KM2, "an area")
+    _check_denial(p, shown, problems)
+    if outside(p.troop_pool_spread, 0, 1) or p.troop_pool_spread == 1:
+        problems.append(
+            Problem(
+                shown,
+                "a share >= 0 and < 1 (0.25 = troop pools drawn within +-25%)",
+                column="troop_pool_spread",
+                value=p.troop_pool_spread,
+            )
+        )
+    return None if missing or len(problems) > before else p
