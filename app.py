@@ -267,6 +267,7 @@ pages = [
     st.Page("app_pages/robustness.py", title="Robustness", icon=":material/balance:"),
     st.Page("app_pages/why.py", title="Why it wins", icon=":material/help:"),
     st.Page("app_pages/stakeholders.py", title="Stakeholders", icon=":material/diversity_3:"),
+    st.Page("app_pages/questions.py", title="Questions", icon=":material/quiz:"),
     ui.members_page(),
     st.Page("app_pages/data.py", title="Data and sources", icon=":material/menu_book:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),

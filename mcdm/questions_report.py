@@ -141,10 +141,10 @@ def questions_markdown(instance: Instance, answers: tuple[Answer, ...]) -> str:
         f"# The debate's questions: {escape_markdown(s.name)}",
         "",
         *([escape_markdown(s.description), ""] if s.description else []),
-        "Each answer is drawn from this scenario's packages, solved by the model (figures as "
-        "in packages.csv, allocations.csv, prices.csv and backstop.csv of this folder; "
-        "question_figures.csv says where each was read). Source keys are explained in "
-        "data/SOURCES.md.",
+        "Each answer is drawn from this scenario's packages, solved by the model. `mcdm "
+        "questions` writes the tables its figures come from beside this file (packages.csv, "
+        "allocations.csv, prices.csv, backstop.csv), and question_figures.csv says where each "
+        "was read. Source keys are explained in data/SOURCES.md.",
     ]
     for number, a in enumerate(answers, start=1):
         lines += ["", f"## {number}. {escape_markdown(a.question)}", "", escape_markdown(a.answer)]
