@@ -282,8 +282,14 @@ def answer_reassurance(instance: Instance, pset: PackageSet) -> Answer:
                 m,
             )
         )
+    named = [instance.data.members[m].source for m in top]
     return Answer(
-        q.question_id, q.text, text, tuple(figures), _named([best, *levels]), r.sources(levels)
+        q.question_id,
+        q.text,
+        text,
+        tuple(figures),
+        _named([best, *levels]),
+        split_sources(*r.sources(levels, members=False), *named),
     )
 
 

@@ -321,17 +321,19 @@ def answer_refusals(instance: Instance, pset: PackageSet) -> Answer:
             costly.setdefault(m, []).append(c)
         elif m:
             free.add(m)
+    # "cost most": the gains summed over the kinds of package (rounded, so that solver noise
+    # in the last digits does not order equal prices), then the savings
     order = sorted(
         costly,
         key=lambda m: (
-            -max(c.gain_pct for c in costly[m]),
-            -max(c.saving_eur_bn for c in costly[m]),
+            -round(sum(c.gain_pct for c in costly[m]), 1),
+            -round(sum(c.saving_eur_bn for c in costly[m]), 3),
             m,
         ),
     )
     if order:
         sentences.append(
-            "The costliest single refusals: "
+            "The costliest single refusals (their gains summed over the kinds of package): "
             + "; ".join(
                 f"{data[m].name}'s ("
                 + ", ".join(worded(c) for c in sorted(costly[m], key=lambda c: -c.gain_pct))
