@@ -286,6 +286,8 @@ pages = [
     st.Page("app_pages/data.py", title="Data and sources", icon=":material/menu_book:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("app_pages/export.py", title="Export", icon=":material/download:"),
+    # last: the sidebar shows ten pages before "View more", and the pages above are the daily ones
+    st.Page("app_pages/questions.py", title="Questions", icon=":material/quiz:"),
 ]
 try:
     st.navigation(pages).run()

@@ -60,6 +60,7 @@ PAGES = [
     "app_pages/robustness.py",
     "app_pages/why.py",
     "app_pages/stakeholders.py",
+    "app_pages/questions.py",
     "app_pages/members.py",
     "app_pages/data.py",
     "app_pages/compare.py",

@@ -1,4 +1,5 @@
-"""The ``mcdm`` command: validate data, optimise, rank, run and sweep scenarios.
+"""The ``mcdm`` command: validate data, optimise, rank, run and sweep scenarios, answer the
+debate's questions.
 
 Bad input never ends in a traceback: every :class:`~mcdm.errors.McdmError` is printed as a
 message and the command exits with status 1 (2 for a usage error, as argparse does).
@@ -16,8 +17,15 @@ from .. import __version__
 from ..errors import InputError, McdmError
 from ..folders import Kind, check_out_folder
 from ..parallel import available_cpus
-from .commands import _cmd_optimise, _cmd_rank, _cmd_run, _cmd_sweep, _cmd_validate
-from .options import add_optimise, add_rank, add_run, add_sweep, add_validate
+from .commands import (
+    _cmd_optimise,
+    _cmd_questions,
+    _cmd_rank,
+    _cmd_run,
+    _cmd_sweep,
+    _cmd_validate,
+)
+from .options import add_optimise, add_questions, add_rank, add_run, add_sweep, add_validate
 
 __all__ = ["build_parser", "main"]
 
@@ -35,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_run(sub).set_defaults(func=_with_jobs_checked(_cmd_run))
     add_sweep(sub).set_defaults(func=_with_jobs_checked(_cmd_sweep))
     add_rank(sub).set_defaults(func=_cmd_rank)
+    add_questions(sub).set_defaults(func=_with_jobs_checked(_cmd_questions))
     return parser
 
 

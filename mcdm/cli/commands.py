@@ -30,6 +30,7 @@ from ..pipeline import (
     versions,
     write_run,
 )
+from ..questions_report import run_questions, write_questions
 from ..ranking import Ranking, resolve_weights
 from ..results import DecisionMatrix
 from ..stakeholders import summary_lines
@@ -148,6 +149,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
         for line in summary_lines(a.stakeholders) if a.stakeholders is not None else ():
             print(line)
     print(f"Results written to {out}")
+    return 0
+
+
+def _cmd_questions(args: argparse.Namespace) -> int:
+    instance = load_instance(args.scenario)
+    run = run_questions(
+        instance,
+        settings=_settings(args, instance.scenario.solver),
+        jobs=args.jobs,
+        progress=_progress(args),
+    )
+    out = write_questions(run, args.out)
+    for a in run.answers:
+        print(f"{a.question}\n  {a.answer}\n")
+    seconds = run.timings.get("questions_s", 0.0)
+    print(f"Answers written to {out} ({seconds:.0f} s)")
     return 0
 
 

@@ -14,7 +14,7 @@ from ..kernels import KERNELS
 from ..limits import fmt
 from ..parallel import available_cpus
 
-__all__ = ["add_optimise", "add_rank", "add_run", "add_sweep", "add_validate"]
+__all__ = ["add_optimise", "add_questions", "add_rank", "add_run", "add_sweep", "add_validate"]
 
 Subparsers = argparse._SubParsersAction
 
@@ -166,6 +166,24 @@ def add_run(sub: Subparsers) -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="with several scenarios: a Dask scheduler to run them on (pip install '.[dask]')",
     )
+    _add_solver_options(p)
+    return p
+
+
+def add_questions(sub: Subparsers) -> argparse.ArgumentParser:
+    """``mcdm questions SCENARIO --out DIR``: the public debate's questions, answered."""
+    p = sub.add_parser(
+        "questions",
+        help="answer the debate's questions for a scenario",
+        description="Answer, from the scenario's own packages, the questions the public "
+        "debate asks: the size, cost and contributors of a reassurance force; what a tripwire "
+        "buys and risks; observers against technical monitoring; what the US backstop changes "
+        "(the scenario re-solved under each option); which members' refusals cost most. "
+        "Writes questions.md, questions.csv (one row an answer), question_figures.csv and "
+        "the tables the figures come from.",
+    )
+    p.add_argument("scenario", help="scenario .toml file")
+    p.add_argument("--out", required=True, metavar="DIR", help=_RUN_OUT_HELP)
     _add_solver_options(p)
     return p
 

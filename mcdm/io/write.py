@@ -93,8 +93,10 @@ def write_tables(
     *,
     meta_name: str = "run.json",
     parquet: bool = False,
+    texts: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write tables as CSV (and Parquet) and ``meta`` as JSON into ``out``, all or nothing.
+    """Write tables as CSV (and Parquet), ``texts`` (file name -> text, e.g. a Markdown
+    report) and ``meta`` as JSON into ``out``, all or nothing.
 
     Everything is written to a hidden temporary folder beside ``out`` and renamed into place at
     the end. An existing ``out`` is replaced only if it is empty or holds a previous run (its
@@ -119,6 +121,8 @@ def write_tables(
                 neutralise_frame(frame).to_csv(tmp / name, index=False, lineterminator="\n")
                 if parquet and len(frame.columns):
                     _to_parquet(frame, tmp / name.replace(".csv", ".parquet"))
+            for name, text in (texts or {}).items():
+                (tmp / name).write_text(text, encoding="utf-8")
             (tmp / meta_name).write_text(
                 json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8"
             )
