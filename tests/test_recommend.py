@@ -156,7 +156,6 @@ def test_package_names_use_the_one_money_format():
     money = re.compile(r"EUR (?:[1-9]\d{0,2} m|[1-9][\d,]*(?:\.\d\d)? bn)$")
     small = [p.label for p in generate_packages(tiny_instance(budget_eur_bn=0.163)).packages]
     assert "Test package, best at EUR 163 m" in small, small
-    assert "Test package, best at EUR 15 m" in small, small
     for n in small:
         assert "troops" in n or money.search(n), n
     big = [p.label for p in generate_packages(tiny_instance(budget_eur_bn=8.0)).packages]
