@@ -23,9 +23,11 @@ from .model import (
     Member,
     Parameters,
     Position,
+    Restriction,
     Scenario,
     SolverSettings,
     USBackstop,
+    Zone,
 )
 
 __all__ = ["element", "member", "tiny_instance"]
@@ -71,6 +73,7 @@ def element(
     category: Category = Category.GROUND_COMBAT,
     *,
     location: Location = Location.IN_UKRAINE,
+    zone: Zone | None = None,
     troops: int = 100,
     cost: float = 10.0,
     deterrence: float = 1.0,
@@ -79,12 +82,16 @@ def element(
     escalation: float = 0.5,
     readiness: int = 30,
 ) -> Element:
-    """An element with round numbers; every figure is a keyword."""
+    """An element with round numbers; every figure is a keyword. Without a ``zone``, an element
+    in Ukraine serves at the line of contact and one elsewhere in its location's own zone."""
+    if zone is None:
+        zone = next(z for z in Zone if z.location is location)
     return Element(
         element_id=element_id,
         name=element_id,
         category=category,
         location=location,
+        zone=zone,
         troops_per_unit=troops,
         cost_eur_m=cost,
         cost_low_eur_m=cost * 0.8,
@@ -110,6 +117,7 @@ def tiny_instance(
     line_length_km: float = 100.0,
     us_backstop: USBackstop = USBackstop.NONE,
     nation_bonus: float = 0.0,
+    restrictions: Sequence[Restriction] = (),
     **scenario_fields: object,
 ) -> Instance:
     """A complete instance from a few members, elements and one archetype ("test").
@@ -170,6 +178,7 @@ def tiny_instance(
         parameters=params,
         root="(example)",
         digest="example",
+        restrictions={r.restriction_id: r for r in restrictions},
     )
     scenario = Scenario(
         name="tiny",

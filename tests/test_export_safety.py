@@ -241,8 +241,8 @@ def test_sheet_names_are_valid_unique_and_never_start_with_a_formula():
         ("**bold** `code`", "\\*\\*bold\\*\\* \\`code\\`"),
         # our own messages read the same: columns, quotes, comparisons, lists of choices
         (
-            "members.csv, row 2, column troop_pool: found '-40000'; expected a whole number >= 0",
-            "members.csv, row 2, column troop_pool: found '-40000'; expected a whole number >= 0",
+            "members.csv, row 2, column troop_pool: found '-24000'; expected a whole number >= 0",
+            "members.csv, row 2, column troop_pool: found '-24000'; expected a whole number >= 0",
         ),
         (
             "expected an identifier (letters, digits, '_' or '-', no spaces)",
@@ -590,13 +590,13 @@ def test_a_bad_upload_names_the_file_without_the_server_folder(monkeypatch, tmp_
     broken = (
         (DATA / "members.csv")
         .read_text(encoding="utf-8")
-        .replace("3588,81.76,138100,40000,10000", "3588,81.76,138100,-40000,10000")
+        .replace("3588,81.76,138100,24000,10000", "3588,81.76,138100,-24000,10000")
     )
     at.file_uploader(key="upload_data").set_value(("members.csv", broken.encode(), "text/csv"))
     at.run()
     errors = "\n".join(e.value for e in at.error)
     assert (
-        "- uploaded members.csv, row 2, column troop_pool: found '-40000'; expected a whole "
+        "- uploaded members.csv, row 2, column troop_pool: found '-24000'; expected a whole "
         "number >= 0" in errors
     )
     assert str(DATA) not in errors and str(ROOT) not in errors
