@@ -117,7 +117,7 @@ def tiny_instance(
     line_length_km: float = 100.0,
     us_backstop: USBackstop = USBackstop.NONE,
     nation_bonus: float = 0.0,
-    restrictions: Sequence[Restriction] = (),
+    stated_restrictions: Sequence[Restriction] = (),
     **scenario_fields: object,
 ) -> Instance:
     """A complete instance from a few members, elements and one archetype ("test").
@@ -178,7 +178,7 @@ def tiny_instance(
         parameters=params,
         root="(example)",
         digest="example",
-        restrictions={r.restriction_id: r for r in restrictions},
+        restrictions={r.restriction_id: r for r in stated_restrictions},
     )
     scenario = Scenario(
         name="tiny",

@@ -36,6 +36,7 @@ from .session.words import (
     BETTER_WORDS,
     ELEMENT_FIELDS,
     MEMBER_FIELDS,
+    RESTRICTION_FIELDS,
     UNIT_FORMATS,
     criterion_value,
     humanise,
@@ -411,7 +412,8 @@ def _frame(records: Iterable[object], words: Mapping[str, str]) -> pd.DataFrame:
 
 def dataset_tables(data: Dataset) -> dict[str, pd.DataFrame]:
     """The data in use as the Data page shows them, by tab: members, elements, availability
-    (member x element, by name), kinds of package; headers and values in words."""
+    (member x element, by name), kinds of package, stated restrictions; headers and values in
+    words."""
     avail = pd.DataFrame(
         [
             {
@@ -432,6 +434,7 @@ def dataset_tables(data: Dataset) -> dict[str, pd.DataFrame]:
         "Elements": _frame(data.elements.values(), ELEMENT_FIELDS),
         "Availability": table,
         "Kinds of package": _frame(data.archetypes.values(), ARCHETYPE_FIELDS),
+        "Restrictions": _frame(data.restrictions.values(), RESTRICTION_FIELDS),
     }
 
 

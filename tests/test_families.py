@@ -109,7 +109,7 @@ def _broken(which: ConstraintFamily):
         ConstraintFamily.REFUSALS: ({"members": [member("A", ground=False)]}, inf),
         ConstraintFamily.RESTRICTIONS: (
             {
-                "restrictions": [
+                "stated_restrictions": [
                     Restriction("A-FAR", "A", (Zone.LINE_OF_CONTACT,), (), RestrictionKind.FIRM)
                 ]
             },
