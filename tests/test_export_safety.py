@@ -70,8 +70,8 @@ levels = 3
 alternatives = 1
 
 [[rules]]
-name = "@SUM(A1) at least one observer team from France"
-members = ["FRA"]
+name = "@SUM(A1) at least one observer team from the UK"
+members = ["GBR"]
 categories = ["observer"]
 archetypes = ["observer"]
 measure = "units"
@@ -156,7 +156,7 @@ def hostile_run(tmp_path_factory):
     """A run of a small scenario on data whose every kind of user text starts with a formula."""
     root = tmp_path_factory.mktemp("hostile") / "data"
     root.mkdir()
-    for name in ("parameters.toml", "SOURCES.md"):
+    for name in ("parameters.toml", "restrictions.csv", "SOURCES.md"):
         (root / name).write_text((DATA / name).read_text(encoding="utf-8"), encoding="utf-8")
     for name, text in hostile_texts().items():
         (root / name).write_text(text, encoding="utf-8")
@@ -374,7 +374,13 @@ class _Tags(HTMLParser):
 def test_the_briefing_shows_html_in_names_as_text(tmp_path):
     root = tmp_path / "data"
     root.mkdir()
-    for name in ("parameters.toml", "SOURCES.md", "elements.csv", "availability.csv"):
+    for name in (
+        "parameters.toml",
+        "restrictions.csv",
+        "SOURCES.md",
+        "elements.csv",
+        "availability.csv",
+    ):
         (root / name).write_text((DATA / name).read_text(encoding="utf-8"), encoding="utf-8")
     members = list(csv.DictReader(io.StringIO((DATA / "members.csv").read_text(encoding="utf-8"))))
     for m in members:

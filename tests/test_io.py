@@ -59,8 +59,10 @@ def test_non_numeric_quantity(data_copy):
 def test_fractional_where_whole_number_expected(data_copy):
     replace_in(
         data_copy / "elements.csv",
-        "armoured_bg,Armoured battlegroup (tanks and IFVs),ground_combat,in_ukraine,1000,",
-        "armoured_bg,Armoured battlegroup (tanks and IFVs),ground_combat,in_ukraine,999.5,",
+        "armoured_bg,Armoured battlegroup (tanks and IFVs),ground_combat,in_ukraine,"
+        "line_of_contact,1000,",
+        "armoured_bg,Armoured battlegroup (tanks and IFVs),ground_combat,in_ukraine,"
+        "line_of_contact,999.5,",
     )
     (msg,) = load_broken(data_copy)
     assert (

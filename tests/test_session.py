@@ -674,7 +674,7 @@ def test_uploaded_data_files_are_checked_one_by_one_then_validated_together():
         )
     assert [str(p) for p in err.value.problems] == [
         "notes.txt: found 'notes.txt'; expected one of members.csv, elements.csv, "
-        "availability.csv, archetypes.toml, parameters.toml",
+        "availability.csv, archetypes.toml, parameters.toml, restrictions.csv",
         "elements.csv: found \"byte b'\\\\xe9' at offset 3\"; expected UTF-8 text (save the file "
         "as CSV UTF-8)",
         f"availability.csv: found {MAX_UPLOAD_BYTES + 1}; expected a file of at most "
