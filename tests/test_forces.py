@@ -216,8 +216,10 @@ def test_training_teams_outside_ukraine_are_their_own_kind_of_package(dataset):
     a = dataset.archetypes["training_mission"]
     assert a.allowed_locations == (Location.OUTSIDE_UKRAINE,)
     assert a.required[Category.TRAINING] >= 1
-    for aid in ("reassurance", "tripwire", "hybrid"):
+    for aid in ("reassurance", "hybrid"):
         assert "training_out" in dataset.archetypes[aid].excluded_elements
+    # a tripwire is all in Ukraine (satellites aside): nothing based outside pads it
+    assert Location.OUTSIDE_UKRAINE not in dataset.archetypes["tripwire"].allowed_locations
 
 
 def test_every_description_states_the_requirements_in_numbers(dataset):

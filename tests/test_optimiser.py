@@ -230,7 +230,8 @@ def test_larger_budget_never_worse(dataset, aid):
         inst = instantiate(replace(scenario, budget_eur_bn=budget), dataset)
         sol = solve(inst, aid)
         values.append(sol.objective if sol.status.has_solution else float("-inf"))
-    assert values == sorted(values)
+    # (the same optimum at two budgets may differ in the last bits of its sum)
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(values)), values
 
 
 @pytest.mark.parametrize("removed", ["GBR", "FRA", "DEU", "USA"])
