@@ -17,7 +17,9 @@ __all__ = [
     "Measure",
     "Method",
     "Position",
+    "RestrictionKind",
     "USBackstop",
+    "Zone",
 ]
 
 
@@ -72,6 +74,34 @@ class Location(StrEnum):
     REMOTE = "remote"
 
 
+class Zone(StrEnum):
+    """Where an element serves, finer than its :class:`Location`: near the line of contact, on
+    the northern border (Belarus and Russia), in the rear (hubs, depots, Kyiv), outside Ukraine
+    (neighbouring NATO territory), in the Black Sea, or remote (space, home bases)."""
+
+    LINE_OF_CONTACT = "line_of_contact"
+    NORTHERN_BORDER = "northern_border"
+    REAR = "rear"
+    OUTSIDE_UKRAINE = "outside_ukraine"
+    BLACK_SEA = "black_sea"
+    REMOTE = "remote"
+
+    @property
+    def location(self) -> Location:
+        """The location every element of this zone must have."""
+        return _ZONE_LOCATION[self]
+
+
+_ZONE_LOCATION = {
+    Zone.LINE_OF_CONTACT: Location.IN_UKRAINE,
+    Zone.NORTHERN_BORDER: Location.IN_UKRAINE,
+    Zone.REAR: Location.IN_UKRAINE,
+    Zone.OUTSIDE_UKRAINE: Location.OUTSIDE_UKRAINE,
+    Zone.BLACK_SEA: Location.OUTSIDE_UKRAINE,  # ships at sea, not troops on Ukrainian soil
+    Zone.REMOTE: Location.REMOTE,
+}
+
+
 class Category(StrEnum):
     """Kind of force an element belongs to; archetype requirements are stated per category."""
 
@@ -118,6 +148,13 @@ _UNCERTAIN = frozenset(
 
 #: The member id of the United States, whose contributions the backstop option governs.
 US_MEMBER_ID = "USA"
+
+
+class RestrictionKind(StrEnum):
+    """A stated restriction is firm, or holds until its stated condition is met."""
+
+    FIRM = "firm"
+    CONDITIONAL = "conditional"
 
 
 class Confidence(StrEnum):

@@ -24,9 +24,11 @@ from .model import (
     Member,
     Parameters,
     Position,
+    Restriction,
     Scenario,
     SolverSettings,
     USBackstop,
+    Zone,
 )
 
 __all__ = ["element", "member", "tiny_instance"]
@@ -72,6 +74,7 @@ def element(
     category: Category = Category.GROUND_COMBAT,
     *,
     location: Location = Location.IN_UKRAINE,
+    zone: Zone | None = None,
     troops: int = 100,
     cost: float = 10.0,
     deterrence: float = 1.0,
@@ -83,12 +86,15 @@ def element(
     armed_troops: int | None = None,
     patrol_hours: float = 0.0,
 ) -> Element:
-    """An element with round numbers; every figure is a keyword.
+    """An element with round numbers; every figure is a keyword. Without a ``zone``, an element
+    in Ukraine serves at the line of contact and one elsewhere in its location's own zone.
 
     Unless given, a combat element's combat power is 100 per point of ``deterrence`` (the old
     scale: a point was the combat power of 100 mechanised infantry) and all its troops are
     armed; other elements have neither.
     """
+    if zone is None:
+        zone = next(z for z in Zone if z.location is location)
     combat = category in COMBAT_CATEGORIES
     if combat_power is None:
         combat_power = 100.0 * deterrence if combat else 0.0
@@ -99,6 +105,7 @@ def element(
         name=element_id,
         category=category,
         location=location,
+        zone=zone,
         troops_per_unit=troops,
         cost_eur_m=cost,
         cost_low_eur_m=cost * 0.8,
@@ -128,6 +135,7 @@ def tiny_instance(
     us_backstop: USBackstop = USBackstop.NONE,
     nation_bonus: float = 0.0,
     threat_troops: float = 10_000.0,
+    stated_restrictions: Sequence[Restriction] = (),
     **scenario_fields: object,
 ) -> Instance:
     """A complete instance from a few members, elements and one archetype ("test").
@@ -190,6 +198,7 @@ def tiny_instance(
         parameters=params,
         root="(example)",
         digest="example",
+        restrictions={r.restriction_id: r for r in stated_restrictions},
     )
     scenario = Scenario(
         name="tiny",

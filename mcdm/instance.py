@@ -97,6 +97,14 @@ def _check_ids(scenario: Scenario, data: Dataset, shown: str, problems: list[Pro
     if scenario.lead_nations:
         for i, mid in enumerate(scenario.lead_nations.members, start=1):
             check(f"lead_nations.members[{i}]", mid, data.members, member)
+    restriction = known_ids("restriction_id", data.restrictions, "restrictions.csv")
+    for i, rid in enumerate(scenario.restrictions.lift, start=1):
+        check(f"restrictions.lift[{i}]", rid, data.restrictions, restriction)
+    for aid, table in scenario.archetype_overrides.items():
+        excluded = table.get("excluded_elements")
+        for i, eid in enumerate(excluded if isinstance(excluded, list | tuple) else (), start=1):
+            key = f"archetype_overrides.{aid}.excluded_elements[{i}]"
+            check(key, str(eid), data.elements, element)
     for i, rule in enumerate(scenario.rules, start=1):
         for j, mid in enumerate(rule.members, start=1):
             check(f"rules[{i}].members[{j}]", mid, data.members, member)

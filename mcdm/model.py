@@ -24,7 +24,9 @@ from .enums import (
     Measure,
     Method,
     Position,
+    RestrictionKind,
     USBackstop,
+    Zone,
 )
 from .frozen import freeze_fields
 
@@ -45,16 +47,21 @@ __all__ = [
     "Instance",
     "LeadNations",
     "Location",
+    "MaritimeSettings",
     "Measure",
     "Member",
     "Method",
     "Parameters",
     "Position",
     "RankingSettings",
+    "Restriction",
+    "RestrictionKind",
+    "RestrictionSettings",
     "RobustnessSettings",
     "Scenario",
     "SolverSettings",
     "USBackstop",
+    "Zone",
 ]
 
 _FORBID = {"extra": "forbid"}
@@ -82,6 +89,9 @@ class Member:
     source: str = ""
     confidence: str = "A"
     notes: str = ""
+    #: A Black Sea state: its navy is in the Black Sea already, so the Turkish Straits
+    #: (Montreux) do not bar its ships.
+    black_sea: bool = False
 
     def deployed_cap(self, rotation_factor: float) -> int:
         """Troops this member can keep deployed: its pool over the rotation factor, or its cap."""
@@ -99,6 +109,7 @@ class Element:
     name: str
     category: Category
     location: Location
+    zone: Zone
     troops_per_unit: int
     cost_eur_m: float
     cost_low_eur_m: float
@@ -143,11 +154,49 @@ class Archetype:
     enablers: Mapping[Literal["logistics", "medical", "hq"], float] = field(default_factory=dict)
     allowed_locations: tuple[Location, ...] = tuple(Location)
     allowed_categories: tuple[Category, ...] = tuple(Category)
+    #: Elements a package of this kind never holds, whatever their category and location
+    #: (e.g. training teams outside Ukraine in a force stationed in Ukraine).
+    excluded_elements: tuple[str, ...] = ()
+    #: Which troops the window [troops_min, troops_max] counts: all deployed troops, or only
+    #: those in Ukraine (for a force whose size means its presence there).
+    troops_counted: Literal["all", "in_ukraine"] = "all"
     source: str = ""
     confidence: str = "A"
 
     def __post_init__(self) -> None:
-        freeze_fields(self, "required", "enablers", "allowed_locations", "allowed_categories")
+        freeze_fields(
+            self,
+            "required",
+            "enablers",
+            "allowed_locations",
+            "allowed_categories",
+            "excluded_elements",
+        )
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """A member's stated restriction on where or what it sends (``restrictions.csv``).
+
+    The member sends no element whose zone is one of ``zones`` and whose category is one of
+    ``categories``; an empty tuple means every zone (or every category).
+    """
+
+    restriction_id: str
+    member_id: str
+    zones: tuple[Zone, ...]
+    categories: tuple[Category, ...]
+    kind: RestrictionKind
+    condition: str = ""
+    source: str = ""
+    confidence: str = "A"
+    notes: str = ""
+
+    def covers(self, e: Element) -> bool:
+        """Whether the restriction forbids the member units of element ``e``."""
+        return (not self.zones or e.zone in self.zones) and (
+            not self.categories or e.category in self.categories
+        )
 
 
 @dataclass(frozen=True)
@@ -217,9 +266,10 @@ class Dataset:
     parameters: Parameters
     root: str = ""
     digest: str = ""
+    restrictions: Mapping[str, Restriction] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        freeze_fields(self, "members", "elements", "availability", "archetypes")
+        freeze_fields(self, "members", "elements", "availability", "archetypes", "restrictions")
 
     def max_units(self, member_id: str, element_id: str) -> int:
         """Units of ``element_id`` that ``member_id`` can field; a missing pair means 0."""
@@ -283,6 +333,32 @@ class LeadNations:
 
     members: tuple[str, ...] = ("GBR", "FRA")
     min_troop_share: float = 0.4
+
+
+@dataclass(frozen=True)
+class RestrictionSettings:
+    """Which stated restrictions (``restrictions.csv``) a scenario lifts.
+
+    ``conditional = "lift"`` assumes every conditional restriction's condition met (e.g. both
+    parties agree to Turkish ground troops); ``lift`` names restrictions to lift one by one.
+    """
+
+    __pydantic_config__ = _FORBID
+
+    conditional: Literal["hold", "lift"] = "hold"
+    lift: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MaritimeSettings:
+    """Whether Türkiye lets warships of non-Black-Sea states through the Straits (Montreux).
+
+    Closed (the default, MONTREUX-2024): only the ships of Black Sea states can serve there.
+    """
+
+    __pydantic_config__ = _FORBID
+
+    straits_open: bool = False
 
 
 @dataclass(frozen=True)
@@ -374,6 +450,8 @@ class Scenario:
     burden_sharing: BurdenSharing | None = None
     lead_nations: LeadNations | None = None
     rules: tuple[GroupRule, ...] = ()
+    restrictions: RestrictionSettings = field(default_factory=RestrictionSettings)
+    maritime: MaritimeSettings = field(default_factory=MaritimeSettings)
     member_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     element_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     archetype_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)

@@ -92,6 +92,8 @@ def check_scope(mix: Mix) -> list[str]:
             bad.append(f"{mid} {eid}: location {e.location.value} not allowed in {a.archetype_id}")
         if e.category.value not in [x.value for x in a.allowed_categories]:
             bad.append(f"{mid} {eid}: category {e.category.value} not allowed in {a.archetype_id}")
+        if eid in a.excluded_elements:
+            bad.append(f"{mid} {eid}: element excluded from {a.archetype_id}")
     return bad
 
 
@@ -120,6 +122,38 @@ def check_refusals(mix: Mix) -> list[str]:
         if e.location.value == "outside_ukraine" and not m.outside_ukraine:
             bad.append(f"{mid} refuses bases outside Ukraine but sends {n} {eid}")
     return bad
+
+
+def check_restrictions(mix: Mix) -> list[str]:
+    """No member sends an element of a zone and category its stated restriction names, unless
+    the scenario lifts it (by id, or every conditional one when conditions are assumed met)."""
+    s = mix.instance.scenario
+    bad = []
+    for mid, eid, n, e in _sent(mix):
+        if mid == US:
+            continue  # the backstop option governs what the US sends
+        for r in mix.instance.data.restrictions.values():
+            if r.member_id != mid or r.restriction_id in s.restrictions.lift:
+                continue
+            if r.kind.value == "conditional" and s.restrictions.conditional == "lift":
+                continue
+            zone_hit = not r.zones or e.zone.value in [z.value for z in r.zones]
+            cat_hit = not r.categories or e.category.value in [c.value for c in r.categories]
+            if zone_hit and cat_hit:
+                bad.append(f"{mid} sends {n} {eid} ({e.zone.value}) against {r.restriction_id}")
+    return bad
+
+
+def check_straits(mix: Mix) -> list[str]:
+    """With the Straits closed, Black Sea elements come only from Black Sea states."""
+    if mix.instance.scenario.maritime.straits_open:
+        return []
+    members = mix.instance.data.members
+    return [
+        f"{mid} sends {n} {eid} to the Black Sea through closed Straits"
+        for mid, eid, n, e in _sent(mix)
+        if e.zone.value == "black_sea" and not members[mid].black_sea
+    ]
 
 
 def check_availability(mix: Mix) -> list[str]:
@@ -161,8 +195,8 @@ def check_money_caps(mix: Mix) -> list[str]:
 
 def check_troop_window(mix: Mix) -> list[str]:
     a = mix.archetype
-    total = mix.total_troops
     in_ua = sum(mix.troops_ua.values())
+    total = in_ua if a.troops_counted == "in_ukraine" else mix.total_troops
     bad = []
     if total < a.troops_min - TOL:
         bad.append(f"{total} troops < minimum {a.troops_min}")
@@ -280,6 +314,8 @@ CHECKS: dict[F, Callable[[Mix], list[str]]] = {
     F.SCOPE: check_scope,
     F.US_BACKSTOP: check_us_backstop,
     F.REFUSALS: check_refusals,
+    F.RESTRICTIONS: check_restrictions,
+    F.STRAITS: check_straits,
     F.AVAILABILITY: check_availability,
     F.BUDGET: check_budget,
     F.MONEY_CAPS: check_money_caps,

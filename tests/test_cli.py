@@ -28,7 +28,7 @@ def test_validate_scenario_file():
 
 
 def test_validate_broken_copy_lists_every_problem(data_copy):
-    replace_in(data_copy / "members.csv", ",40000,10000,", ",-5,10000,")
+    replace_in(data_copy / "members.csv", ",24000,10000,", ",-5,10000,")
     replace_in(data_copy / "scenarios" / "default.toml", "rotation_factor = 4", "rotaton = 4")
     res = mcdm("validate", str(data_copy))
     assert res.returncode == 1

@@ -66,13 +66,13 @@ def test_a_bad_option_of_mcdm_rank_names_the_option(tmp_path, monkeypatch):
 
 
 def test_an_upload_is_named_as_an_upload_and_the_other_files_by_path(tmp_path):
-    broken = (DATA / "members.csv").read_text(encoding="utf-8").replace(",40000,", ",-40000,", 1)
+    broken = (DATA / "members.csv").read_text(encoding="utf-8").replace(",24000,", ",-24000,", 1)
     with pytest.raises(InputError) as exc:
         dataset_from_texts({"members.csv": broken}, DATA)
     (p,) = exc.value.problems
     assert (p.file, p.source) == ("", "uploaded members.csv")
     assert str(p) == (
-        "uploaded members.csv, row 2, column troop_pool: found '-40000'; expected a whole "
+        "uploaded members.csv, row 2, column troop_pool: found '-24000'; expected a whole "
         "number >= 0"
     )
     with pytest.raises(InputError) as exc:
@@ -80,7 +80,13 @@ def test_an_upload_is_named_as_an_upload_and_the_other_files_by_path(tmp_path):
     assert {p.source for p in exc.value.problems} == {"uploaded members.csv", ""}
     assert {p.file for p in exc.value.problems if not p.source} == {
         str(tmp_path / name)
-        for name in ("elements.csv", "availability.csv", "archetypes.toml", "parameters.toml")
+        for name in (
+            "elements.csv",
+            "availability.csv",
+            "archetypes.toml",
+            "parameters.toml",
+            "restrictions.csv",
+        )
     }
 
 

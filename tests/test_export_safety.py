@@ -70,8 +70,8 @@ levels = 3
 alternatives = 1
 
 [[rules]]
-name = "@SUM(A1) at least one observer team from France"
-members = ["FRA"]
+name = "@SUM(A1) at least one observer team from the UK"
+members = ["GBR"]
 categories = ["observer"]
 archetypes = ["observer"]
 measure = "units"
@@ -156,7 +156,7 @@ def hostile_run(tmp_path_factory):
     """A run of a small scenario on data whose every kind of user text starts with a formula."""
     root = tmp_path_factory.mktemp("hostile") / "data"
     root.mkdir()
-    for name in ("parameters.toml", "SOURCES.md"):
+    for name in ("parameters.toml", "restrictions.csv", "SOURCES.md"):
         (root / name).write_text((DATA / name).read_text(encoding="utf-8"), encoding="utf-8")
     for name, text in hostile_texts().items():
         (root / name).write_text(text, encoding="utf-8")
@@ -241,8 +241,8 @@ def test_sheet_names_are_valid_unique_and_never_start_with_a_formula():
         ("**bold** `code`", "\\*\\*bold\\*\\* \\`code\\`"),
         # our own messages read the same: columns, quotes, comparisons, lists of choices
         (
-            "members.csv, row 2, column troop_pool: found '-40000'; expected a whole number >= 0",
-            "members.csv, row 2, column troop_pool: found '-40000'; expected a whole number >= 0",
+            "members.csv, row 2, column troop_pool: found '-24000'; expected a whole number >= 0",
+            "members.csv, row 2, column troop_pool: found '-24000'; expected a whole number >= 0",
         ),
         (
             "expected an identifier (letters, digits, '_' or '-', no spaces)",
@@ -374,7 +374,13 @@ class _Tags(HTMLParser):
 def test_the_briefing_shows_html_in_names_as_text(tmp_path):
     root = tmp_path / "data"
     root.mkdir()
-    for name in ("parameters.toml", "SOURCES.md", "elements.csv", "availability.csv"):
+    for name in (
+        "parameters.toml",
+        "restrictions.csv",
+        "SOURCES.md",
+        "elements.csv",
+        "availability.csv",
+    ):
         (root / name).write_text((DATA / name).read_text(encoding="utf-8"), encoding="utf-8")
     members = list(csv.DictReader(io.StringIO((DATA / "members.csv").read_text(encoding="utf-8"))))
     for m in members:
@@ -590,13 +596,13 @@ def test_a_bad_upload_names_the_file_without_the_server_folder(monkeypatch, tmp_
     broken = (
         (DATA / "members.csv")
         .read_text(encoding="utf-8")
-        .replace("3588,81.76,138100,40000,10000", "3588,81.76,138100,-40000,10000")
+        .replace("3588,81.76,138100,24000,10000", "3588,81.76,138100,-24000,10000")
     )
     at.file_uploader(key="upload_data").set_value(("members.csv", broken.encode(), "text/csv"))
     at.run()
     errors = "\n".join(e.value for e in at.error)
     assert (
-        "- uploaded members.csv, row 2, column troop_pool: found '-40000'; expected a whole "
+        "- uploaded members.csv, row 2, column troop_pool: found '-24000'; expected a whole "
         "number >= 0" in errors
     )
     assert str(DATA) not in errors and str(ROOT) not in errors

@@ -82,7 +82,17 @@ def test_a_new_family_is_priced_reported_and_explained_without_other_edits(monke
 
 def _broken(which: ConstraintFamily):
     """An instance and a mix that break the given family (and that family's check says so)."""
-    from mcdm.model import BurdenSharing, Category, GroupRule, LeadNations, USBackstop
+    from mcdm.model import (
+        BurdenSharing,
+        Category,
+        GroupRule,
+        LeadNations,
+        Location,
+        Restriction,
+        RestrictionKind,
+        USBackstop,
+        Zone,
+    )
     from mcdm.results import Allocation
 
     a = Archetype("test", "Test", "", Measure.DETERRENCE, min_nations=0)
@@ -97,6 +107,27 @@ def _broken(which: ConstraintFamily):
             [Allocation("USA", "inf", 1)],
         ),
         ConstraintFamily.REFUSALS: ({"members": [member("A", ground=False)]}, inf),
+        ConstraintFamily.RESTRICTIONS: (
+            {
+                "stated_restrictions": [
+                    Restriction("A-FAR", "A", (Zone.LINE_OF_CONTACT,), (), RestrictionKind.FIRM)
+                ]
+            },
+            inf,
+        ),
+        ConstraintFamily.STRAITS: (
+            {
+                "elements": [
+                    element(
+                        "mcm",
+                        Category.NAVAL,
+                        location=Location.OUTSIDE_UKRAINE,
+                        zone=Zone.BLACK_SEA,
+                    )
+                ]
+            },
+            [Allocation("A", "mcm", 1)],
+        ),
         ConstraintFamily.AVAILABILITY: ({}, [Allocation("A", "inf", 4)]),
         ConstraintFamily.BUDGET: ({"budget_eur_bn": 0.005}, inf),
         ConstraintFamily.MONEY_CAPS: ({"members": [member("A", money=5.0)]}, inf),

@@ -66,9 +66,9 @@ def validate_lines(capsys: pytest.CaptureFixture[str], path: str) -> list[str]:
 
 # --- data files: members.csv, elements.csv, availability.csv ----------------------------------
 
-MEMBER = "3588,81.76,138100,40000,10000,3770"  # GBR: gdp, milex, personnel, pool, cap, money
-ELEMENT = "in_ukraine,1000,300,210,425,12,10,0,3.0,60,"  # armoured_bg, troops .. readiness
-AVAIL = "GBR,armoured_bg,4,"
+MEMBER = "3588,81.76,138100,24000,10000,3770"  # GBR: gdp, milex, personnel, pool, cap, money
+ELEMENT = "in_ukraine,line_of_contact,1000,300,210,425,12,10,0,3.0,60,"  # armoured_bg, place ..
+AVAIL = "GBR,armoured_bg,2,"
 WHOLE_TROOPS = "a whole number >= 0 and <= 5,000,000"
 
 
@@ -79,7 +79,20 @@ def member(**cells: str) -> str:
 
 
 def element(**cells: str) -> str:
-    names = ["loc", "troops", "cost", "low", "high", "det", "ew", "ad", "esc", "ready", "end"]
+    names = [
+        "loc",
+        "zone",
+        "troops",
+        "cost",
+        "low",
+        "high",
+        "det",
+        "ew",
+        "ad",
+        "esc",
+        "ready",
+        "end",
+    ]
     values = dict(zip(names, ELEMENT.split(","), strict=True)) | cells
     return ",".join(values[n] for n in names)
 
@@ -846,9 +859,9 @@ SCENARIO_CASES = [
         + '[robustness]\nmethod = "PROMETHEE_II"\ncost_uncertainty = 0.2\n',
         "robustness.smaa_draws",
         "10000",
-        "at most 385 draws for PROMETHEE_II with uncertain values over 720 alternatives x 10 "
+        "at most 217 draws for PROMETHEE_II with uncertain values over 960 alternatives x 10 "
         "criteria (it compares every pair in every draw: draws x alternatives² x criteria at "
-        "most 2,000,000,000), or another method; up to 720 packages come from 6 archetypes x "
+        "most 2,000,000,000), or another method; up to 960 packages come from 8 archetypes x "
         "(50 levels + 50 troop levels + 20 alternatives)",
     ),
     (

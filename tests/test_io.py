@@ -14,7 +14,7 @@ from mcdm.io.load import load_scenario
 from mcdm.io.scenario import dump_scenario_toml, read_scenario, scenario_from_mapping
 from tests.conftest import DATA, replace_in
 
-GBR_ROW = "GBR,United Kingdom,committed,ground+air+naval (co-lead),3588,81.76,138100,40000,10000"
+GBR_ROW = "GBR,United Kingdom,committed,ground+air+naval (co-lead),3588,81.76,138100,24000,10000"
 
 
 def problems_of(exc: pytest.ExceptionInfo[InputError]) -> list[str]:
@@ -37,14 +37,16 @@ def test_default_dataset_loads(dataset):
         "technical_monitoring",
         "air_shield",
         "hybrid",
+        "training_mission",
+        "black_sea",
     }
 
 
 def test_negative_quantity_names_file_row_column_value(data_copy):
-    replace_in(data_copy / "members.csv", GBR_ROW, GBR_ROW.replace(",40000,", ",-40000,"))
+    replace_in(data_copy / "members.csv", GBR_ROW, GBR_ROW.replace(",24000,", ",-24000,"))
     (msg,) = load_broken(data_copy)
     assert msg.endswith(
-        "members.csv, row 2, column troop_pool: found '-40000'; expected a whole number >= 0"
+        "members.csv, row 2, column troop_pool: found '-24000'; expected a whole number >= 0"
     )
 
 
@@ -57,8 +59,10 @@ def test_non_numeric_quantity(data_copy):
 def test_fractional_where_whole_number_expected(data_copy):
     replace_in(
         data_copy / "elements.csv",
-        "armoured_bg,Armoured battlegroup (tanks and IFVs),ground_combat,in_ukraine,1000,",
-        "armoured_bg,Armoured battlegroup (tanks and IFVs),ground_combat,in_ukraine,999.5,",
+        "armoured_bg,Armoured battlegroup (tanks and IFVs),ground_combat,in_ukraine,"
+        "line_of_contact,1000,",
+        "armoured_bg,Armoured battlegroup (tanks and IFVs),ground_combat,in_ukraine,"
+        "line_of_contact,999.5,",
     )
     (msg,) = load_broken(data_copy)
     assert (
@@ -173,7 +177,7 @@ def test_cost_range_must_bracket_the_cost(data_copy):
 
 
 def test_problems_of_several_files_reported_together(data_copy):
-    replace_in(data_copy / "members.csv", GBR_ROW, GBR_ROW.replace(",40000,", ",x,"))
+    replace_in(data_copy / "members.csv", GBR_ROW, GBR_ROW.replace(",24000,", ",x,"))
     replace_in(data_copy / "archetypes.toml", "troops_min = 10000", "troops_minimum = 10000")
     msgs = load_broken(data_copy)
     assert any("members.csv, row 2, column troop_pool" in m for m in msgs)

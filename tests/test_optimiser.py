@@ -21,6 +21,7 @@ from mcdm.model import (
     LeadNations,
     Location,
     Measure,
+    RestrictionSettings,
     USBackstop,
 )
 from mcdm.packages import PackageKind, generate_packages
@@ -188,7 +189,8 @@ def test_every_default_package_passes_the_independent_checker(default_run):
 
 
 def test_frontier_is_monotone_and_alternatives_differ(default_run):
-    _, pset = default_run
+    instance, pset = default_run
+    gap = instance.scenario.solver.mip_gap  # the frontier's best is proven within this gap
     for aid in {p.archetype for p in pset.packages}:
         frontier = [
             p for p in pset.packages if p.archetype == aid and p.kind is PackageKind.FRONTIER
@@ -206,7 +208,8 @@ def test_frontier_is_monotone_and_alternatives_differ(default_run):
             a = {(x.member_id, x.element_id) for x in alt.allocation}
             b = {(x.member_id, x.element_id) for x in top.allocation}
             assert len(a ^ b) >= 2
-            assert alt.objective <= top.objective * (1 + 1e-9)
+            # an alternative (a different mix) may find up to the documented gap more
+            assert alt.objective <= top.objective * (1 + gap) + 1e-9
 
 
 def test_two_runs_give_the_same_packages(dataset):
@@ -233,7 +236,8 @@ def test_larger_budget_never_worse(dataset, aid):
         inst = instantiate(replace(scenario, budget_eur_bn=budget), dataset)
         sol = solve(inst, aid)
         values.append(sol.objective if sol.status.has_solution else float("-inf"))
-    assert values == sorted(values)
+    # (the same optimum at two budgets may differ in the last bits of its sum)
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(values)), values
 
 
 @pytest.mark.parametrize("removed", ["GBR", "FRA", "DEU", "USA"])
@@ -310,15 +314,17 @@ def test_too_few_nations_willing_to_station_troops(dataset):
 
 
 def test_budget_too_small_says_what_it_would_take(dataset):
-    scenario, _ = load_scenario(DATA / "scenarios" / "iiss_medium.toml", dataset)
-    inst = instantiate(replace(scenario, budget_eur_bn=2.0, archetypes=("reassurance",)), dataset)
+    # (the IISS medium option, used here before, is now beyond the members' stated offers in
+    # Ukraine whatever the budget: the default's 10,000-strong force is short of money only)
+    scenario, _ = load_scenario(DATA / "scenarios" / "default.toml", dataset)
+    inst = instantiate(replace(scenario, budget_eur_bn=1.0, archetypes=("reassurance",)), dataset)
     o = outcome_of(inst, "reassurance")
     assert o.status is SolveStatus.INFEASIBLE
     (sf,) = [s for s in o.shortfalls if s.requirement == "budget"]
     assert isinstance(sf, Shortfall)
-    assert sf.message.startswith("needs EUR ") and "the budget is EUR 2.00 bn" in sf.message
+    assert sf.message.startswith("needs EUR ") and "the budget is EUR 1.00 bn" in sf.message
     # required: what the cheapest package costs; achieved: the budget there is
-    assert sf.required > 2.0 and sf.achieved == pytest.approx(2.0)
+    assert sf.required > 1.0 and sf.achieved == pytest.approx(1.0)
 
 
 def test_troops_beyond_every_cap(dataset):
@@ -334,7 +340,7 @@ def test_troops_beyond_every_cap(dataset):
     )
     o = outcome_of(inst, "reassurance")
     (sf,) = [s for s in o.shortfalls if s.requirement == "troops_min"]
-    assert "needs at least 90,000 troops; at best" in sf.message
+    assert "needs at least 90,000 troops in Ukraine; at best" in sf.message
     assert sf.achieved < 90000
 
 
@@ -399,14 +405,20 @@ def test_reassurance_cost_per_soldier_within_published_range(dataset, troops):
     Both ends of the frontier are checked: the cheapest package of that size and the most
     deterrent one a EUR 15 bn budget buys (data/MODEL.md, "Calibration", gives the figures)."""
     scenario, _ = load_scenario(DATA / "scenarios" / "default.toml", dataset)
+    # 25,000 is beyond the members' firm offers (at most about 15,000 in Ukraine, see
+    # test_troops_beyond_every_cap): the medium size counts every troop and takes Turkiye's
+    # conditional offer (both parties agree)
+    medium = troops > 10_000
+    window = {"troops_min": int(troops * 0.95), "troops_max": int(troops * 1.05)}
     inst = instantiate(
         replace(
             scenario,
             budget_eur_bn=15.0,
             archetypes=("reassurance",),
             archetype_overrides={
-                "reassurance": {"troops_min": int(troops * 0.95), "troops_max": int(troops * 1.05)}
+                "reassurance": {**window, "troops_counted": "all" if medium else "in_ukraine"}
             },
+            restrictions=RestrictionSettings(conditional="lift" if medium else "hold"),
         ),
         dataset,
     )

@@ -674,18 +674,18 @@ def test_uploaded_data_files_are_checked_one_by_one_then_validated_together():
         )
     assert [str(p) for p in err.value.problems] == [
         "notes.txt: found 'notes.txt'; expected one of members.csv, elements.csv, "
-        "availability.csv, archetypes.toml, parameters.toml",
+        "availability.csv, archetypes.toml, parameters.toml, restrictions.csv",
         "elements.csv: found \"byte b'\\\\xe9' at offset 3\"; expected UTF-8 text (save the file "
         "as CSV UTF-8)",
         f"availability.csv: found {MAX_UPLOAD_BYTES + 1}; expected a file of at most "
         f"{MAX_UPLOAD_BYTES:,} bytes",
     ]
-    broken = members.replace(b"3588,81.76,138100,40000", b"3588,81.76,138100,-40000")
+    broken = members.replace(b"3588,81.76,138100,24000", b"3588,81.76,138100,-24000")
     with pytest.raises(InputError) as err:
         read_uploaded_data([("members.csv", broken)], DATA)
     assert any(
         str(p).endswith(
-            "members.csv, row 2, column troop_pool: found '-40000'; expected a whole number >= 0"
+            "members.csv, row 2, column troop_pool: found '-24000'; expected a whole number >= 0"
         )
         for p in err.value.problems
     )

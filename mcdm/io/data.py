@@ -24,6 +24,9 @@ from ..model import (
     Location,
     Member,
     Position,
+    Restriction,
+    RestrictionKind,
+    Zone,
 )
 from ._parse import (
     check_unique,
@@ -39,6 +42,7 @@ from .schema import (
     AVAILABILITY_COLUMNS,
     ELEMENT_COLUMNS,
     MEMBER_COLUMNS,
+    RESTRICTION_COLUMNS,
     archetype_from_table,
     known_ids,
 )
@@ -58,6 +62,7 @@ DATA_FILES = (
     "availability.csv",
     "archetypes.toml",
     "parameters.toml",
+    "restrictions.csv",
 )
 
 
@@ -99,7 +104,8 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
     ----------
     root
         Folder holding ``members.csv``, ``elements.csv``, ``availability.csv``,
-        ``archetypes.toml`` and ``parameters.toml``. Defaults to the bundled ``data/``.
+        ``archetypes.toml``, ``parameters.toml`` and ``restrictions.csv``. Defaults to the
+        bundled ``data/``.
     """
     root = Path(root) if root is not None else default_data_dir()
     problems: list[Problem] = []
@@ -154,12 +160,13 @@ def _dataset(texts: Mapping[str, str], root: Path, problems: list[Problem], dige
     def shown(name: str) -> str:
         return display(root / name)
 
-    members, elements, availability = _tables(texts, shown, problems)
+    members, elements, availability, restrictions = _tables(texts, shown, problems)
     archetypes: dict[str, Archetype] = {}
     if "archetypes.toml" in texts:
         doc = parse_toml_text(texts["archetypes.toml"], shown("archetypes.toml"), problems)
         if doc is not None:
             archetypes = _archetypes(doc, shown("archetypes.toml"), problems)
+            _check_excluded(archetypes, elements, shown("archetypes.toml"), problems)
     parameters = None
     if "parameters.toml" in texts:
         doc = parse_toml_text(texts["parameters.toml"], shown("parameters.toml"), problems)
@@ -177,6 +184,7 @@ def _dataset(texts: Mapping[str, str], root: Path, problems: list[Problem], dige
         parameters=parameters,
         root=str(root),
         digest=digest,
+        restrictions=restrictions,
     )
 
 
@@ -187,8 +195,11 @@ Rows = list[tuple[int, dict[str, object]]]
 
 def _tables(
     texts: Mapping[str, str], shown: Callable[[str], str], problems: list[Problem]
-) -> tuple[dict[str, Member], dict[str, Element], dict[tuple[str, str], int]]:
-    """Members, elements and availability, each row checked and the three files together."""
+) -> tuple[
+    dict[str, Member], dict[str, Element], dict[tuple[str, str], int], dict[str, Restriction]
+]:
+    """Members, elements, availability and restrictions, each row checked and the files
+    together."""
     ids: dict[str, set[str]] = {}
 
     def rows(name: str, columns: tuple[Column, ...], seen: dict | None = None) -> Rows:
@@ -209,13 +220,15 @@ def _tables(
         problems,
     )
     _check_cost_ranges(erows, shown("elements.csv"), problems)
+    _check_zones(erows, shown("elements.csv"), problems)
     members = _members(mrows)
     elements = _elements(erows)
     availability = _availability(arows, members, elements, ids, shown("availability.csv"), problems)
+    restrictions = _restrictions(texts, members, ids.get("member_id", set()), shown, problems)
     for name, found, what in (("members.csv", mrows, "member"), ("elements.csv", erows, "element")):
         if name in texts and not found and not any(p.file == shown(name) for p in problems):
             problems.append(Problem(shown(name), f"at least one {what} row", row=2, found=False))
-    return members, elements, availability
+    return members, elements, availability, restrictions
 
 
 def _check_cost_ranges(erows: Rows, shown: str, problems: list[Problem]) -> None:
@@ -243,12 +256,29 @@ def _check_cost_ranges(erows: Rows, shown: str, problems: list[Problem]) -> None
             )
 
 
+def _check_zones(erows: Rows, shown: str, problems: list[Problem]) -> None:
+    """An element's zone lies in its location (the rear is in Ukraine, the Black Sea is not)."""
+    for rownum, r in erows:
+        zone, location = Zone(str(r["zone"])), Location(str(r["location"]))
+        if zone.location is not location:
+            fits = [z.value for z in Zone if z.location is location]
+            problems.append(
+                Problem(
+                    shown,
+                    f"a zone of the location {location.value} ({' or '.join(fits)})",
+                    row=rownum,
+                    column="zone",
+                    value=zone.value,
+                )
+            )
+
+
 def _members(rows: Rows) -> dict[str, Member]:
     out = {}
     for _, r in rows:
         r = {k: v for k, v in r.items() if k in {f.name for f in dataclasses.fields(Member)}}
         r["position"] = Position(str(r["position"]))
-        for name in ("eu", "nuclear"):
+        for name in ("eu", "nuclear", "black_sea"):
             r[name] = bool(r[name]) if r[name] is not None else False
         for name in ("role_stated", "notes"):
             r[name] = r[name] or ""
@@ -262,6 +292,7 @@ def _elements(rows: Rows) -> dict[str, Element]:
         r = dict(r)
         r["category"] = Category(str(r["category"]))
         r["location"] = Location(str(r["location"]))
+        r["zone"] = Zone(str(r["zone"]))
         cost = float(r["cost_eur_m"])  # type: ignore[arg-type]
         r["cost_low_eur_m"] = cost if r["cost_low_eur_m"] is None else r["cost_low_eur_m"]
         r["cost_high_eur_m"] = cost if r["cost_high_eur_m"] is None else r["cost_high_eur_m"]
@@ -310,6 +341,110 @@ def _availability(
             )
         out[(mid, eid)] = int(r["max_units"])  # type: ignore[call-overload]
     return out
+
+
+# --- restrictions.csv --------------------------------------------------------------------------
+
+
+def _restrictions(
+    texts: Mapping[str, str],
+    members: Mapping[str, Member],
+    known_members: set[str],
+    shown: Callable[[str], str],
+    problems: list[Problem],
+) -> dict[str, Restriction]:
+    """The members' stated restrictions: each names a known member and at least one zone or
+    category, every listed zone and category known. A member id read in members.csv (its row
+    bad or not) counts as known: a bad row there is reported once, in its own file."""
+    name = "restrictions.csv"
+    if name not in texts:
+        return {}
+    where = shown(name)
+    rows = parse_csv_text(texts[name], where, RESTRICTION_COLUMNS, problems)
+    check_unique(rows, lambda r: r["restriction_id"], where, "restriction_id", problems)
+    out: dict[str, Restriction] = {}
+    for rownum, r in rows:
+        before = len(problems)
+        mid = str(r["member_id"])
+        if known_members and mid not in known_members:
+            problems.append(
+                Problem(
+                    where,
+                    known_ids("member_id", members, "members.csv"),
+                    row=rownum,
+                    column="member_id",
+                    value=mid,
+                )
+            )
+        zones = _listed(r["zones"], Zone, "zones", where, rownum, problems)
+        cats = _listed(r["categories"], Category, "categories", where, rownum, problems)
+        if not r["zones"] and not r["categories"]:
+            problems.append(
+                Problem(
+                    where,
+                    "at least one zone or category (a member that sends nothing at all has a "
+                    "troop pool and money cap of 0 in members.csv)",
+                    row=rownum,
+                    column="zones",
+                    found=False,
+                )
+            )
+        if len(problems) > before:
+            continue
+        out[str(r["restriction_id"])] = Restriction(
+            restriction_id=str(r["restriction_id"]),
+            member_id=mid,
+            zones=tuple(Zone(z) for z in zones),
+            categories=tuple(Category(c) for c in cats),
+            kind=RestrictionKind(str(r["kind"])),
+            condition=str(r["condition"] or ""),
+            source=str(r["source"]),
+            confidence=str(r["confidence"]),
+            notes=str(r["notes"] or ""),
+        )
+    return out
+
+
+def _listed(
+    cell: object, enum: type[Zone] | type[Category], column: str, where: str, row: int, problems
+) -> list[str]:
+    """The values of a ";"-separated cell, each one checked against ``enum``."""
+    values = [v.strip() for v in str(cell or "").split(";") if v.strip()]
+    known = [m.value for m in enum]
+    for v in values:
+        if v not in known:
+            problems.append(
+                Problem(
+                    where,
+                    f"{column} separated by ';', each one of " + ", ".join(known),
+                    row=row,
+                    column=column,
+                    value=v,
+                )
+            )
+    return values
+
+
+def _check_excluded(
+    archetypes: Mapping[str, Archetype],
+    elements: Mapping[str, Element],
+    shown: str,
+    problems: list[Problem],
+) -> None:
+    """An archetype's excluded elements are elements of elements.csv."""
+    if not elements:
+        return  # elements.csv could not be read: reported there
+    for aid, a in archetypes.items():
+        for i, eid in enumerate(a.excluded_elements, start=1):
+            if eid not in elements:
+                problems.append(
+                    Problem(
+                        shown,
+                        known_ids("element_id", elements, "elements.csv"),
+                        column=f"{aid}.excluded_elements[{i}]",
+                        value=eid,
+                    )
+                )
 
 
 # --- archetypes.toml ---------------------------------------------------------------------------

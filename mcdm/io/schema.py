@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 from .. import limits as lim
 from ..errors import Problem
 from ..limits import fmt
-from ..model import Archetype, Category, Location, Position
+from ..model import Archetype, Category, Location, Position, RestrictionKind, Zone
 from ._keys import keys_under
 from ._parse import pydantic_problems
 from ._values import Column, outside
@@ -28,6 +28,7 @@ __all__ = [
     "MEMBER_COLUMNS",
     "OVERRIDABLE_ELEMENT_COLUMNS",
     "OVERRIDABLE_MEMBER_COLUMNS",
+    "RESTRICTION_COLUMNS",
     "archetype_from_table",
     "known_ids",
 ]
@@ -56,12 +57,15 @@ MEMBER_COLUMNS = (
     Column("source", "text"),
     Column("confidence", "choice", choices=CONFIDENCE),
     Column("notes", "text", required=False),
+    # optional, so that a members file written before it still reads (no Black Sea state)
+    Column("black_sea", "bool", required=False),
 )
 ELEMENT_COLUMNS = (
     Column("element_id", "id"),
     Column("name", "text"),
     Column("category", "choice", choices=tuple(c.value for c in Category)),
     Column("location", "choice", choices=tuple(loc.value for loc in Location)),
+    Column("zone", "choice", choices=tuple(z.value for z in Zone)),
     Column("troops_per_unit", "int", maximum=lim.MAX_TROOPS_PER_UNIT),
     Column("cost_eur_m", "float", maximum=lim.MAX_COST_EUR_M),
     Column("cost_low_eur_m", "float", required=False, maximum=lim.MAX_COST_EUR_M),
@@ -87,9 +91,25 @@ AVAILABILITY_COLUMNS = (
     Column("source", "text"),
     Column("confidence", "choice", choices=CONFIDENCE),
 )
-#: Element columns a scenario's ``[element_overrides.<element_id>]`` table may set.
+#: A member's stated restrictions: ``zones`` and ``categories`` are lists separated by ";"
+#: (empty: every zone, or every category; not both empty).
+RESTRICTION_COLUMNS = (
+    Column("restriction_id", "id"),
+    Column("member_id", "id"),
+    Column("zones", "text", required=False),
+    Column("categories", "text", required=False),
+    Column("kind", "choice", choices=tuple(k.value for k in RestrictionKind)),
+    Column("condition", "text", required=False),
+    Column("source", "text"),
+    Column("confidence", "choice", choices=CONFIDENCE),
+    Column("notes", "text", required=False),
+)
+#: Element columns a scenario's ``[element_overrides.<element_id>]`` table may set (an
+#: element's kind and place are what it is: a unit elsewhere is another element).
 OVERRIDABLE_ELEMENT_COLUMNS = {
-    c.name: c for c in ELEMENT_COLUMNS if c.name not in ("element_id", "category", "location")
+    c.name: c
+    for c in ELEMENT_COLUMNS
+    if c.name not in ("element_id", "category", "location", "zone")
 }
 #: Member columns a scenario's ``[member_overrides.ISO3]`` table may set.
 OVERRIDABLE_MEMBER_COLUMNS = {c.name: c for c in MEMBER_COLUMNS if c.name != "member_id"}

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..model import US_MEMBER_ID, Instance, Location
 from .family import ConstraintFamily, Family, PriceOption, Relax
-from .politics import BurdenSharing, LeadNations, Rules
+from .politics import BurdenSharing, LeadNations, Restrictions, Rules, Straits
 from .requirements import Capabilities, Coverage, Enablers, Nations, TroopWindow
 from .supply import Budget, MoneyCaps, TroopPools
 
@@ -41,8 +41,10 @@ class Scope(Family):
     label = "what the kind of package may contain"
 
     def allows(self, instance, archetype, relax, mid, e):
-        return e.location in archetype.allowed_locations and (
-            e.category in archetype.allowed_categories
+        return (
+            e.location in archetype.allowed_locations
+            and e.category in archetype.allowed_categories
+            and e.element_id not in archetype.excluded_elements
         )
 
 
@@ -120,6 +122,8 @@ REGISTRY: tuple[Family, ...] = (
     Scope(),
     USBackstopScope(),
     Refusals(),
+    Restrictions(),
+    Straits(),
     Availability(),
     Budget(),
     MoneyCaps(),  # (rows enter member by member with the troop pools', see Family.section)

@@ -28,6 +28,8 @@ class ConstraintFamily(StrEnum):
     SCOPE = "scope"  # what a package of the archetype may contain (locations, categories)
     US_BACKSTOP = "us_backstop"  # what the US backstop option lets the US send
     REFUSALS = "refusals"  # members' stated refusals (troops in Ukraine, bases outside it)
+    RESTRICTIONS = "restrictions"  # members' stated restrictions by zone and category
+    STRAITS = "straits"  # the Turkish Straits (Montreux): Black Sea ships of Black Sea states
     AVAILABILITY = "availability"  # units of each element a member can field
     BUDGET = "budget"
     TROOP_POOLS = "troop_pools"

@@ -1,4 +1,5 @@
-"""Constraint families for the scenario's political rules: burden sharing, lead nations, rules."""
+"""Constraint families for stated positions and the scenario's political rules: the members'
+stated restrictions, the Turkish Straits, burden sharing, lead nations, rules."""
 
 from __future__ import annotations
 
@@ -7,12 +8,122 @@ from typing import TYPE_CHECKING
 import pulp
 
 from ..criteria import burden_base
+from ..model import (
+    US_MEMBER_ID,
+    Archetype,
+    Element,
+    Instance,
+    Restriction,
+    RestrictionKind,
+    Zone,
+)
 from .family import ConstraintFamily, Family, PriceOption, Relax, troops_of
 
 if TYPE_CHECKING:
     pass
 
-__all__ = ["BurdenSharing", "LeadNations", "Rules"]
+__all__ = [
+    "BurdenSharing",
+    "LeadNations",
+    "Restrictions",
+    "Rules",
+    "Straits",
+    "restrictions_in_force",
+]
+
+
+# --- what members said they would not send, and where ships can go ------------------------------
+
+
+def restrictions_in_force(instance: Instance, member_id: str) -> list[Restriction]:
+    """The stated restrictions of ``member_id`` that the scenario does not lift: a conditional
+    one holds unless the scenario assumes conditions met, any one can be lifted by its id."""
+    settings = instance.scenario.restrictions
+    return [
+        r
+        for r in instance.data.restrictions.values()
+        if r.member_id == member_id
+        and r.restriction_id not in settings.lift
+        and not (r.kind is RestrictionKind.CONDITIONAL and settings.conditional == "lift")
+    ]
+
+
+def _fieldable(instance: Instance, archetype: Archetype, mid: str) -> list[Element]:
+    """Elements the member has units of and the archetype allows (before any restriction)."""
+    data = instance.data
+    return [
+        data.elements[eid]
+        for (mm, eid), n in data.availability.items()
+        if mm == mid
+        and n > 0
+        and data.elements[eid].location in archetype.allowed_locations
+        and data.elements[eid].category in archetype.allowed_categories
+        and eid not in archetype.excluded_elements
+    ]
+
+
+class Restrictions(Family):
+    """A member's stated restriction (restrictions.csv) bars it from elements of the zones and
+    categories it names; each restriction can be switched off alone to price it."""
+
+    family = ConstraintFamily.RESTRICTIONS
+    label = "the members' stated restrictions"
+
+    def allows(self, instance, archetype, relax, mid, e):
+        for r in restrictions_in_force(instance, mid):
+            if r.covers(e) and not relax.covers(self.family, r.restriction_id):
+                return False
+        return None
+
+    def price_options(self, instance, archetype_id):
+        a = instance.data.archetypes[archetype_id]
+        binding = [
+            r
+            for mid in instance.data.members
+            if mid != US_MEMBER_ID
+            for r in restrictions_in_force(instance, mid)
+            if any(r.covers(e) for e in _fieldable(instance, a, mid))
+        ]
+        if not binding:
+            return []
+        group = "all stated restrictions"
+        ids = [r.restriction_id for r in binding]
+        return [PriceOption("restrictions", group, Relax.of(self.family, *ids))] + [
+            PriceOption(
+                "restriction",
+                f"{instance.data.members[r.member_id].name}'s restriction {r.restriction_id}",
+                Relax.of(self.family, r.restriction_id),
+                parent=group,
+            )
+            for r in binding
+        ]
+
+
+class Straits(Family):
+    """With the Turkish Straits closed (the scenario's ``[maritime] straits_open = false``),
+    only Black Sea states (``black_sea`` in members.csv) send elements to the Black Sea."""
+
+    family = ConstraintFamily.STRAITS
+    label = "the closed Turkish Straits (Montreux)"
+
+    def allows(self, instance, archetype, relax, mid, e):
+        if e.zone is not Zone.BLACK_SEA or instance.scenario.maritime.straits_open:
+            return None
+        if instance.data.members[mid].black_sea:
+            return None
+        return relax.covers(self.family)
+
+    def price_options(self, instance, archetype_id):
+        if instance.scenario.maritime.straits_open:
+            return []
+        a = instance.data.archetypes[archetype_id]
+        barred = any(
+            e.zone is Zone.BLACK_SEA
+            for mid, m in instance.data.members.items()
+            if not m.black_sea
+            for e in _fieldable(instance, a, mid)
+        )
+        return [PriceOption(self.family.value, self.label, Relax.of(self.family))] if barred else []
 
 
 # --- the scenario's political rules -------------------------------------------------------------

@@ -26,17 +26,23 @@ class TroopWindow(Family):
 
     def add(self, ctx):
         a = ctx.archetype
+        # a force whose size means its presence in Ukraine counts only the troops there
+        in_ua = a.troops_counted == "in_ukraine"
+        counted = ctx.troops_ua if in_ua else ctx.troops
+        where = " in Ukraine" if in_ua else ""
         if a.troops_min > 0:
             ctx.need(
                 self,
                 "troops_min",
-                f"{a.name} needs at least {a.troops_min:,} troops",
-                ctx.troops,
+                f"{a.name} needs at least {a.troops_min:,} troops{where}",
+                counted,
                 a.troops_min,
                 "troops",
             )
         if a.troops_max is not None:
-            ctx.row(self, f"at most {a.troops_max:,} troops", ctx.troops <= a.troops_max, "tmax")
+            ctx.row(
+                self, f"at most {a.troops_max:,} troops{where}", counted <= a.troops_max, "tmax"
+            )
         if a.troops_in_ukraine_max is not None:
             ctx.row(
                 self,

@@ -21,6 +21,7 @@ __all__ = [
     "DETERRENCE_PART_HEADERS",
     "ELEMENT_FIELDS",
     "MEMBER_FIELDS",
+    "RESTRICTION_FIELDS",
     "UNIT_FORMATS",
     "criterion_value",
     "describe_setting",
@@ -48,6 +49,7 @@ MEMBER_FIELDS: Mapping[str, str] = {
     "source": "Sources",
     "confidence": "Confidence",
     "notes": "Notes",
+    "black_sea": "Black Sea state",
 }
 
 #: The elements' columns (elements.csv) in words.
@@ -56,6 +58,7 @@ ELEMENT_FIELDS: Mapping[str, str] = {
     "name": "Element",
     "category": "Kind of force",
     "location": "Based",
+    "zone": "Zone",
     "troops_per_unit": "Troops per unit",
     "cost_eur_m": "Cost per unit (EUR m/yr)",
     "cost_low_eur_m": "Cost per unit, low (EUR m/yr)",
@@ -96,8 +99,23 @@ ARCHETYPE_FIELDS: Mapping[str, str] = {
     "enablers": "Enabler units per 1,000 combat troops",
     "allowed_locations": "Where its forces may be",
     "allowed_categories": "Kinds of force it may use",
+    "excluded_elements": "Elements it never holds",
+    "troops_counted": "Troops counted",
     "source": "Sources",
     "confidence": "Confidence",
+}
+
+#: The members' stated restrictions (restrictions.csv) in words.
+RESTRICTION_FIELDS: Mapping[str, str] = {
+    "restriction_id": "Id",
+    "member_id": "Member",
+    "zones": "Zones it bars",
+    "categories": "Kinds of force it bars",
+    "kind": "Firm or conditional",
+    "condition": "Condition",
+    "source": "Sources",
+    "confidence": "Confidence",
+    "notes": "Notes",
 }
 
 #: What being better on each criterion means, in words ("cheaper", "ready sooner").

@@ -14,7 +14,13 @@ import pandas as pd
 
 from ..model import Dataset, Member
 from ..session import CAPS_COLUMNS, TAKES_PART, MemberCaps, member_rows
-from ..session.words import ARCHETYPE_FIELDS, ELEMENT_FIELDS, MEMBER_FIELDS, humanise
+from ..session.words import (
+    ARCHETYPE_FIELDS,
+    ELEMENT_FIELDS,
+    MEMBER_FIELDS,
+    RESTRICTION_FIELDS,
+    humanise,
+)
 
 __all__ = [
     "MEMBER_EDITABLE",
@@ -48,7 +54,8 @@ def _frame(records: Iterable[object], words: Mapping[str, str]) -> pd.DataFrame:
 
 def dataset_tables(data: Dataset) -> dict[str, pd.DataFrame]:
     """The data in use as the Data page shows them, by tab: members, elements, availability
-    (member x element, by name), kinds of package; headers and values in words."""
+    (member x element, by name), kinds of package, stated restrictions; headers and values in
+    words."""
     avail = pd.DataFrame(
         [
             {
@@ -69,6 +76,7 @@ def dataset_tables(data: Dataset) -> dict[str, pd.DataFrame]:
         "Elements": _frame(data.elements.values(), ELEMENT_FIELDS),
         "Availability": table,
         "Kinds of package": _frame(data.archetypes.values(), ARCHETYPE_FIELDS),
+        "Restrictions": _frame(data.restrictions.values(), RESTRICTION_FIELDS),
     }
 
 
