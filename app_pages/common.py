@@ -249,6 +249,15 @@ def context() -> Context:
     return ctx
 
 
+def analysis(ctx: Context) -> Analysis:
+    """The run's ranking analysis; without one (fewer than two packages, every weight zero),
+    the page says why and stops."""
+    if ctx.analysis is None:
+        st.warning(ctx.error or "Nothing to rank.")
+        st.stop()
+    return ctx.analysis
+
+
 # --- snapshots (Compare page) -------------------------------------------------------------------
 
 #: The query parameter that holds the key of this session's snapshots in the page's address.

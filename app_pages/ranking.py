@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.common import context
+from app_pages.common import analysis, context
 from mcdm.cells import escape_markdown
 from mcdm.describe import method_label
 from mcdm.figures import correlation_heatmap, ranks_heatmap
@@ -10,10 +10,7 @@ from mcdm.views import method_notes, weights_caption
 
 ctx = context()
 st.title("Ranking")
-if ctx.analysis is None:
-    st.warning(ctx.error or "Nothing to rank.")
-    st.stop()
-r = ctx.analysis.ranking
+r = analysis(ctx).ranking
 st.caption(weights_caption(r))
 frame = r.frame()
 st.plotly_chart(ranks_heatmap(frame), width="stretch")

@@ -4,7 +4,7 @@ core index, rank reversal. Every statement here is about ``analysis.top``."""
 import numpy as np
 import streamlit as st
 
-from app_pages.common import context, with_reversal
+from app_pages.common import analysis, context, with_reversal
 from mcdm.cells import escape_markdown
 from mcdm.figures import acceptability_chart, core_chart, stability_chart
 from mcdm.headline import package_name, recommendation_sentence
@@ -13,10 +13,7 @@ from mcdm.why import contenders_table, stability_lines
 
 ctx = context()
 st.title("Robustness")
-a = ctx.analysis
-if a is None:
-    st.warning(ctx.error or "Nothing to rank.")
-    st.stop()
+a = analysis(ctx)
 packages = ctx.pset.by_id
 rec = a.recommendation
 st.markdown(f"**{escape_markdown(recommendation_sentence(rec, packages))}**")

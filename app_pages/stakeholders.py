@@ -4,7 +4,7 @@ worst-case regret and those acceptable to all; editing a weight re-ranks without
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import context, problem_lines, safe_file_stem, show_error
+from app_pages.common import analysis, context, problem_lines, safe_file_stem, show_error
 from mcdm.cells import escape_markdown
 from mcdm.errors import InputError, McdmError
 from mcdm.io.scenario import dump_scenario_toml
@@ -28,9 +28,7 @@ from mcdm.stakeholders import (
 
 ctx = context()
 st.title("Stakeholders")
-if ctx.analysis is None:
-    st.warning(ctx.error or "Nothing to rank.")
-    st.stop()
+analysis(ctx)  # stops the page without one
 scenario = ctx.export_scenario
 k = profiles_key(scenario)
 store = st.session_state.setdefault("stakeholder_profiles", {})  # this session's edits

@@ -6,7 +6,7 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from app_pages.common import context
+from app_pages.common import analysis, context
 from mcdm.cells import escape_markdown
 from mcdm.figures import gaia_chart, promethee_one_chart, why_chart
 from mcdm.headline import package_name, recommendation_sentence
@@ -24,10 +24,7 @@ from mcdm.why import (
 
 ctx = context()
 st.title("Why it wins")
-a = ctx.analysis
-if a is None:
-    st.warning(ctx.error or "Nothing to rank.")
-    st.stop()
+a = analysis(ctx)
 packages = ctx.pset.by_id
 rec = a.recommendation
 matrix, weights = a.ranking.matrix, a.ranking.weights
