@@ -305,7 +305,7 @@ class SolverSettings:
     __pydantic_config__ = _FORBID
 
     name: Literal["highs", "cbc"] = "highs"
-    time_limit_s: float = 60.0
+    time_limit_s: float = 600.0
     mip_gap: float = 0.005
     node_limit: int | None = 20_000
     tie_break_time_s: float | None = None

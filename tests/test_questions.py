@@ -63,7 +63,7 @@ def reduced(path: Path) -> Instance:
     s = dataclasses.replace(
         inst.scenario,
         frontier=FrontierSettings(levels=1, alternatives=0, troop_levels=0),
-        solver=SolverSettings(mip_gap=0.05, node_limit=500, time_limit_s=10),
+        solver=SolverSettings(mip_gap=0.05, node_limit=500),
     )
     return instantiate(s, inst.data)
 

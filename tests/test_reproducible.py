@@ -53,3 +53,28 @@ def test_a_banded_scenario_gives_identical_files_with_busy_processes_alongside(d
     for name in idle:
         assert idle[name] == loaded[name], name
     assert b"optimal" in idle["packages.csv"] and b"feasible_at_limit" not in idle["packages.csv"]
+
+
+def test_every_solver_call_has_a_node_limit_below_its_safety_net(dataset, monkeypatch):
+    """The node limit is the working limit of every solve (bases, tie-breaks, frontier levels,
+    alternatives, diagnoses and prices); the wall-clock limit is the scenario's safety net,
+    far above what that many nodes take, so load cannot decide where a solve stops."""
+    import mcdm.milp.solver as solver_mod
+
+    calls: list[tuple[float, int | None]] = []
+    made = solver_mod._solver
+
+    def recording(settings, warm, node_limit):
+        calls.append((settings.time_limit_s, node_limit))
+        return made(settings, warm, node_limit)
+
+    monkeypatch.setattr(solver_mod, "_solver", recording)
+    scenario, _ = load_scenario(DATA / "scenarios" / "monitoring_only.toml", dataset)
+    instance = instantiate(
+        replace(scenario, frontier=replace(scenario.frontier, levels=2, alternatives=1)), dataset
+    )
+    optimise_scenario(instance, jobs=1, prices=True)
+    assert len(calls) > 10
+    assert all(nodes is not None and 1 <= nodes <= scenario.solver.node_limit for _, nodes in calls)
+    assert {seconds for seconds, _ in calls} == {scenario.solver.time_limit_s}
+    assert scenario.solver.time_limit_s >= 600
