@@ -244,7 +244,7 @@ def full_screenshot(page: Page, path: Path) -> None:
     page.set_viewport_size({"width": size["width"], "height": min(MAX_SHOT_HEIGHT, height)})
     try:
         page.wait_for_timeout(300)  # let charts re-lay out to the new size
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=True, timeout=FIRST_LOAD_MS)
     finally:
         page.set_viewport_size(size)
 
