@@ -20,6 +20,7 @@ from .criteria import CRITERIA, contributions, deterrence_components, score_allo
 from .errors import SolveError
 from .explain import why_infeasible
 from .formats import format_eur_bn
+from .horizon import horizon_costs_eur_bn
 from .milp import SolveResult, build_model, min_cost, solve_lexicographic
 from .model import Instance, SolverSettings
 from .parallel import executor, map_tasks
@@ -317,6 +318,7 @@ def _make_package(
         troops_deployed=sum(c["troops"] for c in contributions(instance, sol.allocation).values()),
         gap_to_best_pct=max(0.0, round(gap, 4)),
         note=sol.note,
+        **horizon_costs_eur_bn(instance, sol.allocation),
     )
 
 
