@@ -121,6 +121,8 @@ def test_every_frontier_package_fits_its_budget_level_on_the_budgets_basis(basis
         assert check_allocation(inst, p.archetype, p.allocation, p.budget_level_eur_bn) == []
     frame = packages_frame(pset).set_index("package_id")
     top = frontier[-1]
+    # a name says what its budget is: "best at EUR 400 m over 10 years" on the horizon basis
+    assert top.label.endswith("over 10 years") == (basis == "horizon"), top.label
     assert frame.loc[top.package_id, "horizon_cost_eur_bn"] == pytest.approx(
         top.one_off_cost_eur_bn + annuity_factor(0.035, 10) * top.annual_cost_eur_bn, abs=1e-6
     )
