@@ -249,3 +249,19 @@ def test_an_element_override_sets_a_one_off_cost():
         budget_eur_bn=1.0, element_overrides={"garrison": {"one_off_cost_eur_m": 5.0}}
     )
     assert inst.data.elements["garrison"].one_off_cost_eur_m == 5.0
+
+
+def test_prices_speak_in_the_budgets_terms():
+    """On the horizon basis a constraint's price is read against the base package's present
+    value, and its message says so."""
+    members = [member("A", money=10.0), member("B")]
+    inst = tiny_instance(members=members, budget_eur_bn=0.5, budget_basis="horizon")
+    pset = generate_packages(inst, prices=True)
+    top = next(p for p in pset.packages if p.label.endswith("best at EUR 500 m over 10 years"))
+    assert pset.prices
+    for price in pset.prices:
+        assert price.base_cost_eur_bn == pytest.approx(top.horizon_cost_eur_bn)
+        assert price.relaxed_cost_eur_bn <= price.base_cost_eur_bn + 1e-9
+        assert price.per == "over 10 years (present value)"
+    caps = next(p for p in pset.prices if p.family == "money_caps")
+    assert caps.gain_pct > 0  # A's cap of EUR 10 m a year holds it to one unit
