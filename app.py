@@ -9,6 +9,7 @@ scenario the pipeline solves and ranks. The pages in app_pages/ read the context
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +18,7 @@ from app_pages import common as ui
 from mcdm.cells import escape_markdown
 from mcdm.criteria import CRITERIA, CRITERIA_BY_ID
 from mcdm.errors import InputError
+from mcdm.horizon import MAX_DISCOUNT_RATE, MAX_HORIZON_YEARS
 from mcdm.kernels import KERNELS
 from mcdm.model import COST_RANGES, Dataset, Scenario, USBackstop
 from mcdm.session import (
@@ -51,13 +53,17 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
     chosen, caps = ui.member_settings(k, members, start)  # set on the Members page
     with st.form(f"scenario:{k}"):
         budget = st.slider(
-            "Annual budget (EUR bn)",
-            *slider_range(0.5, 40.0, start.budget_eur_bn),
+            "Budget (EUR bn)",
+            *slider_range(
+                0.5, 40.0 if start.budget_basis == "annual" else 400.0, start.budget_eur_bn
+            ),
             start.budget_eur_bn,
             0.5,
             key=f"budget:{k}",
-            help="Most the whole package may cost a year.",
+            help="Most the whole package may cost: a year, or over the horizon (present value) "
+            "as the budget counts it below.",
         )
+        basis, years, rate = horizon_controls(start, k)
         rotation = st.slider(
             "Rotation factor",
             *slider_range(2.0, 6.0, start.rotation_factor),
@@ -87,9 +93,53 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
         st.form_submit_button("Solve", type="primary", width="stretch")
     st.page_link(ui.members_page(), label=f"Members: {len(chosen)} take part")
     controls = ScenarioControls(
-        budget, rotation, line, USBackstop(backstop), tuple(chosen), tuple(archetypes), caps
+        budget,
+        rotation,
+        line,
+        USBackstop(backstop),
+        tuple(chosen),
+        tuple(archetypes),
+        caps,
+        budget_basis=basis,
+        horizon_years=years,
+        discount_rate=rate,
     )
     return apply_scenario_controls(base, controls, members, data)
+
+
+def horizon_controls(
+    start: ScenarioControls, k: str
+) -> tuple[Literal["annual", "horizon"], int, float]:
+    """What the budget counts, the horizon and the discount rate (inside the scenario form)."""
+    basis = st.radio(
+        "The budget counts",
+        ["annual", "horizon"],
+        index=["annual", "horizon"].index(start.budget_basis),
+        format_func={"annual": "a year", "horizon": "over the horizon"}.get,
+        key=f"basis:{k}",
+        horizontal=True,
+        help="Over the horizon: one-off costs plus every year's cost, discounted (present "
+        "value); the budget above is then that total.",
+    )
+    years = st.slider(
+        "Horizon (years)",
+        1,
+        MAX_HORIZON_YEARS,
+        start.horizon_years,
+        1,
+        key=f"horizon:{k}",
+        help="10 as in the public cost estimates; 15 as the US draft guarantee.",
+    )
+    rate = st.slider(
+        "Discount rate (% a year, real)",
+        0.0,
+        100 * MAX_DISCOUNT_RATE,
+        100 * start.discount_rate,
+        0.5,
+        key=f"rate:{k}",
+        help="3.5% is HM Treasury's Green Book rate.",
+    )
+    return basis, int(years), round(rate / 100.0, 6)
 
 
 def weights_sidebar(

@@ -21,7 +21,10 @@ st.caption(
     "One row a package, units in the headers. 'dominated': another package is at "
     "least as good on every criterion and better on one. Status 'feasible at limit': "
     "the solver stopped at its limit with this package in hand. Consensus rank: the "
-    "package's place when the ranking methods are combined (1 = first)."
+    "package's place when the ranking methods are combined (1 = first). One-off cost: the "
+    "set-up and entry of the units, spent once; cost over the horizon: the one-off cost and "
+    f"every year's cost, discounted at {100 * ctx.instance.scenario.discount_rate:.1f}% a "
+    "year (present value)."
 )
 table(
     packages_table(ctx.instance, ctx.pset, consensus_by_package(ctx.analysis)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .formats import format_eur_bn, format_number
+from .horizon import budget_phrase
 from .milp import build_model, diagnose, min_cost
 from .model import Instance, SolverSettings
 from .results import Shortfall
@@ -23,9 +24,13 @@ UNLIMITED_EUR_M = 1e12
 def budget_shortfall(need_eur_bn: float, instance: Instance) -> Shortfall:
     """Money alone is short: ``required`` is what the cheapest package costs, ``achieved``
     the budget there is."""
-    budget = instance.scenario.budget_eur_bn
-    text = f"needs {format_eur_bn(need_eur_bn)} a year; the budget is {format_eur_bn(budget)}"
-    return Shortfall("budget", need_eur_bn, budget, "EUR bn/yr", text)
+    s = instance.scenario
+    per = budget_phrase(s)
+    text = (
+        f"needs {format_eur_bn(need_eur_bn)} {per}; the budget is {format_eur_bn(s.budget_eur_bn)}"
+    )
+    unit = "EUR bn/yr" if s.budget_basis == "annual" else f"EUR bn over {s.horizon_years} years"
+    return Shortfall("budget", need_eur_bn, s.budget_eur_bn, unit, text)
 
 
 def explain_shortfall(s: Shortfall, instance: Instance, name: str) -> Shortfall:

@@ -97,6 +97,8 @@ def _check_ids(scenario: Scenario, data: Dataset, shown: str, problems: list[Pro
     if scenario.lead_nations:
         for i, mid in enumerate(scenario.lead_nations.members, start=1):
             check(f"lead_nations.members[{i}]", mid, data.members, member)
+    for mid in scenario.funding.shares if scenario.funding else ():
+        check(f"funding.shares.{mid}", mid, data.members, member)
     restriction = known_ids("restriction_id", data.restrictions, "restrictions.csv")
     for i, rid in enumerate(scenario.restrictions.lift, start=1):
         check(f"restrictions.lift[{i}]", rid, data.restrictions, restriction)

@@ -29,6 +29,7 @@ from .enums import (
     Zone,
 )
 from .frozen import freeze_fields
+from .horizon import DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_YEARS, FundingSettings
 
 __all__ = [
     "COMBAT_CATEGORIES",
@@ -128,6 +129,7 @@ class Element:
     combat_power: float = 0.0
     armed_troops: int = 0
     patrol_hours: float = 0.0
+    one_off_cost_eur_m: float = 0.0  # set-up and entry, spent once (mcdm/horizon.py)
 
     @property
     def combat(self) -> bool:
@@ -292,14 +294,10 @@ class FrontierSettings:
 
 @dataclass(frozen=True)
 class SolverSettings:
-    """Which MILP solver to use and when to stop it.
+    """Which MILP solver to use and when to stop it (data/MODEL.md, "Objective and tie-break").
 
-    Every solve runs to ``mip_gap``. ``node_limit`` (branch-and-bound nodes per solve) is the
-    working limit: it does not depend on the machine's load, so the same inputs give the same
-    packages on a busy machine. ``time_limit_s`` is a safety net that a normal run never
-    reaches; a solve stopped by either limit gives a package marked ``feasible_at_limit`` with
-    a note. ``tie_break_time_s`` is no longer used (the cost tie-break is solved to the gap
-    like every other solve); it is accepted so that older scenario files still load.
+    ``node_limit`` is the working limit (independent of the machine's load), ``time_limit_s``
+    a safety net; ``tie_break_time_s`` is unused, accepted so that older scenario files load.
     """
 
     __pydantic_config__ = _FORBID
@@ -408,10 +406,9 @@ COST_RANGES: Literal["data"] = "data"
 class RobustnessSettings:
     """SMAA and stability settings. ``weight_band`` None means uniform on the simplex.
 
-    ``cost_uncertainty``: how element costs vary between SMAA draws. ``"data"`` (the default)
-    draws each element's annual cost from a triangular distribution over the data's own range
-    (elements.csv ``cost_low_eur_m``, ``cost_eur_m``, ``cost_high_eur_m``); a share ``u`` draws it
-    uniformly within ±u of its value instead; 0 keeps costs fixed.
+    ``cost_uncertainty``: how element costs vary between SMAA draws. ``"data"`` (the default):
+    triangular over the data's range (elements.csv ``cost_low_eur_m``, ``cost_eur_m``,
+    ``cost_high_eur_m``); a share ``u``: uniform within ±u of the value; 0: fixed.
     """
 
     __pydantic_config__ = _FORBID
@@ -459,6 +456,11 @@ class Scenario:
     ranking: RankingSettings = field(default_factory=RankingSettings)
     robustness: RobustnessSettings = field(default_factory=RobustnessSettings)
     stakeholders: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    # costs over the years (mcdm/horizon.py): budget basis, horizon, real rate, pooled funds
+    budget_basis: Literal["annual", "horizon"] = "annual"
+    horizon_years: int = DEFAULT_HORIZON_YEARS
+    discount_rate: float = DEFAULT_DISCOUNT_RATE
+    funding: FundingSettings | None = None
     source_path: str = ""
 
     def __post_init__(self) -> None:

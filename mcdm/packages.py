@@ -20,6 +20,7 @@ from .criteria import CRITERIA, contributions, deterrence_components, score_allo
 from .errors import SolveError
 from .explain import why_infeasible
 from .formats import format_eur_bn
+from .horizon import horizon_costs_eur_bn
 from .milp import SolveResult, build_model, min_cost, solve_lexicographic
 from .model import Instance, SolverSettings
 from .parallel import executor, map_tasks
@@ -317,6 +318,7 @@ def _make_package(
         troops_deployed=sum(c["troops"] for c in contributions(instance, sol.allocation).values()),
         gap_to_best_pct=max(0.0, round(gap, 4)),
         note=sol.note,
+        **horizon_costs_eur_bn(instance, sol.allocation),
     )
 
 
@@ -449,7 +451,9 @@ def drop_near_duplicates(packages: Sequence[Package]) -> list[Package]:
 
 def label_packages(instance: Instance, packages: Sequence[Package]) -> list[Package]:
     """Give each package the name people read: its kind of package and how it was found."""
-    budget = instance.scenario.budget_eur_bn
+    s = instance.scenario
+    budget = s.budget_eur_bn
+    per = "" if s.budget_basis == "annual" else f" over {s.horizon_years} years"  # a PV budget
     labels = []
     for p in packages:
         a = instance.data.archetypes[p.archetype]
@@ -458,15 +462,11 @@ def label_packages(instance: Instance, packages: Sequence[Package]) -> list[Pack
             how = f"cheapest ({p.troops_deployed:,} troops)"
         elif p.kind is PackageKind.FRONTIER:
             level = p.budget_level_eur_bn
-            how = (
-                f"best at {_eur_bn(budget)}"
-                if level >= budget - 1e-9
-                else f"best at {_eur_bn(level)}"
-            )
+            how = f"best at {_eur_bn(budget if level >= budget - 1e-9 else level)}{per}"
         elif p.kind is PackageKind.TROOPS:
             how = f"best with at most {p.troop_level or 0:,} troops"
         else:
-            how = f"alternative {frontier.index(p) + 1} at {_eur_bn(budget)}"
+            how = f"alternative {frontier.index(p) + 1} at {_eur_bn(budget)}{per}"
         labels.append(f"{a.name}, {how}")
     seen = {lab: labels.count(lab) for lab in labels}
     return [

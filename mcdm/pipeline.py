@@ -36,6 +36,7 @@ from .stakeholders import StakeholderComparison, compare_stakeholders, scenario_
 from .stakeholders import summary_json as stakeholders_json
 from .tables import (
     allocations_frame,
+    funding_frame,
     infeasible_frame,
     packages_frame,
     prices_frame,
@@ -116,6 +117,7 @@ class RunTables:
     acceptability: pd.DataFrame | None = None
     rank_reversal: pd.DataFrame | None = None
     stakeholders: pd.DataFrame | None = None
+    funding: pd.DataFrame | None = None  # who pays, with a [funding] table (mcdm/horizon.py)
 
     def files(self) -> dict[str, pd.DataFrame]:
         """File name -> table, for the tables this run has."""
@@ -133,6 +135,7 @@ def run_tables(instance: Instance, pset: PackageSet, analysis: Analysis | None =
         allocations=allocations_frame(instance, pset),
         infeasible=infeasible_frame(pset),
         prices=prices_frame(pset),
+        funding=funding_frame(instance, pset),
         **(analysis.tables() if analysis is not None else {}),
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from .errors import SolveError
 from .formats import format_eur_bn
+from .horizon import budget_cost_eur_bn, budget_phrase
 from .milp import PriceOption, build_model, families, max_measure, min_cost
 from .model import Instance, Measure, SolverSettings
 from .parallel import map_tasks
@@ -47,6 +48,7 @@ class ConstraintPrice:
     relaxed_cost_eur_bn: float
     mip_gap: float = 0.0
     exact: bool = True
+    per: str = "a year"  # how the costs read: the budget's basis (mcdm.horizon.budget_phrase)
 
     @property
     def is_free(self) -> bool:
@@ -65,7 +67,7 @@ class ConstraintPrice:
 
     @property
     def saving_eur_bn(self) -> float:
-        """Annual money saved reaching the base value without the constraint."""
+        """Money saved reaching the base value without the constraint (on the budget's basis)."""
         return self.base_cost_eur_bn - self.relaxed_cost_eur_bn
 
     @property
@@ -80,7 +82,7 @@ class ConstraintPrice:
         if self.gain_pct > tol:
             parts.append(f"{self.gain_pct:.1f}% of {what}")
         if self.saving_eur_bn > max(0.0005, self.mip_gap * self.base_cost_eur_bn):
-            parts.append(f"{format_eur_bn(self.saving_eur_bn)} a year at the same {what}")
+            parts.append(f"{format_eur_bn(self.saving_eur_bn)} {self.per} at the same {what}")
         return f"{self.label} {verb} {'' if self.exact else 'at least '}" + " or ".join(parts)
 
 
@@ -120,10 +122,12 @@ class PriceTask:
             cheapest = min_cost(model, quick, floors={measure: base.objective})
         except SolveError:
             return None
+        scenario = self.instance.scenario
+        base_cost = budget_cost_eur_bn(scenario, base)
         relaxed_cost = (
-            base.annual_cost_eur_bn
+            base_cost
             if not cheapest.status.has_solution
-            else min(cheapest.objective / 1000.0, base.annual_cost_eur_bn)
+            else min(cheapest.objective / 1000.0, base_cost)
         )
         exact = best.status is SolveStatus.OPTIMAL and cheapest.status is SolveStatus.OPTIMAL
         return ConstraintPrice(
@@ -133,10 +137,11 @@ class PriceTask:
             measure,
             base.objective,
             max(best.objective, base.objective),
-            base.annual_cost_eur_bn,
+            base_cost,
             round(relaxed_cost, 6),
             quick.mip_gap,
             exact,
+            budget_phrase(scenario),
         )
 
 

@@ -102,6 +102,9 @@ class Package:
     # deterrence by component (denial, tripwire, backstop; mcdm.criteria.DETERRENCE_PARTS),
     # summing to criteria["deterrence"]
     deterrence_parts: Mapping[str, float] = field(default_factory=dict)
+    # costs over the years (mcdm/horizon.py): spent once, and the horizon's present value
+    one_off_cost_eur_bn: float = 0.0
+    horizon_cost_eur_bn: float = 0.0
 
     def __post_init__(self) -> None:
         freeze_fields(self, "criteria", "binding", "allocation", "deterrence_parts")

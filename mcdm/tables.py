@@ -8,11 +8,13 @@ from __future__ import annotations
 import pandas as pd
 
 from .criteria import CRITERIA, DETERRENCE_PARTS
+from .horizon import funding_rows
 from .model import Instance
 from .packages import PackageSet
 
 __all__ = [
     "allocations_frame",
+    "funding_frame",
     "infeasible_frame",
     "packages_frame",
     "prices_frame",
@@ -33,6 +35,8 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
                 "budget_level_eur_bn": p.budget_level_eur_bn,
                 "status": p.status.value,
                 "annual_cost_eur_bn": p.criteria["annual_cost_eur_bn"],
+                "one_off_cost_eur_bn": p.one_off_cost_eur_bn,
+                "horizon_cost_eur_bn": p.horizon_cost_eur_bn,
                 "troops_deployed": p.troops_deployed,
                 "nations": p.nations,
                 **{
@@ -75,6 +79,8 @@ _PACKAGE_COLUMNS = [
     "budget_level_eur_bn",
     "status",
     "annual_cost_eur_bn",
+    "one_off_cost_eur_bn",
+    "horizon_cost_eur_bn",
     "troops_deployed",
     "nations",
     *_criteria_columns(),
@@ -108,6 +114,31 @@ def allocations_frame(instance: Instance, pset: PackageSet) -> pd.DataFrame:
             rows, columns=["package_id", "member_id", "element_id", "units", "troops", "cost_eur_m"]
         )
     )
+
+
+def funding_frame(instance: Instance, pset: PackageSet) -> pd.DataFrame | None:
+    """Who pays (``[funding]``, optional): per package and contributing member, its annual and
+    horizon cost split into the pooled instrument's part and the national budget's. None
+    without a ``[funding]`` table."""
+    if instance.scenario.funding is None:
+        return None
+    rows = [r for p in pset.packages for r in funding_rows(instance, p.package_id, p.allocation)]
+    return round_floats(pd.DataFrame(rows, columns=FUNDING_COLUMNS))
+
+
+#: The columns of ``funding.csv``.
+FUNDING_COLUMNS = [
+    "package_id",
+    "member_id",
+    "instrument",
+    "pooled_share",
+    "annual_cost_eur_bn",
+    "annual_pooled_eur_bn",
+    "annual_national_eur_bn",
+    "horizon_cost_eur_bn",
+    "horizon_pooled_eur_bn",
+    "horizon_national_eur_bn",
+]
 
 
 def infeasible_frame(pset: PackageSet) -> pd.DataFrame:

@@ -167,6 +167,13 @@ def check_availability(mix: Mix) -> list[str]:
 
 def check_budget(mix: Mix) -> list[str]:
     total = sum(mix.cost.values())
+    s = mix.instance.scenario
+    if s.budget_basis == "horizon":
+        # the present value, year by year: set-up in year 0, annual costs in years 1..T
+        els = mix.instance.data.elements
+        one_off = sum(n * els[eid].one_off_cost_eur_m for (_, eid), n in mix.units.items())
+        years = range(1, s.horizon_years + 1)
+        total = one_off + sum(total / (1 + s.discount_rate) ** t for t in years)
     if total > mix.budget_eur_m * (1 + TOL) + TOL:
         return [f"cost {total:.3f} > budget {mix.budget_eur_m:.3f} (EUR m)"]
     return []

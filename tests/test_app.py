@@ -185,6 +185,24 @@ def test_changing_the_budget_changes_the_packages():
     assert after["annual_cost_eur_bn"].max() <= 0.5 + 1e-9
 
 
+def test_the_horizon_controls_reach_the_scenario_and_the_packages_table():
+    at = monitoring_app()
+    k = key_of("monitoring_only")
+    at.radio(key=f"basis:{k}").set_value("horizon")
+    at.slider(key=f"horizon:{k}").set_value(15)
+    at.slider(key=f"budget:{k}").set_value(2.0)
+    next(b for b in at.button if "Solve" in str(b.label)).click().run()
+    assert not at.exception, at.exception
+    ctx = at.session_state["ctx"]
+    s = ctx.instance.scenario
+    assert (s.budget_basis, s.horizon_years, s.budget_eur_bn) == ("horizon", 15, 2.0)
+    frame = packages_frame(ctx.pset)
+    assert frame["horizon_cost_eur_bn"].max() <= 2.0 + 1e-9  # the budget is the present value
+    at.switch_page("app_pages/packages.py").run()
+    headers = [c for df in at.dataframe for c in df.value.columns]
+    assert "One-off cost (EUR bn)" in headers and "Cost over 15 years (EUR bn)" in headers
+
+
 def test_a_broken_uploaded_csv_shows_the_validation_message_and_the_app_keeps_working(app):
     app.switch_page("app_pages/export.py").run()
     broken = (

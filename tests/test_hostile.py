@@ -228,6 +228,22 @@ CSV_CELLS = [
         "a number >= 0 and <= 100,000",
     ),
     (
+        "elements.csv",
+        "1500,1000,0,80",
+        "1500,1000,0,-80",
+        "one_off_cost_eur_m",
+        "-80",
+        "a number >= 0",
+    ),
+    (
+        "elements.csv",
+        "1500,1000,0,80",
+        "1500,1000,0,nan",
+        "one_off_cost_eur_m",
+        "nan",
+        "a number >= 0 and <= 100,000",
+    ),
+    (
         "availability.csv",
         AVAIL,
         "GBR,armoured_bg,1e9,",
@@ -539,6 +555,11 @@ ROTATION = (
     "a rotation factor between 1 and 20 (troops in the pool per troop deployed; 3-5 is usual)"
 )
 SEED = "a whole number between 0 and 4,294,967,295"
+HORIZON = (
+    "a whole number of years between 1 and 50 (10 in the public cost estimates, 15 in the US "
+    "draft guarantee)"
+)
+RATE = "a real discount rate between 0 and 0.2 (a share: 0.035 for 3.5%)"
 TIME = "a time limit > 0 and <= 86,400 (seconds)"
 AHP_SHAPE = (
     "a 10 x 10 matrix of pairwise comparisons, one row and column per ranked criterion in the "
@@ -863,6 +884,30 @@ SCENARIO_CASES = [
         "criteria (it compares every pair in every draw: draws x alternatives² x criteria at "
         "most 2,000,000,000), or another method; up to 960 packages come from 8 archetypes x "
         "(50 levels + 50 troop levels + 20 alternatives)",
+    ),
+    ("horizon of 0 years", SCENARIO + "horizon_years = 0\n", "horizon_years", "0", HORIZON),
+    (
+        "horizon of 1e9 years",
+        SCENARIO + "horizon_years = 1e9\n",
+        "horizon_years",
+        "1000000000",
+        HORIZON,
+    ),
+    (
+        "horizon of true",
+        SCENARIO + "horizon_years = true\n",
+        "horizon_years",
+        "True",
+        "a whole number of years between 1 and 50, written as a number",
+    ),
+    ("discount rate nan", SCENARIO + "discount_rate = nan\n", "discount_rate", "nan", RATE),
+    ("discount rate -inf", SCENARIO + "discount_rate = -inf\n", "discount_rate", "-inf", RATE),
+    (
+        "pooled share of 2",
+        SCENARIO + "[funding]\nshares = { GBR = 2 }\n",
+        "funding.shares.GBR",
+        "2.0",
+        "a share between 0 and 1 of the member's cost that the instrument pays",
     ),
     (
         "cost uncertainty neither a share nor the data's ranges",

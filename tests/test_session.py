@@ -101,6 +101,23 @@ def test_controls_change_the_figures_members_and_kinds(dataset):
     assert set(instance.data.members) == {"GBR", "FRA"}
 
 
+def test_horizon_controls_set_the_scenarios_cost_keys(dataset):
+    base, _ = preset("default")
+    members = preset_members(base, dataset)
+    start = ScenarioControls.of(base, members, dataset)
+    assert (start.budget_basis, start.horizon_years, start.discount_rate) == ("annual", 10, 0.035)
+    controls = dataclasses.replace(
+        start, budget_basis="horizon", horizon_years=15, discount_rate=0.0, budget_eur_bn=60.0
+    )
+    s = apply_scenario_controls(base, controls, members, dataset)
+    assert (s.budget_basis, s.horizon_years, s.discount_rate, s.budget_eur_bn) == (
+        "horizon",
+        15,
+        0.0,
+        60.0,
+    )
+
+
 def test_choosing_every_member_or_none_means_all_as_in_a_scenario_file(dataset):
     base, _ = preset("monitoring_only")
     members = preset_members(base, dataset)

@@ -297,9 +297,9 @@ def _elements(rows: Rows) -> dict[str, Element]:
         r["cost_low_eur_m"] = cost if r["cost_low_eur_m"] is None else r["cost_low_eur_m"]
         r["cost_high_eur_m"] = cost if r["cost_high_eur_m"] is None else r["cost_high_eur_m"]
         r["notes"] = r["notes"] or ""
-        r["combat_power"] = float(r.get("combat_power") or 0.0)  # type: ignore[arg-type]
+        for name in ("combat_power", "patrol_hours", "one_off_cost_eur_m"):
+            r[name] = float(r.get(name) or 0.0)  # type: ignore[arg-type]
         r["armed_troops"] = int(r.get("armed_troops") or 0)  # type: ignore[call-overload]
-        r["patrol_hours"] = float(r.get("patrol_hours") or 0.0)  # type: ignore[arg-type]
         out[str(r["element_id"])] = Element(**r)  # type: ignore[arg-type]
     return out
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from .. import limits as lim
 from ..criteria import CRITERIA_BY_ID
 from ..errors import Problem
+from ..horizon import MAX_DISCOUNT_RATE, MAX_HORIZON_YEARS
 from ..kernels import KERNELS
 from ..limits import fmt
 from ..model import COST_RANGES, METHOD_NAMES, RankingSettings, Scenario
@@ -45,6 +46,7 @@ def check_ranges(s: Scenario, shown: str, problems: list[Problem]) -> None:
     _check_groups(s, bad)
     _check_weights(s, bad)
     _check_robustness(s, bad)
+    _check_horizon(s, bad)
     _check_ranking(s.ranking, Report(shown, problems, "ranking."))
 
 
@@ -55,7 +57,8 @@ def _check_basics(s: Scenario, bad: Report) -> None:
         bad(
             "budget_eur_bn",
             s.budget_eur_bn,
-            f"an annual budget > 0 (EUR bn) and <= {fmt(lim.MAX_BUDGET_EUR_BN)}",
+            f"{'an annual budget' if s.budget_basis == 'annual' else 'a budget over the horizon'}"
+            f" > 0 (EUR bn) and <= {fmt(lim.MAX_BUDGET_EUR_BN)}",
         )
     if outside(s.rotation_factor, 1, lim.MAX_ROTATION):
         bad(
@@ -70,6 +73,32 @@ def _check_basics(s: Scenario, bad: Report) -> None:
         bad("threat_troops", s.threat_troops, f"troops > 0 and <= {fmt(lim.MAX_TROOPS)}")
     if outside(s.seed, 0, lim.MAX_SEED):
         bad("seed", s.seed, f"a whole number between 0 and {fmt(lim.MAX_SEED)}")
+
+
+def _check_horizon(s: Scenario, bad: Report) -> None:
+    """Costs over the years (mcdm/horizon.py): horizon, discount rate, pooled funding."""
+    if outside(s.horizon_years, 1, MAX_HORIZON_YEARS):
+        bad(
+            "horizon_years",
+            s.horizon_years,
+            f"a whole number of years between 1 and {MAX_HORIZON_YEARS} (10 in the public cost "
+            "estimates, 15 in the US draft guarantee)",
+        )
+    if outside(s.discount_rate, 0, MAX_DISCOUNT_RATE):
+        bad(
+            "discount_rate",
+            s.discount_rate,
+            f"a real discount rate between 0 and {fmt(MAX_DISCOUNT_RATE)} (a share: 0.035 for "
+            "3.5%)",
+        )
+    if s.funding is None:
+        return
+    share = "a share between 0 and 1 of the member's cost that the instrument pays"
+    if outside(s.funding.eu_share, 0, 1):
+        bad("funding.eu_share", s.funding.eu_share, share)
+    for mid, value in s.funding.shares.items():
+        if outside(value, 0, 1):
+            bad(f"funding.shares.{mid}", value, share)
 
 
 def _check_frontier_and_solver(s: Scenario, bad: Report) -> None:

@@ -42,6 +42,11 @@ __all__ = [
 ]
 
 _SCENARIO_ADAPTER = TypeAdapter(Scenario)
+#: Numbers that must be written as numbers (the schema would read ``true`` as 1, "10" as 10).
+_NUMBERS = {
+    "horizon_years": "a whole number of years between 1 and 50, written as a number",
+    "discount_rate": "a real discount rate between 0 and 0.2, written as a number",
+}
 
 
 def scenario_keys(path: Sequence[str] = (), data: Dataset | None = None) -> tuple[str, ...] | None:
@@ -109,6 +114,10 @@ def _scenario(doc: Mapping[str, Any], shown: str, problems: list[Problem]) -> Sc
         return None
     before = len(problems)
     check_text(doc, shown, problems)
+    for key, expected in _NUMBERS.items():
+        value = doc.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            problems.append(Problem(shown, expected, column=key, value=value))
     if len(problems) > before:
         return None
     try:

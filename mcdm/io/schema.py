@@ -82,6 +82,8 @@ ELEMENT_COLUMNS = (
     Column("combat_power", "float", required=False, maximum=lim.MAX_COMBAT_POWER),
     Column("armed_troops", "int", required=False, maximum=lim.MAX_TROOPS_PER_UNIT),
     Column("patrol_hours", "float", required=False, maximum=lim.MAX_PATROL_HOURS),
+    # spent once, in year 0 (mcdm/horizon.py); an absent column or empty cell is 0
+    Column("one_off_cost_eur_m", "float", required=False, maximum=lim.MAX_COST_EUR_M),
 )
 AVAILABILITY_COLUMNS = (
     Column("member_id", "id"),

@@ -21,6 +21,7 @@ from ..results import Allocation
 from . import families
 from .family import ConstraintFamily, Family, Relax
 from .measures import MEASURES
+from .supply import budgeted_cost
 
 __all__ = ["BuildContext", "ForceMixModel", "Requirement", "Row", "build_model"]
 
@@ -83,7 +84,7 @@ class ForceMixModel:
     x: dict[Pair, pulp.LpVariable]
     y: dict[str, pulp.LpVariable]
     z: dict[str, pulp.LpVariable]
-    total_cost: pulp.LpVariable
+    total_cost: pulp.LpVariable  # what the budget counts (a year, or over the horizon)
     troops: pulp.LpAffineExpression
     elastic: bool = False
     budget_row: pulp.LpConstraint | None = None
@@ -465,7 +466,7 @@ def _in_ukraine(
 def _link(ctx: BuildContext, in_ua: dict[str, list[Pair]]) -> None:
     """Section 0: the cost definition and the participation and presence links."""
     structure = _STRUCTURE
-    ctx.aux_row(structure, ctx.total_cost == pulp.lpSum(ctx.cost_m.values()), "def_cost")
+    ctx.aux_row(structure, ctx.total_cost == budgeted_cost(ctx), "def_cost")
     index = {p: k for k, p in enumerate(ctx.pairs)}
     x = ctx.x
     for mid, ps in ctx.by_member.items():

@@ -40,7 +40,7 @@ __all__ = [
 KEEP_TOL = 1e-6
 #: A right-hand side that leaves a row without effect (no quantity here comes near it).
 FREE = 1e15
-#: Objective targets besides the measures: the annual cost, and an elastic model's penalty.
+#: Objective targets besides the measures: the budget's cost, and an elastic model's penalty.
 COST = "cost"
 ELASTIC = "elastic"
 
@@ -72,9 +72,9 @@ class SolveResult:
     """One solve (or one lexicographic pair of solves).
 
     ``objective`` is the value of what was optimised (for a lexicographic solve, the primary
-    measure); ``cost_eur_m`` the mix's annual cost; ``bound`` and ``gap`` what the solver
-    reports (HiGHS); ``note`` says which stage stopped at which limit, if any did (the status
-    is then ``FEASIBLE``, never ``OPTIMAL``).
+    measure); ``cost_eur_m`` the mix's cost as the budget counts it (a year, or over the
+    horizon); ``bound`` and ``gap`` what the solver reports (HiGHS); ``note`` says which stage
+    stopped at which limit, if any did (the status is then ``FEASIBLE``, never ``OPTIMAL``).
     """
 
     status: SolveStatus
@@ -327,8 +327,8 @@ def min_cost(
     floors: Mapping[Measure, float] | None = None,
 ) -> SolveResult:
     """The cheapest mix that meets every requirement (and reaches each floor given); its
-    ``objective`` is the annual cost in EUR m. A previous solve of this model whose mix
-    reaches the floors (e.g. :func:`max_measure`) is the start."""
+    ``objective`` is its cost in EUR m as the budget counts it. A previous solve of this model
+    whose mix reaches the floors (e.g. :func:`max_measure`) is the start."""
     tol = {m: v - KEEP_TOL * max(1.0, abs(v)) for m, v in (floors or {}).items()}
     warm = bool(tol) and all(
         (pulp.value(model.measures[m]) or -math.inf) >= v for m, v in tol.items()

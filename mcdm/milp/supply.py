@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pulp
+
+from ..horizon import budgeted_unit_cost_eur_m
 from .family import ConstraintFamily, Family, PriceOption, Relax
 
 if TYPE_CHECKING:
-    pass
+    from .build import BuildContext
 
-__all__ = ["Budget", "MoneyCaps", "TroopPools"]
+__all__ = ["Budget", "MoneyCaps", "TroopPools", "budgeted_cost"]
+
+
+def budgeted_cost(ctx: BuildContext) -> pulp.LpAffineExpression:
+    """What ``total_cost`` counts: the annual cost, or with ``budget_basis = "horizon"`` the
+    horizon's present value (each unit's one-off plus its discounted annual cost; linear)."""
+    s = ctx.instance.scenario
+    if s.budget_basis == "annual":
+        return pulp.lpSum(ctx.cost_m.values())
+    return ctx.lin(ctx.pairs, lambda e: budgeted_unit_cost_eur_m(s, e))
 
 
 # --- money and people ---------------------------------------------------------------------------
@@ -31,10 +43,9 @@ class Budget(Family):
             )
         else:
             row = ctx.total_cost <= ctx.budget_eur_m
-            cheapest = min(
-                (ctx.element(p).cost_eur_m for p in ctx.pairs if ctx.element(p).cost_eur_m > 0),
-                default=0.0,
-            )
+            s = ctx.instance.scenario
+            costs = (budgeted_unit_cost_eur_m(s, ctx.element(p)) for p in ctx.pairs)
+            cheapest = min((c for c in costs if c > 0), default=0.0)
             ctx.row(self, "budget", row, "budget", step=cheapest)
         ctx.model.budget_row = row
 

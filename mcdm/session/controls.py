@@ -13,9 +13,10 @@ import dataclasses
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from ..frozen import FrozenMap
+from ..horizon import DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_YEARS
 from ..model import COST_RANGES, Dataset, Member, Scenario, USBackstop
 from .caps import (
     CAPS_COLUMNS,
@@ -104,6 +105,10 @@ class ScenarioControls:
     members: tuple[str, ...]
     archetypes: tuple[str, ...]
     caps: Mapping[str, MemberCaps] = field(default_factory=FrozenMap)
+    # costs over the years (mcdm/horizon.py): what the budget counts, horizon, real rate
+    budget_basis: Literal["annual", "horizon"] = "annual"
+    horizon_years: int = DEFAULT_HORIZON_YEARS
+    discount_rate: float = DEFAULT_DISCOUNT_RATE
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "caps", FrozenMap(self.caps))
@@ -119,6 +124,9 @@ class ScenarioControls:
             members=tuple(base.members or data.members),
             archetypes=tuple(base.archetypes or data.archetypes),
             caps={mid: MemberCaps.of(m) for mid, m in members.items()},
+            budget_basis=base.budget_basis,
+            horizon_years=int(base.horizon_years),
+            discount_rate=float(base.discount_rate),
         )
 
 
@@ -150,6 +158,9 @@ def apply_scenario_controls(
         members=() if set(chosen) == set(data.members) else tuple(chosen),
         archetypes=() if set(archetypes) == set(data.archetypes) else tuple(archetypes),
         member_overrides=overrides,
+        budget_basis=controls.budget_basis,
+        horizon_years=int(controls.horizon_years),
+        discount_rate=float(controls.discount_rate),
     )
 
 

@@ -187,6 +187,13 @@ _WEIGHTING_WORDS = {
 #: worded by :func:`describe_setting` from the criterion, member, element or kind they name.
 _SETTINGS = {
     "budget_eur_bn": "Annual budget",
+    "budget_basis": "Budget counts",
+    "horizon_years": "Horizon (years)",
+    "discount_rate": "Discount rate",
+    "funding": "Pooled funding",
+    "funding.instrument": "Pooled instrument",
+    "funding.eu_share": "Pooled share of EU members' costs",
+    "funding.shares": "Pooled shares by member",
     "rotation_factor": "Rotation factor",
     "line_length_km": "Line of contact",
     "threat_troops": "Russian troops in theatre",
@@ -273,6 +280,10 @@ def _described_value(key: str, value: Any, data: Dataset | None) -> str:
             return format_eur_bn(float(value)) + " a year"
         case "line_length_km":
             return f"{float(value):,.0f} km"
+        case "budget_basis":
+            return "a year" if value == "annual" else "over the horizon (present value)"
+        case "discount_rate":
+            return f"{100 * float(value):.1f}% real"
         case "us_backstop":
             return BACKSTOP_WORDS.get(str(value), humanise(str(value)))
         case "members" | "burden_sharing.exclude" | "lead_nations.members":

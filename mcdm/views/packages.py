@@ -22,6 +22,7 @@ __all__ = [
     "caps_table",
     "compare_criteria",
     "frontier_measures",
+    "horizon_columns",
     "member_table",
     "package_names",
     "packages_table",
@@ -56,6 +57,8 @@ def packages_table(
             row[c.header] = p.criteria[c.criterion_id]
             if c.criterion_id == "deterrence":
                 row |= _deterrence_parts(p)
+            if c.criterion_id == "annual_cost_eur_bn":
+                row |= horizon_columns(instance, p)
         row["Dominated"] = "dominated" if p.dominated else ""
         row["Note"] = p.note
         if consensus is not None:
@@ -65,6 +68,15 @@ def packages_table(
     if consensus is not None and len(df):
         df = df.sort_values("Consensus rank", kind="stable")  # ties keep the package order
     return df
+
+
+def horizon_columns(instance: Instance, p: Package) -> dict[str, float]:
+    """A package's one-off cost and its cost over the scenario's horizon (present value)."""
+    years = instance.scenario.horizon_years
+    return {
+        "One-off cost (EUR bn)": p.one_off_cost_eur_bn,
+        f"Cost over {years} years (EUR bn)": p.horizon_cost_eur_bn,
+    }
 
 
 def _deterrence_parts(p: Package) -> dict[str, float]:
