@@ -67,11 +67,16 @@ def units(package, element_id: str) -> int:
 
 
 def test_fighters_without_enablers_give_no_air_cover():
-    """Jets alone cannot fly their patrols: the air shield has no package; with an AEW orbit
-    but no tanker, the shortfall names the tanker; the same jets with the rule dropped cover
-    3 x 750 / 17,520 x 50k km2."""
-    _, top = best(shield({("A", "jet"): 3}))
+    """Jets alone cannot fly their patrols: the air shield has no package, and the shortfall
+    names both enablers; with an AEW orbit but no tanker, it names the tanker; the same jets
+    with the rule dropped cover 3 x 750 / 17,520 x 50k km2."""
+    pset, top = best(shield({("A", "jet"): 3}))
     assert top is None
+    assert [s.message for s in pset.outcomes[0].shortfalls] == [
+        "Test air shield needs at least 1 air units; possible on its own, but at most 0 "
+        "together with: one airborne early-warning orbit per 70,080 fighter hours on station "
+        "a year; one tanker detachment per 5,500 fighter hours on station a year"
+    ]
     pset, top = best(shield({("A", "jet"): 3, ("A", "aew"): 1}))
     assert top is None
     (outcome,) = pset.outcomes
