@@ -109,6 +109,8 @@ class Category(StrEnum):
     LIGHT_INFANTRY = "light_infantry"
     AIR_DEFENCE = "air_defence"
     AIR = "air"
+    AEW = "aew"  # airborne early warning and control (AWACS class): enables fighter patrols
+    TANKER = "tanker"  # air-to-air refuelling: enables fighter patrols
     ISR = "isr"
     SENSORS = "sensors"
     OBSERVER = "observer"

@@ -251,6 +251,8 @@ class Parameters:
     tripwire_min_armed_troops: int = 150
     cap_station_hours: float = 17_520.0
     cap_station_area_k_km2: float = 50.0
+    aew_patrol_hours: float | None = None  # fighter hours on station one AEW orbit supports
+    tanker_patrol_hours: float | None = None  # ... one tanker detachment supports (A-AIR-SUPPORT)
     source: str = ""
 
     def __post_init__(self) -> None:

@@ -251,6 +251,25 @@ def check_enablers(mix: Mix) -> list[str]:
     ]
 
 
+def check_air_support(mix: Mix) -> list[str]:
+    """MODEL.md, "Air protection": the fighters' hours on station a year (patrol_hours x units)
+    are at most the AEW orbits' units x aew_patrol_hours, and at most the tanker detachments'
+    units x tanker_patrol_hours (a parameter that is absent limits nothing)."""
+    p = mix.instance.data.parameters
+    flown = sum(n * e.patrol_hours for _, _, n, e in _sent(mix))
+    out = []
+    for category, per_unit in (("aew", p.aew_patrol_hours), ("tanker", p.tanker_patrol_hours)):
+        if per_unit is None:
+            continue
+        supported = mix.cat_units[category] * per_unit
+        if flown > supported + TOL:
+            out.append(
+                f"fighters fly {flown:,.0f} patrol hours; {mix.cat_units[category]} {category} "
+                f"units support {supported:,.0f}"
+            )
+    return out
+
+
 def check_burden_sharing(mix: Mix) -> list[str]:
     bs = mix.instance.scenario.burden_sharing
     if bs is None:
@@ -332,6 +351,7 @@ CHECKS: dict[F, Callable[[Mix], list[str]]] = {
     F.COVERAGE: check_coverage,
     F.NATIONS: check_nations,
     F.ENABLERS: check_enablers,
+    F.AIR_SUPPORT: check_air_support,
     F.BURDEN_SHARING: check_burden_sharing,
     F.LEAD_NATIONS: check_lead_nations,
     F.RULES: check_rules,

@@ -140,6 +140,18 @@ def _broken(which: ConstraintFamily):
         ConstraintFamily.COVERAGE: ({"archetype": replace(a, min_coverage=0.5)}, inf),
         ConstraintFamily.NATIONS: ({"archetype": replace(a, min_nations=2)}, inf),
         ConstraintFamily.ENABLERS: ({"archetype": replace(a, enablers={"medical": 1.0})}, inf),
+        ConstraintFamily.AIR_SUPPORT: (
+            {
+                "elements": [
+                    element(
+                        "jet", Category.AIR, location=Location.OUTSIDE_UKRAINE, patrol_hours=750
+                    ),
+                    element("tanker", Category.TANKER, location=Location.OUTSIDE_UKRAINE),
+                ],
+                "parameters": {"tanker_patrol_hours": 1000.0},
+            },
+            [Allocation("A", "jet", 2), Allocation("A", "tanker", 1)],
+        ),
         ConstraintFamily.BURDEN_SHARING: (
             {"burden_sharing": BurdenSharing(band=0.1, exclude=())},
             [Allocation("A", "inf", 3), Allocation("B", "obs", 1)],
@@ -156,7 +168,13 @@ def _broken(which: ConstraintFamily):
     changes, mix = cases[which]
     members = changes.pop("members", None)
     archetype = changes.pop("archetype", a)
+    params = changes.pop("parameters", None)
     inst = tiny_instance(members, archetype=archetype, **{"budget_eur_bn": 1.0, **changes})
+    if params:
+        from mcdm.instance import instantiate
+
+        data = replace(inst.data, parameters=replace(inst.data.parameters, **params))
+        inst = instantiate(inst.scenario, data)
     return inst, mix
 
 

@@ -40,6 +40,8 @@ _CATEGORIES = {
     "light infantry": "light infantry",
     "air defence": "air defence",
     "air": "air power",
+    "aew": "airborne early warning",
+    "tanker": "air-to-air refuelling",
     "isr": "ISR (intelligence, surveillance, reconnaissance)",
     "sensors": "ground sensors",
     "observer": "observers",

@@ -1,6 +1,6 @@
 """parameters.toml: the model's parameters (US backstop options, nation points, the threat and
-the denial curve, the tripwire minimum, patrol stations), validated into :class:`Parameters` with
-every value's range checked."""
+the denial curve, the tripwire minimum, patrol stations and their air support), validated into
+:class:`Parameters` with every value's range checked."""
 
 from __future__ import annotations
 
@@ -160,6 +160,16 @@ def parameters_from_doc(
     )
     check("cap_station_hours", p.cap_station_hours, 0, 8_760 * 100, "hours", open_low=True)
     check("cap_station_area_k_km2", p.cap_station_area_k_km2, 0, lim.MAX_AREA_K_KM2, "an area")
+    for key in ("aew_patrol_hours", "tanker_patrol_hours"):
+        if getattr(p, key) is not None:  # absent: fighters need no such support (A-AIR-SUPPORT)
+            check(
+                key,
+                getattr(p, key),
+                0,
+                lim.MAX_PATROL_HOURS,
+                "hours of fighter patrol on station that one unit supports a year,",
+                open_low=True,
+            )
     _check_denial(p, shown, problems)
     if outside(p.troop_pool_spread, 0, 1) or p.troop_pool_spread == 1:
         problems.append(

@@ -7,7 +7,8 @@ shortfall is worded. :data:`REGISTRY` lists them in the order their rows enter t
 budget frontier, the prices, the infeasibility explanations and the binding report iterate over
 it, and ``tests/checker.py`` holds one independent check per family. Adding a family is one
 class (here or in :mod:`~mcdm.milp.supply`, :mod:`~mcdm.milp.requirements`,
-:mod:`~mcdm.milp.politics`), its entry in the registry and one check there.
+:mod:`~mcdm.milp.politics`, :mod:`~mcdm.milp.air_support`), its entry in the registry and one
+check there.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import US_MEMBER_ID, Instance, Location
+from .air_support import AirSupport
 from .family import ConstraintFamily, Family, PriceOption, Relax
 from .politics import BurdenSharing, LeadNations, Restrictions, Rules, Straits
 from .requirements import Capabilities, Coverage, Enablers, Nations, TroopWindow
@@ -133,6 +135,7 @@ REGISTRY: tuple[Family, ...] = (
     Coverage(),
     Nations(),
     Enablers(),
+    AirSupport(),
     BurdenSharing(),
     LeadNations(),
     Rules(),

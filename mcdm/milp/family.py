@@ -39,6 +39,7 @@ class ConstraintFamily(StrEnum):
     COVERAGE = "coverage"  # the archetype's share of the line watched
     NATIONS = "nations"  # the archetype's contributing nations (in all, in Ukraine)
     ENABLERS = "enablers"  # logistics, medical and HQ units per 1,000 combat troops
+    AIR_SUPPORT = "air_support"  # AEW orbits and tankers for the fighters' patrol hours
     BURDEN_SHARING = "burden_sharing"
     LEAD_NATIONS = "lead_nations"
     RULES = "rules"  # the scenario's own rules

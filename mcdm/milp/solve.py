@@ -384,11 +384,31 @@ def diagnose(model: ForceMixModel, settings: SolverSettings) -> tuple[Shortfall,
             if other.key in keep
             and _most_within(model, req, {k: v for k, v in keep.items() if k != other.key}, exact)
             > joint + 1e-6 * max(1.0, abs(joint))
-        )
+        ) or _family_limits(model, req, keep, joint, exact)
         out.append(
             Shortfall(req.key, req.required, joint, req.unit, "", req.label, limited_by=limits)
         )
     return tuple(out)
+
+
+def _family_limits(
+    model: ForceMixModel,
+    req: Requirement,
+    keep: dict[str, float],
+    joint: float,
+    settings: SolverSettings,
+) -> tuple[str, ...]:
+    """The requirements that hold ``req`` down only together, lifted a family at a time (no
+    AEW orbit and no tanker: lifting either alone leaves the other in the way)."""
+    families = list(dict.fromkeys(r.family for r in model.requirements if r.key in keep))
+    for fam in families:
+        of_fam = {r.key for r in model.requirements if r.key in keep and r.family == fam}
+        if len(of_fam) < 2:
+            continue
+        rest = {k: v for k, v in keep.items() if k not in of_fam}
+        if _most_within(model, req, rest, settings) > joint + 1e-6 * max(1.0, abs(joint)):
+            return tuple(r.label for r in model.requirements if r.key in of_fam)
+    return ()
 
 
 def _most_within(
