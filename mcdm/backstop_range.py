@@ -154,7 +154,7 @@ def backstop_range(
     pset: PackageSet,
     matrix: DecisionMatrix,
     recommendation: Recommendation,
-    rank: Callable[[DecisionMatrix], MatrixRanking],
+    rank: Callable[..., MatrixRanking],
 ) -> BackstopRange:
     """Rank the packages again at each end of the backstop multiplier's range.
 
@@ -166,7 +166,9 @@ def backstop_range(
     recommendation
         The recommendation at the model's multiplier.
     rank
-        The ranking of the run (same weights, methods, consensus, SMAA draws and seed).
+        The ranking of the run (same weights, methods, consensus, SMAA draws and seed), called
+        with ``full=False``: only what the recommendation needs
+        (:func:`mcdm.matrix_ranking.rank_decision_matrix`).
     """
     option = instance.backstop
     point = option.deterrence_multiplier
@@ -181,7 +183,7 @@ def backstop_range(
             rec, values = recommendation, here
         else:
             values = package_deterrence(instance, pset, mult)
-            rec = rank(rescaled_matrix(matrix, values)).recommendation
+            rec = rank(rescaled_matrix(matrix, values), full=False).recommendation
         ends.append(BackstopEnd(end, mult, rec.package_id, rec.verdict, values))  # type: ignore[arg-type]
     return BackstopRange(out.option, point, out.recommended, here, tuple(ends))
 

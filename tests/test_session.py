@@ -149,7 +149,7 @@ def test_restrictions_and_straits_map_to_the_keys_a_scenario_file_sets(tmp_path,
     assert read_scenario_text(dump_scenario_toml(s), tmp_path) == dataclasses.replace(
         s, source_path=""
     )
-    rows = dict((k, (a, b)) for k, a, b in describe_settings(base, s, data))
+    rows = {k: (a, b) for k, a, b in describe_settings(base, s, data)}
     assert rows["Straits open to mine-countermeasure ships"] == ("yes", "no")
     assert rows["Conditional restrictions"] == ("assumed met", "in force")
     assert rows["Stated restrictions lifted"] == (

@@ -321,10 +321,15 @@ def _described_value(key: str, value: Any, data: Dataset | None) -> str:
             return "assumed met" if value == "lift" else "in force"
         case "restrictions.lift":
             restrictions = data.restrictions if data else {}
-            return ", ".join(
-                f"{_names([restrictions[r].member_id], members)} ({r})" if r in restrictions else r
-                for r in value or ()
-            ) or "none"
+            return (
+                ", ".join(
+                    f"{_names([restrictions[r].member_id], members)} ({r})"
+                    if r in restrictions
+                    else r
+                    for r in value or ()
+                )
+                or "none"
+            )
     return value_words(value)
 
 
