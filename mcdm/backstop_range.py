@@ -79,9 +79,9 @@ class BackstopRange:
         top = names.get(self.recommended, self.recommended)
         if self.single_point:
             return (
-                f"The US backstop option of this scenario ({self.option}) has a single estimate "
-                f"of its effect on deterrence (×{self.multiplier:g}), no range: there is no "
-                f"range to test the recommendation, {top}, against."
+                f"The US backstop option of this scenario ({self.option}) has one estimate of "
+                f"its effect on deterrence (×{self.multiplier:g}) and no range, so there is no "
+                "range to test the recommendation against."
             )
         low, high = self.ends
         first = _holds_words(low, names, self.recommended, "the recommendation is unchanged")

@@ -141,7 +141,7 @@ def test_a_single_point_says_there_is_no_range():
     br = a.backstop
     assert br is not None and br.single_point and br.holds
     text = br.statement(names_of(pset))
-    assert "no range" in text and "(×1.5)" in text and names_of(pset)[a.top] in text
+    assert "(×1.5) and no range" in text
     point = analyse_packages(_with_range(inst, 1.5, 1.5, 1.5), pset, reversal=False).backstop
     assert point is not None and point.single_point
 
