@@ -23,6 +23,7 @@ from mcdm.kernels import KERNELS
 from mcdm.model import COST_RANGES, Dataset, Scenario, USBackstop
 from mcdm.session import (
     OFFERED_METHODS,
+    STRAITS_LABEL,
     RankingControls,
     ScenarioControls,
     WeightScheme,
@@ -32,7 +33,10 @@ from mcdm.session import (
     methods_help,
     preset_members,
     ranked_criteria,
+    restriction_help,
+    restriction_label,
     slider_range,
+    straits_help,
     weight_help,
     weighting_help,
 )
@@ -90,6 +94,7 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
             key=f"backstop:{k}",
         )
         archetypes = ui.kind_checkboxes(data, start.archetypes, k)
+        applied, straits = restriction_checkboxes(data, start, k)
         st.form_submit_button("Solve", type="primary", width="stretch")
     st.page_link(ui.members_page(), label=f"Members: {len(chosen)} take part")
     controls = ScenarioControls(
@@ -103,6 +108,8 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
         budget_basis=basis,
         horizon_years=years,
         discount_rate=rate,
+        restrictions=applied,
+        straits_open=straits,
     )
     return apply_scenario_controls(base, controls, members, data)
 
@@ -140,6 +147,31 @@ def horizon_controls(
         help="3.5% is HM Treasury's Green Book rate.",
     )
     return basis, int(years), round(rate / 100.0, 6)
+
+
+def restriction_checkboxes(
+    data: Dataset, start: ScenarioControls, k: str
+) -> tuple[tuple[str, ...], bool]:
+    """The members' stated restrictions, one checkbox each (ticked: in force), and the Straits
+    (the scenario file's [restrictions] and [maritime])."""
+    st.markdown("Members' stated restrictions (ticked: applied)")
+    applied = tuple(
+        rid
+        for rid, r in data.restrictions.items()
+        if st.checkbox(
+            restriction_label(r, data),
+            value=rid in (start.restrictions or ()),
+            key=f"restriction:{rid}:{k}",
+            help=restriction_help(r),
+        )
+    )
+    straits = st.checkbox(
+        STRAITS_LABEL,
+        value=bool(start.straits_open),
+        key=f"straits:{k}",
+        help=straits_help(data),
+    )
+    return applied, straits
 
 
 def weights_sidebar(

@@ -5,6 +5,7 @@ import numpy as np
 import streamlit as st
 
 from app_pages.common import analysis, context, with_reversal
+from mcdm.backstop_range import names_of
 from mcdm.cells import escape_markdown
 from mcdm.figures import acceptability_chart, core_chart, stability_chart
 from mcdm.headline import package_name, recommendation_sentence
@@ -56,6 +57,13 @@ first_now = (
 st.plotly_chart(stability_chart(a.stability), width="stretch")
 for line in stability_lines(a.stability, method, packages, first_now):
     st.caption(escape_markdown(line))
+if a.backstop is not None:
+    st.markdown(escape_markdown(a.backstop.statement(names_of(ctx.pset))))
+    st.caption(
+        "The US backstop's effect on deterrence is a judgement with a sourced range "
+        "(parameters.toml): the packages ranked again with the same methods and weights, with "
+        "the multiplier at each end of its range."
+    )
 st.plotly_chart(core_chart(a.core), width="stretch")
 st.caption(
     "Core index: the share of weight draws in which a member or element is part of the package "

@@ -184,7 +184,9 @@ def tripwire_members(instance: Instance, allocation: Iterable[Allocation]) -> li
     return sorted(mid for mid, t in armed.items() if t > 0 and t >= need)
 
 
-def deterrence_components(instance: Instance, allocation: Iterable[Allocation]) -> dict[str, float]:
+def deterrence_components(
+    instance: Instance, allocation: Iterable[Allocation], multiplier: float | None = None
+) -> dict[str, float]:
     """Deterrence by component (:data:`DETERRENCE_PARTS`), summing to the criterion.
 
     denial
@@ -192,7 +194,9 @@ def deterrence_components(instance: Instance, allocation: Iterable[Allocation]) 
     tripwire
         :func:`nation_bonus` summed over :func:`tripwire_members`.
     backstop
-        (multiplier - 1) x (denial + tripwire): what the US option adds to both.
+        (multiplier - 1) x (denial + tripwire): what the US option adds to both. The
+        multiplier is the scenario's option's unless ``multiplier`` is given (the ends of its
+        sourced range, :mod:`mcdm.backstop_range`).
     """
     alloc = [a for a in allocation if a.units > 0]
     els = instance.data.elements
@@ -203,7 +207,8 @@ def deterrence_components(instance: Instance, allocation: Iterable[Allocation]) 
     )
     denial = denial_points(instance, power)
     tripwire = sum(nation_bonus(instance, mid) for mid in tripwire_members(instance, alloc))
-    backstop = (instance.backstop.deterrence_multiplier - 1.0) * (denial + tripwire)
+    mult = instance.backstop.deterrence_multiplier if multiplier is None else multiplier
+    backstop = (mult - 1.0) * (denial + tripwire)
     return {"denial": denial, "tripwire": tripwire, "backstop": backstop}
 
 

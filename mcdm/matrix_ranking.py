@@ -67,6 +67,7 @@ def rank_decision_matrix(
     seed: int = 0,
     weight_band: float | None = None,
     value_draws: Callable[[DecisionMatrix, int], np.ndarray | None] | None = None,
+    full: bool = True,
 ) -> MatrixRanking:
     """Rank any decision matrix: every method and the consensus, SMAA (with ``smaa_draws``)
     and the stability intervals of ``smaa_method``.
@@ -81,6 +82,9 @@ def rank_decision_matrix(
     value_draws
         Given the matrix as ranked (criteria that do not vary are left out) and the number of
         draws, uncertain values for each draw (see :func:`mcdm.robustness.smaa`), or None.
+    full
+        False: only what the recommendation needs (no SMAA confidence factors, an empty
+        stability table), for a ranking made again only to see what it recommends.
     """
     ranking = rank_matrix(matrix, weights.as_dict(), methods, consensus)
     used = ranking.matrix
@@ -94,9 +98,14 @@ def rank_decision_matrix(
             seed=seed,
             weight_band=weight_band,
             value_draws=value_draws(used, smaa_draws) if value_draws is not None else None,
+            with_confidence=full,
         )
     rec = recommend(ranking, smaa_res)
-    stability = stability_intervals(used, ranking.weights, smaa_method, target=rec.package_id)
+    stability = (
+        stability_intervals(used, ranking.weights, smaa_method, target=rec.package_id)
+        if full
+        else pd.DataFrame()
+    )
     return MatrixRanking(weights, ranking, smaa_res, stability, rec)
 
 

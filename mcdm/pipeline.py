@@ -13,6 +13,7 @@ import platform
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .backstop_range import BackstopRange, backstop_range, range_json
 from .criteria import CRITERIA, CRITERIA_BY_ID
 from .errors import McdmError
 from .headline import recommendation_sentence
@@ -75,6 +77,7 @@ class Analysis:
     reversal: pd.DataFrame | None = None
     messages: tuple[str, ...] = ()
     stakeholders: StakeholderComparison | None = None  # with [stakeholders.NAME] profiles
+    backstop: BackstopRange | None = None  # the recommendation across the backstop's range
 
     @property
     def top(self) -> str:
@@ -246,17 +249,18 @@ def analyse_packages(
         rng = np.random.default_rng([seed, 1])
         return _cost_draws(instance, pset, used, draws, spread, rng)
 
-    ranked = rank_decision_matrix(
-        matrix,
-        wres,
-        methods or rs.methods,
-        consensus or rs.consensus,
+    rank = partial(  # the run's ranking, for its matrix and the backstop's range
+        rank_decision_matrix,
+        weights=wres,
+        methods=methods or rs.methods,
+        consensus=consensus or rs.consensus,
         smaa_draws=rb.smaa_draws if smaa_draws is None else smaa_draws,
         smaa_method=smaa_method or rb.method,
         seed=seed,
         weight_band=band if isinstance(band, float) else None,
         value_draws=cost_draws,
     )
+    ranked = rank(matrix)
     ranking, used = ranked.ranking, ranked.ranking.matrix
     rev = (
         rank_reversal(used, ranking.weights, tuple(ranking.results), ranking.consensus_rule)
@@ -281,6 +285,7 @@ def analyse_packages(
             *(stakeholders.warnings() if stakeholders is not None else ()),
         ),
         stakeholders=stakeholders,
+        backstop=backstop_range(instance, pset, matrix, ranked.recommendation, rank),
     )
 
 
@@ -460,6 +465,7 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
             },
             "messages": list(result.analysis.messages),
         },
+        "backstop_range": range_json(getattr(result.analysis, "backstop", None), result.packages),
         **(
             {"stakeholders": stakeholders_json(result.analysis.stakeholders)}
             if result.analysis is not None and result.analysis.stakeholders is not None

@@ -96,6 +96,7 @@ def smaa(
     seed: int = 0,
     weight_band: float | None = None,
     value_draws: np.ndarray | None = None,
+    with_confidence: bool = True,
 ) -> SmaaResult:
     """SMAA-2 rank acceptability under weight (and optionally value) uncertainty.
 
@@ -116,6 +117,10 @@ def smaa(
         None for weights uniform on the simplex, else the relative band around ``weights``.
     value_draws
         Optional (draws x n x m) matrices, e.g. with uncertain costs; draw t uses weights t.
+    with_confidence
+        False leaves the confidence factors NaN (one scoring of every draw per alternative
+        ever first: most of the time SMAA takes with value draws), for a caller that needs
+        only the rank acceptability.
     """
     if method not in KERNELS:
         raise RankingError(f"SMAA needs one of {', '.join(KERNELS)}; got {method!r}")
@@ -142,9 +147,9 @@ def smaa(
     np.add.at(sums, best, W)
     with np.errstate(invalid="ignore", divide="ignore"):
         central = np.where(counts[:, None] > 0, sums / counts[:, None], np.nan)
-    confidence = np.zeros(n)
-    ever = np.flatnonzero(counts)
-    if X.ndim == 2:  # no value uncertainty: is i first at its own central weights?
+    confidence = np.zeros(n) if with_confidence else np.full(n, np.nan)
+    ever = np.flatnonzero(counts) if with_confidence else np.array([], dtype=int)
+    if X.ndim == 2 and ever.size:  # no value uncertainty: is i first at its own central weights?
         Sc = scores(method, X, np.ascontiguousarray(central[ever]), types)
         confidence[ever] = (np.argmax(Sc, axis=1) == ever).astype(float)
     else:

@@ -34,12 +34,14 @@ from mcdm.formats import format_eur_bn
 from mcdm.headline import package_name
 from mcdm.instance import instantiate
 from mcdm.io.load import load_instance, load_scenario
+from mcdm.model import Zone
 from mcdm.packages import PackageSet
 from mcdm.pipeline import analyse_packages
 from mcdm.ranking import weights_ahp
 from mcdm.session import (
     METHOD_HELP,
     OFFERED_METHODS,
+    STRAITS_LABEL,
     RankingControls,
     WeightScheme,
     controls_key,
@@ -618,6 +620,78 @@ def test_kinds_of_package_are_checkboxes_with_their_full_names(dataset):
     assert chosen[0] not in ctx.export_scenario.archetypes
 
 
+def solve(at: AppTest) -> None:
+    next(b for b in at.button if b.label == "Solve").click().run()
+    assert not at.exception, at.exception
+
+
+def test_the_straits_checkbox_decides_who_sends_mine_countermeasure_ships(dataset):
+    """The Black Sea package alone (the smallest solve that shows it): with the Straits
+    closed only Black Sea states' ships serve there; ticked, other members' ships come in."""
+    at = monitoring_app(
+        **{"kind:observer": False, "kind:technical_monitoring": False, "kind:black_sea": True}
+    )
+    k = key_of("monitoring_only")
+    box = at.sidebar.checkbox(key=f"straits:{k}")
+    assert box.label == STRAITS_LABEL and box.value is False
+    assert "Montreux Convention" in box.help and "straits_open" in box.help
+    coastal = {mid for mid, m in dataset.members.items() if m.black_sea}
+
+    def at_sea() -> set[str]:
+        pset = at.session_state["ctx"].pset
+        assert {p.archetype for p in pset.packages} == {"black_sea"}
+        els = dataset.elements
+        return {
+            a.member_id
+            for p in pset.packages
+            for a in p.allocation
+            if els[a.element_id].zone is Zone.BLACK_SEA
+        }
+
+    closed = at_sea()
+    assert closed and closed <= coastal
+    box.check()
+    solve(at)
+    ctx = at.session_state["ctx"]
+    assert ctx.export_scenario.maritime.straits_open is True
+    assert at_sea() - coastal, "no ship of a member outside the Black Sea came in"
+    assert any("Straits open to mine-countermeasure ships" in c for c in ctx.changes)
+
+
+def test_unticking_a_stated_restriction_lets_the_member_send_what_it_forbids(dataset):
+    """The tripwire alone: France's stated restriction keeps its units away from the front;
+    lifted in the sidebar (the scenario's [restrictions] lift), French light companies go there."""
+    at = monitoring_app(
+        **{"kind:observer": False, "kind:technical_monitoring": False, "kind:tripwire": True}
+    )
+    k = key_of("monitoring_only")
+    boxes = [b for b in at.sidebar.checkbox if b.key and b.key.startswith("restriction:")]
+    assert [b.key for b in boxes] == [f"restriction:{r}:{k}" for r in dataset.restrictions]
+    assert all(b.value for b in boxes)
+    box = at.sidebar.checkbox(key=f"restriction:FRA-FAR-FROM-FRONT:{k}")
+    assert box.label == "France: no units near the line of contact or on the northern border"
+    front = {Zone.LINE_OF_CONTACT, Zone.NORTHERN_BORDER}
+
+    def french_at_the_front() -> int:
+        pset = at.session_state["ctx"].pset
+        assert {p.archetype for p in pset.packages} == {"tripwire"}
+        els = dataset.elements
+        return sum(
+            a.units
+            for p in pset.packages
+            for a in p.allocation
+            if a.member_id == "FRA" and els[a.element_id].zone in front
+        )
+
+    assert french_at_the_front() == 0
+    box.uncheck()
+    solve(at)
+    ctx = at.session_state["ctx"]
+    assert ctx.export_scenario.restrictions.lift == ("FRA-FAR-FROM-FRONT",)
+    assert french_at_the_front() > 0
+    assert any("Stated restrictions lifted" in c for c in ctx.changes)
+
+
 def test_rank_reversal_is_the_one_mcdm_run_writes():
     at = monitoring_app()
     at.switch_page("app_pages/robustness.py").run()
@@ -759,6 +833,9 @@ def assert_robustness_is_about_the_recommended_package(at: AppTest) -> None:
         f"Under {ctx.instance.scenario.robustness.method} at your "
     )
     assert name in stability[0]
+    # the US backstop's range: the statement names the recommended package
+    backstop = [t for t in shown if t.startswith("With the US backstop at its low estimate")]
+    assert len(backstop) == 1 and f"it is still {name}" in backstop[0]
     # a lead is spoken of only if the package is first at these weights
     assert any("lead" in t for t in shown) <= bool(a.stability["holds_now"].all())
 

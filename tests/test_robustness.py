@@ -81,6 +81,18 @@ def test_smaa_is_reproducible_from_its_seed():
     assert a.seed == 42 and a.frame().shape[0] == 9
 
 
+def test_smaa_without_confidence_keeps_the_acceptability_and_leaves_confidence_unknown():
+    """What the backstop's range asks of SMAA: the same draws and acceptability, no confidence
+    factors (NaN, never a made-up 0 or 1)."""
+    values = MATRIX.values * np.random.default_rng(5).uniform(0.9, 1.1, (300, *MATRIX.shape))
+    kw = {"draws": 300, "seed": 9, "value_draws": values}
+    full = smaa(MATRIX, np.ones(5) / 5, **kw)
+    light = smaa(MATRIX, np.ones(5) / 5, with_confidence=False, **kw)
+    np.testing.assert_array_equal(light.acceptability, full.acceptability)
+    np.testing.assert_array_equal(light.central_weights, full.central_weights)
+    assert np.all(np.isnan(light.confidence)) and not np.any(np.isnan(full.confidence))
+
+
 def test_weight_draws_respect_the_band():
     center = np.array([0.5, 0.3, 0.2])
     W = sample_weights(3, 1000, np.random.default_rng(0), center, 0.2)

@@ -17,6 +17,7 @@ from mcdm.errors import InputError
 from mcdm.instance import instantiate
 from mcdm.io.data import load_dataset
 from mcdm.io.load import load_scenario
+from mcdm.io.scenario_toml import dump_scenario_toml
 from mcdm.model import Method, USBackstop
 from mcdm.packages import NEAR_DUPLICATE_SHARE, PackageSet
 from mcdm.ranking import weights_ahp
@@ -116,6 +117,52 @@ def test_horizon_controls_set_the_scenarios_cost_keys(dataset):
         0.0,
         60.0,
     )
+
+
+def test_restrictions_and_straits_map_to_the_keys_a_scenario_file_sets(tmp_path, dataset):
+    """A scenario file with [restrictions] and [maritime] sets the checkboxes as they read, and
+    the checkboxes give back those keys: the app and the file agree either way."""
+    text = (DATA / "scenarios" / "monitoring_only.toml").read_text(encoding="utf-8")
+    head, weights = text.split("[weights]")
+    extra = '[restrictions]\nconditional = "lift"\nlift = ["FRA-FAR-FROM-FRONT"]\n\n'
+    extra += "[maritime]\nstraits_open = true\n\n"
+    path = tmp_path / "lifted.toml"
+    path.write_text(f'{head}dataset = "{DATA}"\n{extra}[weights]{weights}', encoding="utf-8")
+    base, data = load_scenario(path)
+    members = preset_members(base, data)
+    start = ScenarioControls.of(base, members, data)
+    assert start.restrictions == ("GBR-LAND-CONCEPT", "IRL-NO-DETERRENT")  # TUR conditional
+    assert start.straits_open is True
+    assert apply_scenario_controls(base, start, members, data) == base
+    # the defaults: every restriction applied, the Straits closed
+    plain, _ = preset("monitoring_only")
+    first = ScenarioControls.of(plain, preset_members(plain, dataset), dataset)
+    assert first.restrictions == tuple(dataset.restrictions) and first.straits_open is False
+    # France ticked back on, the Straits closed: the keys a file would hold
+    controls = dataclasses.replace(
+        start, restrictions=("FRA-FAR-FROM-FRONT", "GBR-LAND-CONCEPT"), straits_open=False
+    )
+    s = apply_scenario_controls(base, controls, members, data)
+    assert s.restrictions.conditional == "hold"
+    assert s.restrictions.lift == ("TUR-BOTH-PARTIES", "IRL-NO-DETERRENT")
+    assert s.maritime.straits_open is False
+    assert read_scenario_text(dump_scenario_toml(s), tmp_path) == dataclasses.replace(
+        s, source_path=""
+    )
+    rows = {k: (a, b) for k, a, b in describe_settings(base, s, data)}
+    assert rows["Straits open to mine-countermeasure ships"] == ("yes", "no")
+    assert rows["Conditional restrictions"] == ("assumed met", "in force")
+    assert rows["Stated restrictions lifted"] == (
+        "France (FRA-FAR-FROM-FRONT)",
+        "Turkiye (TUR-BOTH-PARTIES), Ireland (IRL-NO-DETERRENT)",
+    )
+
+
+def read_scenario_text(text: str, folder: Path):
+    """A scenario read back from the TOML text the Export page writes."""
+    path = folder / "exported.toml"
+    path.write_text(text, encoding="utf-8")
+    return dataclasses.replace(load_scenario(path)[0], source_path="")
 
 
 def test_choosing_every_member_or_none_means_all_as_in_a_scenario_file(dataset):

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from ..backstop_range import names_of
 from ..describe import POINT_SCALES, describe_top, method_label
 from ..figures import acceptability_chart, contributions_chart, frontier_chart, stability_chart
 from ..formats import format_eur_bn
@@ -191,6 +192,7 @@ def _ranking_and_robustness(
         f"Consensus: {consensus}.</p>",
         f"<h2>How robust the choice is</h2>{charts.get('acceptability', '')}{charts['stability']}",
         f'<p class="note">{html.escape(_stability_note(instance, analysis, top))}</p>',
+        _backstop_note(pset, analysis),
         "<h2>Packages that cannot be built</h2><ul>" + infeasible + "</ul>" if infeasible else "",
     ]
 
@@ -255,6 +257,14 @@ def _charts(instance: Instance, pset: PackageSet, analysis: Any, top: Package) -
         )
         for name, fig in figures.items()
     }
+
+
+def _backstop_note(pset: PackageSet, analysis: Any) -> str:
+    """Whether the recommendation holds across the US backstop's range (a paragraph)."""
+    backstop = getattr(analysis, "backstop", None)
+    if backstop is None:
+        return ""
+    return f"<p>{html.escape(backstop.statement(names_of(pset)))}</p>"
 
 
 def _stability_note(instance: Instance, analysis: Any, top: Package) -> str:

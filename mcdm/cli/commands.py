@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import limits as lim
+from ..backstop_range import names_of
 from ..batch import BatchResult, expand_sweep, run_batch, scenario_variants
 from ..errors import InputError, Problem
 from ..headline import recommendation_sentence
@@ -144,6 +145,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(recommendation_sentence(a.recommendation, result.packages.by_id))
         if a.smaa is not None:
             print(f"(SMAA seed {a.smaa.seed}, method {a.smaa.method})")
+        if a.backstop is not None:
+            print(a.backstop.statement(names_of(result.packages)))
         for msg in a.weights.warnings:
             print(f"! {msg}")
         for line in summary_lines(a.stakeholders) if a.stakeholders is not None else ():

@@ -15,6 +15,7 @@ from ..model import (
     Instance,
     Restriction,
     RestrictionKind,
+    RestrictionSettings,
     Zone,
 )
 from .family import ConstraintFamily, Family, PriceOption, Relax, troops_of
@@ -28,6 +29,7 @@ __all__ = [
     "Restrictions",
     "Rules",
     "Straits",
+    "restriction_in_force",
     "restrictions_in_force",
 ]
 
@@ -35,16 +37,22 @@ __all__ = [
 # --- what members said they would not send, and where ships can go ------------------------------
 
 
+def restriction_in_force(r: Restriction, settings: RestrictionSettings) -> bool:
+    """Whether a scenario's ``[restrictions]`` leave ``r`` in force: a conditional restriction
+    holds unless the scenario assumes conditions met, any one can be lifted by its id."""
+    return r.restriction_id not in settings.lift and not (
+        r.kind is RestrictionKind.CONDITIONAL and settings.conditional == "lift"
+    )
+
+
 def restrictions_in_force(instance: Instance, member_id: str) -> list[Restriction]:
-    """The stated restrictions of ``member_id`` that the scenario does not lift: a conditional
-    one holds unless the scenario assumes conditions met, any one can be lifted by its id."""
+    """The stated restrictions of ``member_id`` that the scenario does not lift
+    (:func:`restriction_in_force`)."""
     settings = instance.scenario.restrictions
     return [
         r
         for r in instance.data.restrictions.values()
-        if r.member_id == member_id
-        and r.restriction_id not in settings.lift
-        and not (r.kind is RestrictionKind.CONDITIONAL and settings.conditional == "lift")
+        if r.member_id == member_id and restriction_in_force(r, settings)
     ]
 
 

@@ -28,6 +28,7 @@ from .caps import (
     member_rows,
     preset_members,
 )
+from .restrictions import applied_restrictions, restriction_settings
 from .weighting import (
     METHOD_HELP,
     OFFERED_METHODS,
@@ -109,6 +110,9 @@ class ScenarioControls:
     budget_basis: Literal["annual", "horizon"] = "annual"
     horizon_years: int = DEFAULT_HORIZON_YEARS
     discount_rate: float = DEFAULT_DISCOUNT_RATE
+    # the stated restrictions left in force (ids) and the Straits; None: as the preset sets them
+    restrictions: tuple[str, ...] | None = None
+    straits_open: bool | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "caps", FrozenMap(self.caps))
@@ -127,6 +131,8 @@ class ScenarioControls:
             budget_basis=base.budget_basis,
             horizon_years=int(base.horizon_years),
             discount_rate=float(base.discount_rate),
+            restrictions=applied_restrictions(base, data),
+            straits_open=base.maritime.straits_open,
         )
 
 
@@ -137,7 +143,9 @@ def apply_scenario_controls(
 
     ``members`` are every member as the preset sees them (:func:`preset_members`). A cap equal
     to the member's own is not written as an override; caps of members not taking part are
-    left out. No member or kind chosen means all of them, as in a scenario file.
+    left out. No member or kind chosen means all of them, as in a scenario file. The stated
+    restrictions and the Straits map to ``[restrictions]`` and ``[maritime]`` as a scenario file
+    sets them (:mod:`.restrictions`).
     """
     chosen = controls.members or tuple(data.members)
     overrides = {k: dict(v) for k, v in base.member_overrides.items()}
@@ -149,6 +157,8 @@ def apply_scenario_controls(
             if value != getattr(now, key):
                 overrides.setdefault(mid, {})[key] = value
     archetypes = controls.archetypes or tuple(data.archetypes)
+    applied = controls.restrictions
+    straits = controls.straits_open
     return dataclasses.replace(
         base,
         budget_eur_bn=float(controls.budget_eur_bn),
@@ -161,6 +171,12 @@ def apply_scenario_controls(
         budget_basis=controls.budget_basis,
         horizon_years=int(controls.horizon_years),
         discount_rate=float(controls.discount_rate),
+        restrictions=base.restrictions
+        if applied is None
+        else restriction_settings(base, applied, data),
+        maritime=base.maritime
+        if straits is None
+        else dataclasses.replace(base.maritime, straits_open=bool(straits)),
     )
 
 

@@ -198,6 +198,9 @@ _SETTINGS = {
     "line_length_km": "Line of contact",
     "threat_troops": "Russian troops in theatre",
     "us_backstop": "US backstop",
+    "restrictions.conditional": "Conditional restrictions",
+    "restrictions.lift": "Stated restrictions lifted",
+    "maritime.straits_open": "Straits open to mine-countermeasure ships",
     "members": "Members taking part",
     "archetypes": "Kinds of package",
     "seed": "Random seed",
@@ -314,6 +317,19 @@ def _described_value(key: str, value: Any, data: Dataset | None) -> str:
             return _percent(value)
         case "rules":
             return f"{len(value)} rules" if value else "none"
+        case "restrictions.conditional":
+            return "assumed met" if value == "lift" else "in force"
+        case "restrictions.lift":
+            restrictions = data.restrictions if data else {}
+            return (
+                ", ".join(
+                    f"{_names([restrictions[r].member_id], members)} ({r})"
+                    if r in restrictions
+                    else r
+                    for r in value or ()
+                )
+                or "none"
+            )
     return value_words(value)
 
 
