@@ -2,9 +2,8 @@
 
 Every class here is a frozen dataclass; change one with :func:`dataclasses.replace`. Nothing here
 reads files or calls a solver: :mod:`mcdm.io` builds these objects from validated input, and the
-core trusts them. Scenario settings carry ``__pydantic_config__`` so that :mod:`mcdm.io` can
-validate a TOML table straight into them with misspelt keys rejected (``extra="forbid"``); that
-attribute is plain data and does not make this module depend on pydantic.
+core trusts them. Scenario settings carry ``__pydantic_config__`` (plain data, no dependency on
+pydantic) so that :mod:`mcdm.io` validates a TOML table into them with misspelt keys rejected.
 """
 
 from __future__ import annotations
@@ -122,12 +121,13 @@ class Element:
     source: str = ""
     confidence: str = "A"
     notes: str = ""
-    # Deterrence and air protection (data/MODEL.md, "Deterrence"): ground combat power per unit
-    # in mechanised-infantry equivalents, the armed combat troops that count towards a member's
-    # tripwire presence, and the hours a year one unit keeps on a combat air patrol station.
+    # Deterrence, air protection and warning (data/MODEL.md): combat power per unit (mechanised
+    # infantry equivalents), armed troops towards a member's tripwire, hours a year on a combat
+    # air patrol station, and how far behind the line of contact the unit sees (km).
     combat_power: float = 0.0
     armed_troops: int = 0
     patrol_hours: float = 0.0
+    warning_depth_km: float = 0.0
 
     @property
     def combat(self) -> bool:

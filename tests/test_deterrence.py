@@ -275,8 +275,9 @@ def test_a_backstop_range_must_hold_its_point_value(data_copy):
 
 
 def test_the_new_element_columns_are_optional(data_copy):
-    """A data folder written before these columns loads, with no combat power, armed troops or
-    patrol hours (its deterrence is then tripwire-free and denial-free)."""
+    """A data folder written before these columns loads, with no combat power, armed troops,
+    patrol hours or warning depth (its deterrence is then tripwire-free and denial-free, and
+    none of its line is watched in depth)."""
     path = data_copy / "elements.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     import csv
@@ -284,11 +285,13 @@ def test_the_new_element_columns_are_optional(data_copy):
 
     rows = list(csv.reader(io.StringIO("\n".join(lines))))
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(r[:-3] for r in rows)
+    assert rows[0][-4:] == ["combat_power", "armed_troops", "patrol_hours", "warning_depth_km"]
+    csv.writer(out, lineterminator="\n").writerows(r[:-4] for r in rows)
     path.write_text(out.getvalue(), encoding="utf-8")
     data = load_dataset(data_copy)
     e = data.elements["armoured_bg"]
     assert (e.combat_power, e.armed_troops, e.patrol_hours) == (0.0, 0, 0.0)
+    assert data.elements["male_orbit"].warning_depth_km == 0.0
 
 
 def test_the_default_tripwire_buys_no_satellites(default):

@@ -82,6 +82,8 @@ ELEMENT_COLUMNS = (
     Column("combat_power", "float", required=False, maximum=lim.MAX_COMBAT_POWER),
     Column("armed_troops", "int", required=False, maximum=lim.MAX_TROOPS_PER_UNIT),
     Column("patrol_hours", "float", required=False, maximum=lim.MAX_PATROL_HOURS),
+    # how far behind the line a unit sees (early warning in depth, data/MODEL.md); absent is 0
+    Column("warning_depth_km", "float", required=False, maximum=lim.MAX_KM),
 )
 AVAILABILITY_COLUMNS = (
     Column("member_id", "id"),

@@ -74,6 +74,7 @@ ELEMENT_FIELDS: Mapping[str, str] = {
     "combat_power": "Ground combat power per unit (mechanised-infantry equivalents)",
     "armed_troops": "Armed combat troops per unit",
     "patrol_hours": "Air patrol hours on station per unit (h/yr)",
+    "warning_depth_km": "Sees behind the line of contact (km)",
 }
 
 #: The parts of deterrence (mcdm.criteria.DETERRENCE_PARTS) as table headers.
