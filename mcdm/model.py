@@ -241,14 +241,16 @@ class Parameters:
     nation_bonus_other: float
     usd_per_eur: float
     troop_pool_spread: float = 0.25
-    # Deterrence (data/MODEL.md, "Deterrence"; SOURCES.md RU-FORCES-2025, A-DENIAL,
-    # A-TRIPWIRE, A-CAP). The defaults are the bundled data's values.
+    # Deterrence and warning (data/MODEL.md; SOURCES.md RU-FORCES-2025, A-DENIAL, A-TRIPWIRE,
+    # A-CAP, A-EW-DEPTH). The defaults are the bundled data's values.
     threat_troops: float = 700_000.0
     denial_share_of_threat: tuple[float, ...] = (0.0, 0.02, 0.05, 0.10, 0.20, 1.0 / 3.0)
     denial_points: tuple[float, ...] = (0.0, 15.0, 30.0, 50.0, 75.0, 100.0)
     tripwire_min_armed_troops: int = 150
     cap_station_hours: float = 17_520.0
     cap_station_area_k_km2: float = 50.0
+    warning_depth_min_km: float = 30.0
+    warning_depth_share: float = 0.5
     source: str = ""
 
     def __post_init__(self) -> None:

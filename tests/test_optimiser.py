@@ -96,6 +96,7 @@ def tiny_instances(draw):
             cost=draw(st.sampled_from([2.0, 5.0, 7.5, 12.0])),
             deterrence=draw(st.sampled_from([0.0, 0.5, 1.0, 3.0])),
             early_warning_km=draw(st.sampled_from([0.0, 10.0, 25.0])),
+            warning_depth_km=draw(st.sampled_from([0.0, 5.0, 30.0, 40.0])),
         )
         for j in range(n_elements)
     ]

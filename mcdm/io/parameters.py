@@ -1,6 +1,6 @@
 """parameters.toml: the model's parameters (US backstop options, nation points, the threat and
-the denial curve, the tripwire minimum, patrol stations), validated into :class:`Parameters` with
-every value's range checked."""
+the denial curve, the tripwire minimum, patrol stations, the depth of warning), validated into
+:class:`Parameters` with every value's range checked."""
 
 from __future__ import annotations
 
@@ -160,6 +160,8 @@ def parameters_from_doc(
     )
     check("cap_station_hours", p.cap_station_hours, 0, 8_760 * 100, "hours", open_low=True)
     check("cap_station_area_k_km2", p.cap_station_area_k_km2, 0, lim.MAX_AREA_K_KM2, "an area")
+    check("warning_depth_min_km", p.warning_depth_min_km, 0, lim.MAX_KM, "a depth in km")
+    check("warning_depth_share", p.warning_depth_share, 0, 1, "a share")
     _check_denial(p, shown, problems)
     if outside(p.troop_pool_spread, 0, 1) or p.troop_pool_spread == 1:
         problems.append(
