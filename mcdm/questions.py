@@ -373,7 +373,8 @@ def answer_monitoring(instance: Instance, pset: PackageSet) -> Answer:
             text += (
                 f"; the whole line costs {format_eur_bn(r.value(reach, 'annual_cost_eur_bn'))} "
                 f"({package_name(reach)}, {_troops(r.value(reach, 'troops_exposed'))} people "
-                "in Ukraine)."
+                f"in Ukraine, {format_number(r.value(reach, 'warning_depth_pct'))}% of the line "
+                "in depth)."
             )
         else:
             text += (
