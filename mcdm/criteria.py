@@ -15,16 +15,20 @@ __all__ = [
     "CRITERIA",
     "CRITERIA_BY_ID",
     "DETERRENCE_PARTS",
+    "WARNING_PARTS",
     "Criterion",
     "Direction",
     "air_cover_per_unit",
     "burden_base",
     "contributions",
+    "criteria_parts",
     "denial_points",
     "deterrence_components",
+    "early_warning_pct",
     "nation_bonus",
     "score_allocation",
     "tripwire_members",
+    "warning_components",
 ]
 
 
@@ -86,7 +90,9 @@ CRITERIA: tuple[Criterion, ...] = (
         "Early warning",
         "% of line",
         Direction.BENEFIT,
-        "Share of the line of contact watched by observers, sensors, drones and satellites.",
+        "Half the share of the line of contact watched (observers, sensors, drones, "
+        "satellites), half the share watched in depth: far enough behind the line to see "
+        "forces gather for an attack (30 km by default; drones and satellites).",
     ),
     Criterion(
         "air_defence_k_km2",
@@ -140,6 +146,10 @@ CRITERIA_BY_ID: Mapping[str, Criterion] = {c.criterion_id: c for c in CRITERIA}
 #: they sum to the ``deterrence`` criterion. Warning and air protection are criteria of their
 #: own and not part of deterrence (data/MODEL.md, "Deterrence").
 DETERRENCE_PARTS: tuple[str, ...] = ("denial", "tripwire", "backstop")
+
+#: The components of early warning, in % of the line (``warning_<part>_pct`` in packages.csv):
+#: the line watched, and the line watched in depth (data/MODEL.md, "Early warning").
+WARNING_PARTS: tuple[str, ...] = ("line", "depth")
 
 
 def nation_bonus(instance: Instance, member_id: str) -> float:
@@ -212,6 +222,47 @@ def deterrence_components(
     return {"denial": denial, "tripwire": tripwire, "backstop": backstop}
 
 
+def warning_components(instance: Instance, allocation: Iterable[Allocation]) -> dict[str, float]:
+    """Early warning by component (:data:`WARNING_PARTS`), in % of the line of contact.
+
+    line
+        Kilometres of line watched (elements.csv ``early_warning_km``), capped at the line.
+    depth
+        The kilometres of those watched by units that see at least ``warning_depth_min_km``
+        behind the line (``warning_depth_km``, A-EW-DEPTH), capped at the line.
+    """
+    data = instance.data
+    need = data.parameters.warning_depth_min_km
+    line = instance.scenario.line_length_km
+    watched = in_depth = 0.0
+    for a in allocation:
+        e = data.elements[a.element_id]
+        watched += a.units * e.early_warning_km
+        if e.warning_depth_km >= need:
+            in_depth += a.units * e.early_warning_km
+    return {"line": 100.0 * min(line, watched) / line, "depth": 100.0 * min(line, in_depth) / line}
+
+
+def criteria_parts(
+    instance: Instance, allocation: Iterable[Allocation]
+) -> dict[str, dict[str, float]]:
+    """The criteria that are made of parts, by part: ``deterrence``
+    (:func:`deterrence_components`) and ``warning`` (:func:`warning_components`)."""
+    alloc = list(allocation)
+    return {
+        "deterrence": deterrence_components(instance, alloc),
+        "warning": warning_components(instance, alloc),
+    }
+
+
+def early_warning_pct(instance: Instance, allocation: Iterable[Allocation]) -> float:
+    """The early-warning criterion: the line watched and the line watched in depth (% of the
+    line), weighted ``1 - warning_depth_share`` and ``warning_depth_share``."""
+    parts = warning_components(instance, allocation)
+    share = instance.data.parameters.warning_depth_share
+    return (1.0 - share) * parts["line"] + share * parts["depth"]
+
+
 def air_cover_per_unit(instance: Instance, element_id: str) -> float:
     """Air-defence cover of one unit (1,000 km2): its own (batteries) plus the share of a 24/7
     combat air patrol station its patrol hours sustain, times a station's area (A-CAP)."""
@@ -275,16 +326,14 @@ def score_allocation(instance: Instance, allocation: Iterable[Allocation]) -> di
     backstop = instance.backstop
     alloc = [a for a in allocation if a.units > 0]
     per_member = contributions(instance, alloc)
-    ew_km = ad = esc = 0.0
+    ad = esc = 0.0
     readiness = 0
     for a in alloc:
         e = data.elements[a.element_id]
-        ew_km += e.early_warning_km * a.units
         ad += air_cover_per_unit(instance, a.element_id) * a.units
         esc += e.escalation * a.units
         readiness = max(readiness, e.readiness_days)
     total_cost = sum(row["cost_eur_m"] for row in per_member.values())
-    line = instance.scenario.line_length_km
     uncertain = sum(
         row["cost_eur_m"]
         for mid, row in per_member.items()
@@ -294,7 +343,7 @@ def score_allocation(instance: Instance, allocation: Iterable[Allocation]) -> di
         "deterrence": sum(deterrence_components(instance, alloc).values()),
         "annual_cost_eur_bn": total_cost / 1000.0,
         "troops_exposed": float(sum(r["troops_in_ukraine"] for r in per_member.values())),
-        "early_warning_pct": 100.0 * min(line, ew_km) / line,
+        "early_warning_pct": early_warning_pct(instance, alloc),
         "air_defence_k_km2": ad,
         "escalation_risk": backstop.escalation_multiplier * esc,
         "burden_gap_pct": _burden_gap_pct(instance, per_member, total_cost),

@@ -133,8 +133,11 @@ def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[st
         f"({format_troops(c['troops_exposed'])} inside Ukraine) from **{p.nations} nations**"
         + (f"; the largest contingents (troops): {people}." if people else "."),
         f"Deterrence {_points(c['deterrence'])} ({POINT_SCALES['deterrence']}); early warning "
-        f"over {format_criterion('early_warning_pct', c['early_warning_pct'])} of the "
-        f"{instance.scenario.line_length_km:,.0f} km line; "
+        f"{format_criterion('early_warning_pct', c['early_warning_pct'])} (it watches "
+        f"{format_criterion('early_warning_pct', p.warning_parts.get('line', 0.0))} of the "
+        f"{instance.scenario.line_length_km:,.0f} km line, "
+        f"{format_criterion('early_warning_pct', p.warning_parts.get('depth', 0.0))} in "
+        "depth); "
         + (
             f"air-defence cover over {format_criterion('air_defence_k_km2', air)}; "
             if air > 0

@@ -85,6 +85,7 @@ def element(
     combat_power: float | None = None,
     armed_troops: int | None = None,
     patrol_hours: float = 0.0,
+    warning_depth_km: float = 0.0,
 ) -> Element:
     """An element with round numbers; every figure is a keyword. Without a ``zone``, an element
     in Ukraine serves at the line of contact and one elsewhere in its location's own zone.
@@ -120,6 +121,7 @@ def element(
         combat_power=combat_power,
         armed_troops=armed_troops,
         patrol_hours=patrol_hours,
+        warning_depth_km=warning_depth_km,
     )
 
 

@@ -2,9 +2,8 @@
 
 Every class here is a frozen dataclass; change one with :func:`dataclasses.replace`. Nothing here
 reads files or calls a solver: :mod:`mcdm.io` builds these objects from validated input, and the
-core trusts them. Scenario settings carry ``__pydantic_config__`` so that :mod:`mcdm.io` can
-validate a TOML table straight into them with misspelt keys rejected (``extra="forbid"``); that
-attribute is plain data and does not make this module depend on pydantic.
+core trusts them. Scenario settings carry ``__pydantic_config__`` (plain data, no dependency on
+pydantic) so that :mod:`mcdm.io` validates a TOML table into them with misspelt keys rejected.
 """
 
 from __future__ import annotations
@@ -136,13 +135,14 @@ class Element:
     source: str = ""
     confidence: str = "A"
     notes: str = ""
-    # Deterrence and air protection (data/MODEL.md, "Deterrence"): ground combat power per unit
-    # in mechanised-infantry equivalents, the armed combat troops that count towards a member's
-    # tripwire presence, and the hours a year one unit keeps on a combat air patrol station.
+    # Deterrence, air protection and warning (data/MODEL.md): combat power per unit (mechanised
+    # infantry equivalents), armed troops towards a member's tripwire, hours a year on a combat
+    # air patrol station, and how far behind the line of contact the unit sees (km).
     combat_power: float = 0.0
     armed_troops: int = 0
     patrol_hours: float = 0.0
     one_off_cost_eur_m: float = 0.0  # set-up and entry, spent once (mcdm/horizon.py)
+    warning_depth_km: float = 0.0
 
     @property
     def combat(self) -> bool:
@@ -256,8 +256,8 @@ class Parameters:
     nation_bonus_other: float
     usd_per_eur: float
     troop_pool_spread: float = 0.25
-    # Deterrence (data/MODEL.md, "Deterrence"; SOURCES.md RU-FORCES-2025, A-DENIAL,
-    # A-TRIPWIRE, A-CAP). The defaults are the bundled data's values.
+    # Deterrence and warning (data/MODEL.md; SOURCES.md RU-FORCES-2025, A-DENIAL, A-TRIPWIRE,
+    # A-CAP, A-EW-DEPTH). The defaults are the bundled data's values.
     threat_troops: float = 700_000.0
     denial_share_of_threat: tuple[float, ...] = (0.0, 0.02, 0.05, 0.10, 0.20, 1.0 / 3.0)
     denial_points: tuple[float, ...] = (0.0, 15.0, 30.0, 50.0, 75.0, 100.0)
@@ -266,6 +266,8 @@ class Parameters:
     cap_station_area_k_km2: float = 50.0
     aew_patrol_hours: float | None = None  # fighter hours on station one AEW orbit supports
     tanker_patrol_hours: float | None = None  # ... one tanker detachment supports (A-AIR-SUPPORT)
+    warning_depth_min_km: float = 30.0
+    warning_depth_share: float = 0.5
     source: str = ""
 
     def __post_init__(self) -> None:

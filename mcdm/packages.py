@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .criteria import CRITERIA, contributions, deterrence_components, score_allocation
+from .criteria import CRITERIA, contributions, criteria_parts, score_allocation
 from .errors import SolveError
 from .explain import why_infeasible
 from .formats import format_eur_bn
@@ -301,6 +301,7 @@ def _make_package(
     gap: float,
 ) -> Package:
     prefix = {"frontier": "f", "troops": "t", "alternative": "a"}[kind.value]
+    parts = criteria_parts(instance, sol.allocation)
     return Package(
         package_id=f"{aid}-{prefix}{k}",
         archetype=aid,
@@ -309,7 +310,8 @@ def _make_package(
         status=sol.status,
         allocation=sol.allocation,
         criteria=score_allocation(instance, sol.allocation),
-        deterrence_parts=deterrence_components(instance, sol.allocation),
+        deterrence_parts=parts["deterrence"],
+        warning_parts=parts["warning"],
         primary=instance.data.archetypes[aid].primary,
         objective=sol.objective,
         binding=sol.binding,

@@ -25,7 +25,7 @@ __all__ = ["MEASURE_LABEL", "PRICE_GAP", "PRICE_NODE_LIMIT", "ConstraintPrice", 
 
 MEASURE_LABEL = {
     Measure.DETERRENCE: "deterrence",
-    Measure.EARLY_WARNING_KM: "early-warning coverage",
+    Measure.EARLY_WARNING_KM: "early warning (line and depth)",
     Measure.AIR_DEFENCE_K_KM2: "air-defence cover",
 }
 #: MIP gap for the re-solves that price constraints (their answers are read to a percent).

@@ -174,7 +174,9 @@ class _Reader:
             "nations": ("contributing nations", "count"),
             "deterrence": ("deterrence", "points"),
             "escalation_risk": ("escalation risk", "points"),
-            "early_warning_pct": ("share of the line watched", "%"),
+            "early_warning_pct": ("early warning (line and depth)", "%"),
+            "warning_line_pct": ("share of the line watched", "%"),
+            "warning_depth_pct": ("share of the line watched in depth", "%"),
             "readiness_days": ("days until in place", "days"),
             "air_defence_k_km2": ("air-defence cover", "1,000 km2"),
         }
@@ -338,11 +340,12 @@ def answer_tripwire(instance: Instance, pset: PackageSet) -> Answer:
 
 def answer_monitoring(instance: Instance, pset: PackageSet) -> Answer:
     """Observers against technical means: the cheapest package of each, the cheapest that
-    watches the whole line (or the most either watches), the people each puts in Ukraine."""
+    watches the whole line (or the most either watches), how much of it each watches in depth,
+    the people each puts in Ukraine."""
     q = QUESTIONS_BY_ID["monitoring"]
     r = _Reader(instance, pset)
     line = instance.scenario.line_length_km
-    parts = [c for c in deterrence_parts(r.table) if "warning" in c]
+    depth = instance.data.parameters.warning_depth_min_km
     sentences: list[str] = []
     shown: list[Package] = []
     whole: dict[str, Package] = {}
@@ -354,13 +357,14 @@ def answer_monitoring(instance: Instance, pset: PackageSet) -> Answer:
         name = instance.data.archetypes[aid].name
         levels = frontier(pset, aid)
         cheap = levels[0]
-        full = [p for p in levels if r.value(p, "early_warning_pct") >= 100.0 - 1e-9]
+        full = [p for p in levels if r.value(p, "warning_line_pct") >= 100.0 - 1e-9]
         reach = full[0] if full else levels[-1]
         shown += [cheap, reach]
         text = (
             f"{name}: {package_name(cheap)} costs "
             f"{format_eur_bn(r.value(cheap, 'annual_cost_eur_bn'))} a year and watches "
-            f"{format_number(r.value(cheap, 'early_warning_pct'))}% of the {line:,.0f} km line "
+            f"{format_number(r.value(cheap, 'warning_line_pct'))}% of the {line:,.0f} km line "
+            f"({format_number(r.value(cheap, 'warning_depth_pct'))}% in depth) "
             f"with {_troops(r.value(cheap, 'troops_exposed'))} people in Ukraine, in place "
             f"after {_troops(r.value(cheap, 'readiness_days'))} days"
         )
@@ -369,11 +373,12 @@ def answer_monitoring(instance: Instance, pset: PackageSet) -> Answer:
             text += (
                 f"; the whole line costs {format_eur_bn(r.value(reach, 'annual_cost_eur_bn'))} "
                 f"({package_name(reach)}, {_troops(r.value(reach, 'troops_exposed'))} people "
-                "in Ukraine)."
+                f"in Ukraine, {format_number(r.value(reach, 'warning_depth_pct'))}% of the line "
+                "in depth)."
             )
         else:
             text += (
-                f"; at most {format_number(r.value(reach, 'early_warning_pct'))}% of the line "
+                f"; at most {format_number(r.value(reach, 'warning_line_pct'))}% of the line "
                 f"within the budget ({package_name(reach)})."
             )
         sentences.append(text)
@@ -389,15 +394,12 @@ def answer_monitoring(instance: Instance, pset: PackageSet) -> Answer:
     if shown:
         sentences.append(
             "Warning time (the hours or days of notice before an attack) is not a figure of "
-            "this model: it counts the kilometres of the line watched"
-            + (f" and scores warning ({', '.join(parts)})" if parts else "")
-            + "; 'days until in place' is how long the package takes to deploy."
+            "this model: it counts the kilometres of the line watched and those watched in "
+            f"depth (seen at least {depth:,.0f} km behind the line, where forces would gather "
+            "to attack); 'days until in place' is how long the package takes to deploy."
         )
-    figures = [
-        f
-        for p in dict.fromkeys(shown)
-        for f in r.basics(p, "early_warning_pct", "readiness_days", *parts)
-    ]
+    columns = ("early_warning_pct", "warning_line_pct", "warning_depth_pct", "readiness_days")
+    figures = [f for p in dict.fromkeys(shown) for f in r.basics(p, *columns)]
     return Answer(
         q.question_id,
         q.text,

@@ -105,9 +105,14 @@ class Package:
     # costs over the years (mcdm/horizon.py): spent once, and the horizon's present value
     one_off_cost_eur_bn: float = 0.0
     horizon_cost_eur_bn: float = 0.0
+    # early warning by component in % of the line (the line watched, the line watched in depth;
+    # mcdm.criteria.WARNING_PARTS), which criteria["early_warning_pct"] weighs together
+    warning_parts: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        freeze_fields(self, "criteria", "binding", "allocation", "deterrence_parts")
+        freeze_fields(
+            self, "criteria", "binding", "allocation", "deterrence_parts", "warning_parts"
+        )
 
     @property
     def annual_cost_eur_bn(self) -> float:

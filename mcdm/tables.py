@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .criteria import CRITERIA, DETERRENCE_PARTS
+from .criteria import CRITERIA, DETERRENCE_PARTS, WARNING_PARTS
 from .horizon import funding_rows
 from .model import Instance
 from .packages import PackageSet
@@ -48,6 +48,7 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
                     f"deterrence_{part}": p.deterrence_parts.get(part, 0.0)
                     for part in DETERRENCE_PARTS
                 },
+                **{f"warning_{part}_pct": p.warning_parts.get(part, 0.0) for part in WARNING_PARTS},
                 "primary_measure": p.primary.value,
                 "objective": p.objective,
                 "dominated": p.dominated,
@@ -60,7 +61,8 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
 
 
 def _criteria_columns() -> list[str]:
-    """The criteria's columns, with deterrence's components right after the total."""
+    """The criteria's columns, with deterrence's and early warning's components right after
+    their totals."""
     out = []
     for c in CRITERIA:
         if c.criterion_id in ("annual_cost_eur_bn", "nations"):
@@ -68,6 +70,8 @@ def _criteria_columns() -> list[str]:
         out.append(c.criterion_id)
         if c.criterion_id == "deterrence":
             out += [f"deterrence_{part}" for part in DETERRENCE_PARTS]
+        if c.criterion_id == "early_warning_pct":
+            out += [f"warning_{part}_pct" for part in WARNING_PARTS]
     return out
 
 

@@ -429,8 +429,30 @@ def primary_value(instance: Instance, archetype_id: str, allocation) -> float:
             )
             for (_, eid), n in units.items()
         )
-    km = sum(n * data.elements[eid].early_warning_km for (_, eid), n in units.items())
-    return min(km, instance.scenario.line_length_km)
+    return instance.scenario.line_length_km * warning_pct(instance, allocation) / 100.0
+
+
+def warning_parts(instance: Instance, allocation) -> dict[str, float]:
+    """Early warning's parts in % of the line (data/MODEL.md, "Early warning"), recomputed
+    from the data: the km of line watched, and those watched by units that see at least the
+    minimum depth behind the line, each capped at the line."""
+    data = instance.data
+    line = instance.scenario.line_length_km
+    km = deep = 0.0
+    for al in allocation:
+        e = data.elements[al.element_id]
+        km += al.units * e.early_warning_km
+        if e.warning_depth_km >= data.parameters.warning_depth_min_km:
+            deep += al.units * e.early_warning_km
+    return {"line": 100.0 * min(km, line) / line, "depth": 100.0 * min(deep, line) / line}
+
+
+def warning_pct(instance: Instance, allocation) -> float:
+    """The early-warning criterion (%): the line watched and the line watched in depth,
+    weighted by ``warning_depth_share``."""
+    parts = warning_parts(instance, allocation)
+    share = instance.data.parameters.warning_depth_share
+    return (1.0 - share) * parts["line"] + share * parts["depth"]
 
 
 def cost_eur_m(instance: Instance, allocation) -> float:

@@ -849,9 +849,10 @@ def test_robustness_page_with_a_clear_verdict():
 
 
 def test_robustness_page_with_too_close_a_verdict_shows_the_contenders():
-    # weights drawn within +-50% of the sliders', nations not weighed: frontier packages of
-    # technical monitoring share the first rank
-    at = monitoring_app(uniform=False, band=50, **{"w:nations": 0.0})
+    # weights drawn uniformly over every weighting, nations not weighed: two frontier packages
+    # of technical monitoring (a cheaper one and the one that watches the whole line in
+    # depth) share the first rank
+    at = monitoring_app(uniform=True, **{"w:nations": 0.0})
     rec = at.session_state["ctx"].analysis.recommendation
     assert rec.verdict == "too_close" and len(rec.contenders) >= 2
     assert_robustness_is_about_the_recommended_package(at)

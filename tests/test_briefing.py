@@ -288,7 +288,7 @@ def test_the_settings_table_says_the_scenario_in_words(monitoring):
     assert settings["Budget"] == "EUR 1.50 bn a year"
     assert settings["US backstop"] == "Air power and ISR (deterrence multiplied by 1.15)"
     assert settings["Kinds of package"] == "Observer mission, Technical monitoring"
-    assert settings["Weights"].startswith("annual cost 22%, troops exposed 22%, early warning 28%")
+    assert settings["Weights"].startswith("annual cost 20%, troops exposed 20%, early warning 25%")
     assert "TOPSIS, VIKOR, PROMETHEE II" in settings["Ranking methods"]
     assert "budget_eur_bn" not in text and "[weights]" not in text  # no TOML dump
 

@@ -275,15 +275,19 @@ def test_a_backstop_range_must_hold_its_point_value(data_copy):
 
 
 def test_the_new_element_columns_are_optional(data_copy):
-    """A data folder written before these columns loads, with no combat power, armed troops or
-    patrol hours (its deterrence is then tripwire-free and denial-free)."""
+    """A data folder written before these columns loads, with no combat power, armed troops,
+    patrol hours or warning depth (its deterrence is then tripwire-free and denial-free, and
+    none of its line is watched in depth)."""
     path = data_copy / "elements.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     import csv
     import io
 
     rows = list(csv.reader(io.StringIO("\n".join(lines))))
-    dropped = {rows[0].index(c) for c in ("combat_power", "armed_troops", "patrol_hours")}
+    dropped = {
+        rows[0].index(c)
+        for c in ("combat_power", "armed_troops", "patrol_hours", "warning_depth_km")
+    }
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(
         [v for i, v in enumerate(r) if i not in dropped] for r in rows
@@ -292,6 +296,7 @@ def test_the_new_element_columns_are_optional(data_copy):
     data = load_dataset(data_copy)
     e = data.elements["armoured_bg"]
     assert (e.combat_power, e.armed_troops, e.patrol_hours) == (0.0, 0, 0.0)
+    assert data.elements["male_orbit"].warning_depth_km == 0.0
 
 
 def test_the_default_tripwire_buys_no_satellites(default):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from dataclasses import replace
 
@@ -213,13 +215,20 @@ def test_funding_names_known_members(dataset):
     assert "members.csv" in problems[0].expected
 
 
+def _write_rows(path, rows) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
 @pytest.mark.parametrize("bad", ["-5", "abc", "inf", "1e9"])
 def test_a_bad_one_off_cost_names_its_file_row_and_column(data_copy, bad):
     path = data_copy / "elements.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[0].endswith(",one_off_cost_eur_m") and lines[1].endswith(",80")
-    lines[1] = lines[1][: -len("80")] + bad
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    column = rows[0].index("one_off_cost_eur_m")
+    assert rows[1][column] == "80"
+    rows[1][column] = bad
+    _write_rows(path, rows)
     with pytest.raises(InputError) as err:
         load_dataset(data_copy)
     (problem,) = err.value.problems
@@ -229,8 +238,9 @@ def test_a_bad_one_off_cost_names_its_file_row_and_column(data_copy, bad):
 
 def test_the_one_off_column_may_be_left_out(data_copy):
     path = data_copy / "elements.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n", encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    column = rows[0].index("one_off_cost_eur_m")
+    _write_rows(path, [r[:column] + r[column + 1 :] for r in rows])
     data = load_dataset(data_copy)
     assert all(e.one_off_cost_eur_m == 0.0 for e in data.elements.values())
 

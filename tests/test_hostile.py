@@ -69,6 +69,9 @@ def validate_lines(capsys: pytest.CaptureFixture[str], path: str) -> list[str]:
 MEMBER = "3588,81.76,138100,24000,10000,3770"  # GBR: gdp, milex, personnel, pool, cap, money
 ELEMENT = "in_ukraine,line_of_contact,1000,300,210,425,12,10,0,3.0,60,"  # armoured_bg, place ..
 AVAIL = "GBR,armoured_bg,2,"
+#: armoured_bg's last cells: combat power, armed troops, patrol hours, warning depth (km)
+ELEMENT_END = ",1500,1000,0,80,10\n"
+KM = "a number >= 0 and <= 10,000"
 WHOLE_TROOPS = "a whole number >= 0 and <= 5,000,000"
 
 
@@ -227,6 +230,18 @@ CSV_CELLS = [
         "1e6",
         "a number >= 0 and <= 100,000",
     ),
+    (
+        "elements.csv",
+        ELEMENT_END,
+        ",1500,1000,0,80,-5\n",
+        "warning_depth_km",
+        "-5",
+        "a number >= 0",
+    ),
+    ("elements.csv", ELEMENT_END, ",1500,1000,0,80,inf\n", "warning_depth_km", "inf", KM),
+    ("elements.csv", ELEMENT_END, ",1500,1000,0,80,nan\n", "warning_depth_km", "nan", KM),
+    ("elements.csv", ELEMENT_END, ",1500,1000,0,80,deep\n", "warning_depth_km", "deep", KM),
+    ("elements.csv", ELEMENT_END, ",1500,1000,0,80,1e5\n", "warning_depth_km", "1e5", KM),
     (
         "elements.csv",
         "1500,1000,0,80",
@@ -492,6 +507,38 @@ TOML_CASES = [
         "backstop.air_isr.deterrence_multiplier",
         0.0,
         "a multiplier > 0 and <= 100",
+    ),
+    (
+        "parameters.toml",
+        "warning_depth_min_km = 30",
+        "warning_depth_min_km = -30",
+        "warning_depth_min_km",
+        -30.0,
+        "a depth in km >= 0 and <= 10,000",
+    ),
+    (
+        "parameters.toml",
+        "warning_depth_min_km = 30",
+        "warning_depth_min_km = inf",
+        "warning_depth_min_km",
+        float("inf"),
+        "a depth in km >= 0 and <= 10,000",
+    ),
+    (
+        "parameters.toml",
+        "warning_depth_share = 0.5",
+        "warning_depth_share = 1.5",
+        "warning_depth_share",
+        1.5,
+        "a share >= 0 and <= 1",
+    ),
+    (
+        "parameters.toml",
+        "warning_depth_share = 0.5",
+        'warning_depth_share = "half"',
+        "warning_depth_share",
+        "half",
+        "a valid number, unable to parse string as a number",
     ),
     (
         "parameters.toml",

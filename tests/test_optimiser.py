@@ -26,7 +26,14 @@ from mcdm.model import (
 )
 from mcdm.packages import PackageKind, generate_packages
 from mcdm.results import Allocation, Shortfall, SolveStatus
-from tests.checker import check_allocation, cost_eur_m, deterrence_parts, primary_value
+from tests.checker import (
+    check_allocation,
+    cost_eur_m,
+    deterrence_parts,
+    primary_value,
+    warning_parts,
+    warning_pct,
+)
 from tests.conftest import DATA
 
 # --- brute force on tiny instances -------------------------------------------------------------
@@ -96,6 +103,7 @@ def tiny_instances(draw):
             cost=draw(st.sampled_from([2.0, 5.0, 7.5, 12.0])),
             deterrence=draw(st.sampled_from([0.0, 0.5, 1.0, 3.0])),
             early_warning_km=draw(st.sampled_from([0.0, 10.0, 25.0])),
+            warning_depth_km=draw(st.sampled_from([0.0, 5.0, 30.0, 40.0])),
         )
         for j in range(n_elements)
     ]
@@ -186,6 +194,12 @@ def test_every_default_package_passes_the_independent_checker(default_run):
         parts = deterrence_parts(instance, p.allocation)
         assert dict(p.deterrence_parts) == pytest.approx(parts, abs=1e-9), p.package_id
         assert p.criteria["deterrence"] == pytest.approx(sum(parts.values()), abs=1e-9)
+        # early warning's parts and total, recomputed the same way
+        warning = warning_parts(instance, p.allocation)
+        assert dict(p.warning_parts) == pytest.approx(warning, abs=1e-9), p.package_id
+        assert p.criteria["early_warning_pct"] == pytest.approx(
+            warning_pct(instance, p.allocation), abs=1e-9
+        )
 
 
 def test_frontier_is_monotone_and_alternatives_differ(default_run):

@@ -59,6 +59,7 @@ _FIELDS = {
     "cost_high_eur_m": "highest cost per unit",
     "deterrence": "deterrence points per unit",
     "early_warning_km": "early-warning km per unit",
+    "warning_depth_km": "km seen behind the line per unit",
     "air_defence_k_km2": "air-defence cover per unit (1,000 km²)",
     "escalation": "escalation points per unit",
     "readiness_days": "readiness (days)",

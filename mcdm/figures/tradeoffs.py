@@ -102,7 +102,7 @@ def frontier_chart(
 #: Each primary measure a kind of package maximises: what one extra unit of it is, in words.
 MEASURE_UNITS = {
     "deterrence": "deterrence point",
-    "early_warning_km": "km of line watched",
+    "early_warning_km": "km of early warning (line and depth)",
     "air_defence_k_km2": "1,000 km2 defended",
 }
 

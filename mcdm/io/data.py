@@ -300,6 +300,7 @@ def _elements(rows: Rows) -> dict[str, Element]:
         for name in ("combat_power", "patrol_hours", "one_off_cost_eur_m"):
             r[name] = float(r.get(name) or 0.0)  # type: ignore[arg-type]
         r["armed_troops"] = int(r.get("armed_troops") or 0)  # type: ignore[call-overload]
+        r["warning_depth_km"] = float(r.get("warning_depth_km") or 0.0)  # type: ignore[arg-type]
         out[str(r["element_id"])] = Element(**r)  # type: ignore[arg-type]
     return out
 

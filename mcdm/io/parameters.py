@@ -1,11 +1,11 @@
 """parameters.toml: the model's parameters (US backstop options, nation points, the threat and
-the denial curve, the tripwire minimum, patrol stations and their air support), validated into
-:class:`Parameters` with every value's range checked."""
+the denial curve, the tripwire minimum, patrol stations and their air support, the depth of
+warning), validated into :class:`Parameters` with every value's range checked."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -98,41 +98,10 @@ def _check_denial(p: Parameters, shown: str, problems: list[Problem]) -> None:
         )
 
 
-_PARAMETERS_ADAPTER = TypeAdapter(Parameters)
-
-
-def parameters_from_doc(
-    doc: Mapping[str, Any], shown: str, problems: list[Problem]
-) -> Parameters | None:
-    try:
-        p = _PARAMETERS_ADAPTER.validate_python(doc)
-    except ValidationError as exc:
-        problems.extend(pydantic_problems(exc, shown, keys=lambda k: keys_under(Parameters, k)))
-        return None
-    missing = [o.value for o in USBackstop if o not in p.backstop]
-    for name in missing:
-        problems.append(
-            Problem(
-                shown,
-                "a [backstop.<option>] table for every US backstop option",
-                column=f"backstop.{name}",
-                found=False,
-            )
-        )
-    before = len(problems)
-
-    def check(key: str, value: float, low: float, high: float, what: str, **kw: bool) -> None:
-        if outside(value, low, high, **kw):
-            above = "> " if kw.get("open_low") else ">= "
-            problems.append(
-                Problem(
-                    shown,
-                    f"{what} {above}{fmt(low)} and <= {fmt(high)}",
-                    column=key,
-                    value=value,
-                )
-            )
-
+def _check_values(
+    p: Parameters, check: Callable[..., None], shown: str, problems: list[Problem]
+) -> None:
+    """The ranges of the single values: multipliers, points, the threat, patrols, warning."""
     for name, opt in p.backstop.items():
         for field in ("deterrence_multiplier", "escalation_multiplier"):
             check(
@@ -170,6 +139,46 @@ def parameters_from_doc(
                 "hours of fighter patrol on station that one unit supports a year,",
                 open_low=True,
             )
+    check("warning_depth_min_km", p.warning_depth_min_km, 0, lim.MAX_KM, "a depth in km")
+    check("warning_depth_share", p.warning_depth_share, 0, 1, "a share")
+
+
+_PARAMETERS_ADAPTER = TypeAdapter(Parameters)
+
+
+def parameters_from_doc(
+    doc: Mapping[str, Any], shown: str, problems: list[Problem]
+) -> Parameters | None:
+    try:
+        p = _PARAMETERS_ADAPTER.validate_python(doc)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, shown, keys=lambda k: keys_under(Parameters, k)))
+        return None
+    missing = [o.value for o in USBackstop if o not in p.backstop]
+    for name in missing:
+        problems.append(
+            Problem(
+                shown,
+                "a [backstop.<option>] table for every US backstop option",
+                column=f"backstop.{name}",
+                found=False,
+            )
+        )
+    before = len(problems)
+
+    def check(key: str, value: float, low: float, high: float, what: str, **kw: bool) -> None:
+        if outside(value, low, high, **kw):
+            above = "> " if kw.get("open_low") else ">= "
+            problems.append(
+                Problem(
+                    shown,
+                    f"{what} {above}{fmt(low)} and <= {fmt(high)}",
+                    column=key,
+                    value=value,
+                )
+            )
+
+    _check_values(p, check, shown, problems)
     _check_denial(p, shown, problems)
     if outside(p.troop_pool_spread, 0, 1) or p.troop_pool_spread == 1:
         problems.append(

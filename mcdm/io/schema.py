@@ -84,6 +84,8 @@ ELEMENT_COLUMNS = (
     Column("patrol_hours", "float", required=False, maximum=lim.MAX_PATROL_HOURS),
     # spent once, in year 0 (mcdm/horizon.py); an absent column or empty cell is 0
     Column("one_off_cost_eur_m", "float", required=False, maximum=lim.MAX_COST_EUR_M),
+    # how far behind the line a unit sees (early warning in depth, data/MODEL.md); absent is 0
+    Column("warning_depth_km", "float", required=False, maximum=lim.MAX_KM),
 )
 AVAILABILITY_COLUMNS = (
     Column("member_id", "id"),

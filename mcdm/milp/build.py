@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pulp
 
-from ..criteria import deterrence_components
+from ..criteria import deterrence_components, early_warning_pct
 from ..model import Archetype, Element, Instance, Location, Measure
 from ..results import Allocation
 from . import families
@@ -93,7 +93,6 @@ class ForceMixModel:
     requirements: list[Requirement] = field(default_factory=list)
     support: dict[Pair, pulp.LpVariable] = field(default_factory=dict)
     cuts: int = 0
-    early_warning_km: pulp.LpAffineExpression | None = None
     # deterrence's parts as variables: the denial points (bounded by the concave function's
     # segments) and the tripwire binaries k[m] (1 only with the minimum armed presence)
     denial: pulp.LpVariable | None = None
@@ -106,15 +105,13 @@ class ForceMixModel:
     def measure_value(self, measure: Measure) -> float:
         """A measure's value in the current solution, read from the units themselves.
 
-        Early warning is min(line, km watched): the coverage variable only bounds it, and a
-        cost-minimising solve may leave it below what the units actually watch.
+        Early warning and deterrence are read from the units: their variables only bound
+        them, and a cost-minimising solve may leave them below what the units actually give.
         """
-        if measure is Measure.EARLY_WARNING_KM and self.early_warning_km is not None:
+        if measure is Measure.EARLY_WARNING_KM:
             line = self.instance.scenario.line_length_km
-            return min(line, float(pulp.value(self.early_warning_km) or 0.0))
+            return line * early_warning_pct(self.instance, self.allocation()) / 100.0
         if measure is Measure.DETERRENCE:
-            # The denial variable and the tripwire binaries only bound the parts from above:
-            # a cost-minimising solve may leave them below what the units give.
             return sum(deterrence_components(self.instance, self.allocation()).values())
         return float(pulp.value(self.measures[measure]) or 0.0)
 

@@ -1,6 +1,7 @@
 """The measures an objective can maximise: deterrence (denial and tripwire, times the
-backstop), air-defence cover and early-warning coverage, added after every constraint family's
-rows (data/MODEL.md, "Deterrence")."""
+backstop), air-defence cover and early warning (the line watched and the line watched in
+depth), added after every constraint family's rows (data/MODEL.md, "Deterrence", "Early
+warning")."""
 
 from __future__ import annotations
 
@@ -34,11 +35,30 @@ class _Measures(Family):
         model.measures[Measure.AIR_DEFENCE_K_KM2] = pulp.LpAffineExpression(
             [(ctx.x[p], c) for p in ctx.pairs if (c := air_cover_per_unit(instance, p[1]))]
         )
-        ew = ctx.lin(ctx.pairs, lambda e: e.early_warning_km)
-        cov = ctx.prob.add_variable("coverage_km", 0, instance.scenario.line_length_km)
-        ctx.aux_row(self, cov <= ew, "def_cov")
-        model.measures[Measure.EARLY_WARNING_KM] = pulp.LpAffineExpression([(cov, 1.0)])
-        model.early_warning_km = ew
+        model.measures[Measure.EARLY_WARNING_KM] = _warning(ctx)
+
+
+def _warning(ctx: BuildContext) -> pulp.LpAffineExpression:
+    """Early warning in km of line: (1 - s) x min(L, km watched) + s x min(L, km watched by
+    units that see at least the minimum depth), s = ``warning_depth_share``. Each min is a
+    variable bounded by the line and by its km; maximised, it reaches the smaller of the two, so
+    the measure is exact without binaries (A-EW-DEPTH)."""
+    instance = ctx.instance
+    p = instance.data.parameters
+    line = instance.scenario.line_length_km
+    watched = ctx.lin(ctx.pairs, lambda e: e.early_warning_km)
+    deep = ctx.lin(
+        ctx.pairs,
+        lambda e: e.early_warning_km if e.warning_depth_km >= p.warning_depth_min_km else 0.0,
+    )
+    cov = ctx.prob.add_variable("coverage_km", 0, line)
+    ctx.aux_row(MEASURES, cov <= watched, "def_cov")
+    terms = [(cov, 1.0 - p.warning_depth_share)]
+    if p.warning_depth_share > 0:
+        cov_deep = ctx.prob.add_variable("coverage_depth_km", 0, line)
+        ctx.aux_row(MEASURES, cov_deep <= deep, "def_cov_depth")
+        terms.append((cov_deep, p.warning_depth_share))
+    return pulp.LpAffineExpression(terms)
 
 
 def _denial(ctx: BuildContext) -> pulp.LpAffineExpression:

@@ -226,7 +226,7 @@ def ahp_matrix(
 _VALUE_FORMATS = {
     "annual_cost_eur_bn": lambda v: f"{format_eur_bn(v)} a year",
     "troops_exposed": lambda v: f"{v:,.0f} troops",
-    "early_warning_pct": lambda v: f"{v:.0f}% of the line",
+    "early_warning_pct": lambda v: f"{v:.0f}% early warning (line and depth)",
     "air_defence_k_km2": lambda v: f"{1000 * v:,.0f} km²",
     "deterrence": lambda v: f"{format_number(v)} points",
     "escalation_risk": lambda v: f"{format_number(v)} points",

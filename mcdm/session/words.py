@@ -64,7 +64,7 @@ ELEMENT_FIELDS: Mapping[str, str] = {
     "cost_low_eur_m": "Cost per unit, low (EUR m/yr)",
     "cost_high_eur_m": "Cost per unit, high (EUR m/yr)",
     "deterrence": "Deterrence per unit (points, no longer used)",
-    "early_warning_km": "Early warning per unit (km)",
+    "early_warning_km": "Early warning per unit (km of line)",
     "air_defence_k_km2": "Air-defence cover per unit (1,000 km2)",
     "escalation": "Escalation risk per unit (points)",
     "readiness_days": "Readiness (days)",
@@ -74,6 +74,7 @@ ELEMENT_FIELDS: Mapping[str, str] = {
     "combat_power": "Ground combat power per unit (mechanised-infantry equivalents)",
     "armed_troops": "Armed combat troops per unit",
     "patrol_hours": "Air patrol hours on station per unit (h/yr)",
+    "warning_depth_km": "Sees behind the line of contact (km)",
 }
 
 #: The parts of deterrence (mcdm.criteria.DETERRENCE_PARTS) as table headers.
@@ -123,7 +124,7 @@ BETTER_WORDS: Mapping[str, str] = {
     "deterrence": "more deterrence",
     "annual_cost_eur_bn": "cheaper",
     "troops_exposed": "fewer troops exposed",
-    "early_warning_pct": "watches more of the line",
+    "early_warning_pct": "watches more of the line and behind it",
     "air_defence_k_km2": "more air-defence cover",
     "escalation_risk": "less escalation risk",
     "burden_gap_pct": "burden shared more in line with GDP",
