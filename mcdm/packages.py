@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .criteria import CRITERIA, contributions, deterrence_components, score_allocation
+from .criteria import ukraine_forces_cost_eur_bn as funding_cost_eur_bn
 from .errors import SolveError
 from .explain import why_infeasible
 from .formats import format_eur_bn
@@ -309,6 +310,7 @@ def _make_package(
         allocation=sol.allocation,
         criteria=score_allocation(instance, sol.allocation),
         deterrence_parts=deterrence_components(instance, sol.allocation),
+        ukraine_forces_cost_eur_bn=funding_cost_eur_bn(instance, sol.allocation),
         primary=instance.data.archetypes[aid].primary,
         objective=sol.objective,
         binding=sol.binding,

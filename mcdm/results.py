@@ -102,6 +102,8 @@ class Package:
     # deterrence by component (denial, tripwire, backstop; mcdm.criteria.DETERRENCE_PARTS),
     # summing to criteria["deterrence"]
     deterrence_parts: Mapping[str, float] = field(default_factory=dict)
+    # what the package spends on Ukraine's own forces (category ukraine_forces), EUR bn a year
+    ukraine_forces_cost_eur_bn: float = 0.0
 
     def __post_init__(self) -> None:
         freeze_fields(self, "criteria", "binding", "allocation", "deterrence_parts")
@@ -109,6 +111,12 @@ class Package:
     @property
     def annual_cost_eur_bn(self) -> float:
         return self.criteria["annual_cost_eur_bn"]
+
+    @property
+    def ukraine_forces_share(self) -> float:
+        """Share of the annual cost spent on Ukraine's own forces (0 to 1; 0 for a free package)."""
+        cost = self.annual_cost_eur_bn
+        return self.ukraine_forces_cost_eur_bn / cost if cost > 0 else 0.0
 
     @property
     def nations(self) -> int:

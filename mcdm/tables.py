@@ -33,6 +33,8 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
                 "budget_level_eur_bn": p.budget_level_eur_bn,
                 "status": p.status.value,
                 "annual_cost_eur_bn": p.criteria["annual_cost_eur_bn"],
+                "ukraine_forces_cost_eur_bn": p.ukraine_forces_cost_eur_bn,
+                "ukraine_forces_share": p.ukraine_forces_share,
                 "troops_deployed": p.troops_deployed,
                 "nations": p.nations,
                 **{
@@ -75,6 +77,8 @@ _PACKAGE_COLUMNS = [
     "budget_level_eur_bn",
     "status",
     "annual_cost_eur_bn",
+    "ukraine_forces_cost_eur_bn",  # what goes to Ukraine's own forces, and its share of the cost
+    "ukraine_forces_share",
     "troops_deployed",
     "nations",
     *_criteria_columns(),
