@@ -144,13 +144,7 @@ def test_money_for_ukraine_crosses_refusals_but_a_payer_is_no_nation():
     """B refuses troops in Ukraine yet may pay for a brigade; an archetype that needs 2 nations
     is met only when B also sends a unit of its own (an observer team), never by paying."""
     obs = element("obs", Category.OBSERVER, troops=20, cost=3.0, early_warning_km=20.0)
-    need_two = Archetype(
-        archetype_id="test",
-        name="Test package",
-        description="",
-        primary=Measure.DETERRENCE,
-        min_nations=2,
-    )
+    need_two = Archetype("test", "Test package", "", Measure.DETERRENCE, min_nations=2)
     members = [member("A", money=1000.0), member("B", money=1000.0, ground=False, outside=True)]
     bn = battalion()
     paying = tiny_instance(members, [bn, brigade()], {("A", "bn"): 1}, need_two, budget_eur_bn=2.0)
