@@ -74,7 +74,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "ukraine_forces",
         "How should a year's money be split between foreign forces and Ukraine's own?",
-        ("steel_porcupine", "reassurance"),
+        ("steel_porcupine",),  # the reassurance force, where there is one, is the comparison
     ),
 )
 QUESTIONS_BY_ID: Mapping[str, Question] = {q.question_id: q for q in QUESTIONS}
