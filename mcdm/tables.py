@@ -33,10 +33,10 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
                 "budget_level_eur_bn": p.budget_level_eur_bn,
                 "status": p.status.value,
                 "annual_cost_eur_bn": p.criteria["annual_cost_eur_bn"],
-                "ukraine_forces_cost_eur_bn": p.ukraine_forces_cost_eur_bn,
-                "ukraine_forces_share": p.ukraine_forces_share,
                 "troops_deployed": p.troops_deployed,
                 "nations": p.nations,
+                "ukraine_forces_cost_eur_bn": p.ukraine_forces_cost_eur_bn,
+                "ukraine_forces_share": p.ukraine_forces_share,
                 **{
                     c.criterion_id: p.criteria[c.criterion_id]
                     for c in CRITERIA
@@ -77,10 +77,10 @@ _PACKAGE_COLUMNS = [
     "budget_level_eur_bn",
     "status",
     "annual_cost_eur_bn",
-    "ukraine_forces_cost_eur_bn",  # what goes to Ukraine's own forces, and its share of the cost
-    "ukraine_forces_share",
     "troops_deployed",
     "nations",
+    "ukraine_forces_cost_eur_bn",  # what goes to Ukraine's own forces, and its share of the cost
+    "ukraine_forces_share",
     *_criteria_columns(),
     "primary_measure",
     "objective",
