@@ -28,6 +28,7 @@ __all__ = [
     "nation_bonus",
     "score_allocation",
     "tripwire_members",
+    "ukraine_forces_cost_eur_bn",
     "warning_components",
 ]
 
@@ -121,7 +122,8 @@ CRITERIA: tuple[Criterion, ...] = (
         "Contributing nations",
         "count",
         Direction.BENEFIT,
-        "Members that send at least one unit.",
+        "Members that send at least one unit of their own (paying for Ukraine's own forces "
+        "is no flag).",
     ),
     Criterion(
         "readiness_days",
@@ -307,6 +309,17 @@ def contributions(instance: Instance, allocation: Iterable[Allocation]) -> dict[
     return dict(out)
 
 
+def ukraine_forces_cost_eur_bn(instance: Instance, allocation: Iterable[Allocation]) -> float:
+    """EUR bn a year an allocation spends on Ukraine's own forces (``Category.is_funding``)."""
+    els = instance.data.elements
+    spent = sum(
+        a.units * els[a.element_id].cost_eur_m
+        for a in allocation
+        if els[a.element_id].category.is_funding
+    )
+    return spent / 1000.0
+
+
 def score_allocation(instance: Instance, allocation: Iterable[Allocation]) -> dict[str, float]:
     """All criteria of :data:`CRITERIA` for one allocation.
 
@@ -347,12 +360,18 @@ def score_allocation(instance: Instance, allocation: Iterable[Allocation]) -> di
         "air_defence_k_km2": ad,
         "escalation_risk": backstop.escalation_multiplier * esc,
         "burden_gap_pct": _burden_gap_pct(instance, per_member, total_cost),
-        "nations": float(len(per_member)),
+        "nations": float(len(_flags(instance, alloc))),
         "readiness_days": float(readiness),
         "political_risk_pct": 100.0 * uncertain / total_cost if total_cost > 0 else 0.0,
     }
     assert set(scores) == {c.criterion_id for c in CRITERIA}
     return scores
+
+
+def _flags(instance: Instance, alloc: Iterable[Allocation]) -> set[str]:
+    """Members that send units of their own: paying for Ukraine's own forces is no flag."""
+    els = instance.data.elements
+    return {a.member_id for a in alloc if not els[a.element_id].category.is_funding}
 
 
 def _burden_gap_pct(instance: Instance, per_member: Mapping[str, dict], total: float) -> float:

@@ -120,6 +120,15 @@ class Category(StrEnum):
     HQ = "hq"
     NAVAL = "naval"
     TRAINING = "training"
+    #: Ukraine's own brigades and air defence, funded and equipped by the coalition: money
+    #: paid, no member's people sent (data/MODEL.md, "Ukraine's own forces").
+    UKRAINE_FORCES = "ukraine_forces"
+
+    @property
+    def is_funding(self) -> bool:
+        """Whether a unit of this kind is money for Ukraine's own forces, not people sent: no
+        refusal, restriction or strait bars it, and its payer is no nation of the force."""
+        return self is Category.UKRAINE_FORCES
 
 
 #: Categories whose units count as "combat units" in the enabler ratios.

@@ -238,14 +238,35 @@ def instantiate(scenario: Scenario, data: Dataset) -> Instance:
     if problems:
         raise InputError(problems)
     members = _members(scenario, data)
+    elements = _elements(scenario, data)
+    availability = {k: v for k, v in data.availability.items() if k[0] in members and v > 0}
     sub = dataclasses.replace(
         data,
         members=members,
-        elements=_elements(scenario, data),
+        elements=elements,
         archetypes=_archetypes(scenario, data),
-        availability={k: v for k, v in data.availability.items() if k[0] in members and v > 0},
+        availability=availability | _funding(members, elements, data.availability),
     )
     return Instance(scenario=scenario, data=sub, digest=scenario_digest(scenario, data))
+
+
+def _funding(
+    members: Mapping[str, Member],
+    elements: Mapping[str, Element],
+    stated: Mapping[tuple[str, str], int],
+) -> dict[tuple[str, str], int]:
+    """Units of Ukraine's own forces each member can pay for, where availability.csv says
+    nothing: as many as its money cap funds (A-AVAIL-UA). Any member with money can fund a
+    Ukrainian brigade; a row in availability.csv (0 to bar it) takes precedence."""
+    out: dict[tuple[str, str], int] = {}
+    for eid, e in elements.items():
+        if not e.category.is_funding or e.cost_eur_m <= 0:
+            continue
+        for mid, m in members.items():
+            n = int(m.max_contribution_eur_m / e.cost_eur_m + 1e-9)
+            if (mid, eid) not in stated and n > 0:
+                out[(mid, eid)] = n
+    return out
 
 
 def _members(scenario: Scenario, data: Dataset) -> dict[str, Member]:

@@ -71,6 +71,11 @@ QUESTIONS: tuple[Question, ...] = (
         "backstop", "What does an Article 5-like US backstop change, and what happens without it?"
     ),
     Question("refusals", "Which members' refusals cost most?"),
+    Question(
+        "ukraine_forces",
+        "How should a year's money be split between foreign forces and Ukraine's own?",
+        ("steel_porcupine",),  # the reassurance force, where there is one, is the comparison
+    ),
 )
 QUESTIONS_BY_ID: Mapping[str, Question] = {q.question_id: q for q in QUESTIONS}
 

@@ -27,6 +27,7 @@ from .packages import PackageSet
 from .pipeline import RunResult, optimise_scenario, versions
 from .questions import Answer, Figure, answer_monitoring, answer_reassurance, answer_tripwire
 from .questions_backstop import answer_backstop, answer_refusals, backstop_frame, solve_backstops
+from .questions_ukraine import answer_ukraine_forces
 
 __all__ = [
     "ANSWER_COLUMNS",
@@ -65,6 +66,7 @@ def answer_questions(
         answer_monitoring(instance, pset),
         answer_backstop(instance, pset, backstops),
         answer_refusals(instance, pset),
+        answer_ukraine_forces(instance, pset),
     )
 
 

@@ -108,6 +108,8 @@ class Package:
     # early warning by component in % of the line (the line watched, the line watched in depth;
     # mcdm.criteria.WARNING_PARTS), which criteria["early_warning_pct"] weighs together
     warning_parts: Mapping[str, float] = field(default_factory=dict)
+    # what the package spends on Ukraine's own forces (category ukraine_forces), EUR bn a year
+    ukraine_forces_cost_eur_bn: float = 0.0
 
     def __post_init__(self) -> None:
         freeze_fields(
@@ -117,6 +119,12 @@ class Package:
     @property
     def annual_cost_eur_bn(self) -> float:
         return self.criteria["annual_cost_eur_bn"]
+
+    @property
+    def ukraine_forces_share(self) -> float:
+        """Share of the annual cost spent on Ukraine's own forces (0 to 1; 0 for a free package)."""
+        cost = self.annual_cost_eur_bn
+        return self.ukraine_forces_cost_eur_bn / cost if cost > 0 else 0.0
 
     @property
     def nations(self) -> int:

@@ -39,6 +39,8 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
                 "horizon_cost_eur_bn": p.horizon_cost_eur_bn,
                 "troops_deployed": p.troops_deployed,
                 "nations": p.nations,
+                "ukraine_forces_cost_eur_bn": p.ukraine_forces_cost_eur_bn,
+                "ukraine_forces_share": p.ukraine_forces_share,
                 **{
                     c.criterion_id: p.criteria[c.criterion_id]
                     for c in CRITERIA
@@ -87,6 +89,8 @@ _PACKAGE_COLUMNS = [
     "horizon_cost_eur_bn",
     "troops_deployed",
     "nations",
+    "ukraine_forces_cost_eur_bn",  # what goes to Ukraine's own forces, and its share of the cost
+    "ukraine_forces_share",
     *_criteria_columns(),
     "primary_measure",
     "objective",

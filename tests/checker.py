@@ -19,6 +19,9 @@ from mcdm.results import Allocation
 
 TOL = 1e-6
 US = "USA"
+#: Money for Ukraine's own forces: no member's people go, so no refusal or restriction bars it,
+#: and it makes its payer no nation of the force.
+FUNDING = "ukraine_forces"
 
 
 @dataclass
@@ -43,8 +46,17 @@ class Mix:
 
     @property
     def contributors(self) -> list[str]:
+        """Members that send units of their own: paying for Ukraine's own brigades or air
+        defence (category ukraine_forces) sends no flag."""
+        els = self.instance.data.elements
         return [
-            mid for mid in self.cost if any(n > 0 for (m, _), n in self.units.items() if m == mid)
+            mid
+            for mid in self.cost
+            if any(
+                n > 0 and els[e].category.value != FUNDING
+                for (m, e), n in self.units.items()
+                if m == mid
+            )
         ]
 
 
@@ -115,7 +127,7 @@ def check_refusals(mix: Mix) -> list[str]:
     bad = []
     for mid, eid, n, e in _sent(mix):
         m = mix.instance.data.members[mid]
-        if mid == US:
+        if mid == US or e.category.value == FUNDING:
             continue
         if e.location.value == "in_ukraine" and not m.ground_in_ukraine:
             bad.append(f"{mid} refuses troops in Ukraine but sends {n} {eid}")
@@ -130,8 +142,8 @@ def check_restrictions(mix: Mix) -> list[str]:
     s = mix.instance.scenario
     bad = []
     for mid, eid, n, e in _sent(mix):
-        if mid == US:
-            continue  # the backstop option governs what the US sends
+        if mid == US or e.category.value == FUNDING:
+            continue  # the backstop option governs what the US sends; money sends no one
         for r in mix.instance.data.restrictions.values():
             if r.member_id != mid or r.restriction_id in s.restrictions.lift:
                 continue

@@ -168,3 +168,13 @@ def test_bad_support_ratios_are_clear_errors(data_copy, value, expected):
 def test_a_data_folder_without_the_ratios_drops_the_rule(data_copy):
     replace_in(data_copy / "parameters.toml", "tanker_patrol_hours = 5500\n", "")
     assert load_dataset(data_copy).parameters.tanker_patrol_hours is None
+
+
+def test_every_kind_of_package_that_may_hold_fighters_may_hold_their_enablers(dataset):
+    """A kind of package that allows fighters but not AEW orbits and tankers could never fly
+    them: its fighters' places would be lost in silence (a 25,000-strong reassurance force
+    became infeasible that way)."""
+    for aid, arch in dataset.archetypes.items():
+        allowed = set(arch.allowed_categories or Category)
+        if Category.AIR in allowed:
+            assert {Category.AEW, Category.TANKER} <= allowed, aid

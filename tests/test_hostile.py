@@ -927,9 +927,9 @@ SCENARIO_CASES = [
         + '[robustness]\nmethod = "PROMETHEE_II"\ncost_uncertainty = 0.2\n',
         "robustness.smaa_draws",
         "10000",
-        "at most 217 draws for PROMETHEE_II with uncertain values over 960 alternatives x 10 "
+        "at most 171 draws for PROMETHEE_II with uncertain values over 1,080 alternatives x 10 "
         "criteria (it compares every pair in every draw: draws x alternatives² x criteria at "
-        "most 2,000,000,000), or another method; up to 960 packages come from 8 archetypes x "
+        "most 2,000,000,000), or another method; up to 1,080 packages come from 9 archetypes x "
         "(50 levels + 50 troop levels + 20 alternatives)",
     ),
     ("horizon of 0 years", SCENARIO + "horizon_years = 0\n", "horizon_years", "0", HORIZON),

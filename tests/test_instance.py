@@ -26,7 +26,7 @@ def scenario(**settings):
             {"archetypes": ["nope"]},
             "scenario 't', key archetypes[1]: found 'nope'; expected an archetype in "
             "archetypes.toml (reassurance, tripwire, observer, technical_monitoring, "
-            "air_shield, hybrid, training_mission, black_sea)",
+            "air_shield, hybrid, training_mission, black_sea, steel_porcupine)",
         ),
         (
             {"element_overrides": {"tank": {"cost_eur_m": 1}}},

@@ -39,6 +39,7 @@ def test_default_dataset_loads(dataset):
         "hybrid",
         "training_mission",
         "black_sea",
+        "steel_porcupine",
     }
 
 

@@ -52,6 +52,7 @@ _CATEGORIES = {
     "hq": "headquarters",
     "naval": "naval",
     "training": "training",
+    "ukraine forces": "Ukraine's own forces (funded, no coalition troops)",
 }
 
 

@@ -68,6 +68,8 @@ class Refusals(Family):
     def allows(self, instance, archetype, relax, mid, e):
         if mid == US_MEMBER_ID:
             return None  # the US backstop option governs what the US sends
+        if e.category.is_funding:
+            return None  # money for Ukraine's own forces sends none of the member's people
         m = instance.data.members[mid]
         if e.location is Location.IN_UKRAINE and not m.ground_in_ukraine:
             return relax.covers(self.family, mid)
@@ -104,6 +106,7 @@ def refusing_members(instance: Instance, archetype_id: str) -> list[str]:
         and mid != US_MEMBER_ID
         and any(
             data.elements[e].location is Location.IN_UKRAINE
+            and not data.elements[e].category.is_funding
             and data.elements[e].category in a.allowed_categories
             for (mm, e), n in data.availability.items()
             if mm == mid and n > 0

@@ -78,6 +78,8 @@ class Restrictions(Family):
     label = "the members' stated restrictions"
 
     def allows(self, instance, archetype, relax, mid, e):
+        if e.category.is_funding:
+            return None  # money for Ukraine's own forces sends none of the member's people
         for r in restrictions_in_force(instance, mid):
             if r.covers(e) and not relax.covers(self.family, r.restriction_id):
                 return False
@@ -90,7 +92,7 @@ class Restrictions(Family):
             for mid in instance.data.members
             if mid != US_MEMBER_ID
             for r in restrictions_in_force(instance, mid)
-            if any(r.covers(e) for e in _fieldable(instance, a, mid))
+            if any(r.covers(e) and not e.category.is_funding for e in _fieldable(instance, a, mid))
         ]
         if not binding:
             return []

@@ -106,7 +106,7 @@ class Nations(Family):
                 self,
                 "min_nations",
                 f"{a.name} needs at least {a.min_nations} contributing nations",
-                pulp.lpSum(ctx.y.values()),
+                pulp.lpSum(self._flags(ctx)),
                 a.min_nations,
                 "nations",
                 supply_text="only {best} members are willing and able to send units "
@@ -123,6 +123,23 @@ class Nations(Family):
                 "nations",
                 supply_text="only {best} members are willing to station troops in Ukraine",
             )
+
+    def _flags(self, ctx) -> list:
+        """One 0/1 per member that counts as a nation of the force: it sends units of its own.
+        A member that only pays for Ukraine's own forces is no flag (``Category.is_funding``),
+        so its count rests on a flag linked to its other units alone (at most their sum: the
+        row is a lower bound, so no upper link is needed)."""
+        flags = []
+        for mid, ps in ctx.by_member.items():
+            own = [p for p in ps if not ctx.element(p).category.is_funding]
+            if len(own) == len(ps):
+                flags.append(ctx.y[mid])
+            elif own:
+                flag = ctx.prob.add_variable(f"nf_{ctx.midx[mid]}", cat=pulp.LpBinary)
+                row = flag <= pulp.lpSum(ctx.x[p] for p in own)
+                ctx.aux_row(self, row, f"nfl_{ctx.midx[mid]}")
+                flags.append(flag)
+        return flags
 
 
 class Enablers(Family):

@@ -10,8 +10,9 @@ import pandas as pd
 
 from ..cells import escape_markdown
 from ..criteria import CRITERIA, DETERRENCE_PARTS, burden_base, contributions
+from ..formats import format_eur_bn
 from ..model import Instance
-from ..packages import PackageSet, format_eur_bn
+from ..packages import PackageSet
 from ..results import Package, PackageKind
 from ..session.words import BETTER_WORDS, DETERRENCE_PART_HEADERS, criterion_value
 
