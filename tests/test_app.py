@@ -176,12 +176,12 @@ def test_moving_a_weight_slider_reranks_without_resolving(app):
 def test_changing_the_budget_changes_the_packages():
     at = AppTest.from_file(APP, default_timeout=900).run()
     at.selectbox(key="preset").set_value("monitoring_only").run()
-    before = packages_frame(at.session_state["ctx"].pset)
+    before = packages_frame(at.session_state["ctx"].instance, at.session_state["ctx"].pset)
     budget = next(s for s in at.slider if s.key and s.key.startswith("budget:"))
     budget.set_value(0.5)
     next(b for b in at.button if "Solve" in str(b.label)).click().run()
     assert not at.exception
-    after = packages_frame(at.session_state["ctx"].pset)
+    after = packages_frame(at.session_state["ctx"].instance, at.session_state["ctx"].pset)
     assert at.session_state["ctx"].instance.scenario.budget_eur_bn == 0.5
     assert not before.equals(after)
     assert after["annual_cost_eur_bn"].max() <= 0.5 + 1e-9
