@@ -414,8 +414,7 @@ def run_scenario(
 
 
 def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The content of run.json: scenario, cost basis, versions, solver, seed, timings, input
-    digest."""
+    """run.json: scenario, cost basis, versions, solver, seed, timings, input digest."""
     inst = result.instance
     s = result.settings
     return {
@@ -425,8 +424,7 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
         "input_digest": inst.digest,
         "data_digest": inst.data.digest,
         "seed": inst.scenario.seed,
-        # what every cost, the budget and the money caps count (packages.csv gives both bases)
-        "cost_basis": str(inst.scenario.cost_basis),
+        "cost_basis": str(inst.scenario.cost_basis),  # what annual_cost_eur_bn and budget count
         "solver": {
             "name": s.name,
             "time_limit_s": s.time_limit_s,
