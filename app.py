@@ -16,6 +16,7 @@ import streamlit as st
 
 from app_pages import common as ui
 from mcdm.cells import escape_markdown
+from mcdm.cost_basis import CostBasis
 from mcdm.criteria import CRITERIA, CRITERIA_BY_ID
 from mcdm.errors import InputError
 from mcdm.horizon import MAX_DISCOUNT_RATE, MAX_HORIZON_YEARS
@@ -43,11 +44,21 @@ from mcdm.session import (
 
 st.set_page_config(page_title="Security-guarantee packages", page_icon=":shield:", layout="wide")
 
+COST_BASIS_LABELS = {CostBasis.FULL: "Full cost", CostBasis.INCREMENTAL: "Incremental cost"}
+
 BACKSTOP_LABELS = {
     USBackstop.NONE: "None",
     USBackstop.AIR_ISR: "Air power and ISR",
     USBackstop.ARTICLE5: "Article 5-like pledge",
 }
+
+
+def _choice(label: str, labels: Mapping, value: object, key: str, help: str | None = None):
+    """A radio over ``labels`` (value -> words), starting at ``value``."""
+    options = list(labels)
+    return st.radio(
+        label, options, index=options.index(value), format_func=labels.get, key=key, help=help
+    )
 
 
 def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
@@ -65,7 +76,7 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
             0.5,
             key=f"budget:{k}",
             help="Most the whole package may cost: a year, or over the horizon (present value) "
-            "as the budget counts it below.",
+            "as the budget counts it below; in full or incremental costs as 'Costs counted' says.",
         )
         basis, years, rate = horizon_controls(start, k)
         rotation = st.slider(
@@ -86,12 +97,16 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
             key=f"line:{k}",
             help="1,040 km active (2024) to 1,400 km (2026).",
         )
-        backstop = st.radio(
-            "US backstop",
-            list(BACKSTOP_LABELS),
-            index=list(BACKSTOP_LABELS).index(start.us_backstop),
-            format_func=BACKSTOP_LABELS.get,
-            key=f"backstop:{k}",
+        backstop = _choice("US backstop", BACKSTOP_LABELS, start.us_backstop, f"backstop:{k}")
+        cost_basis = _choice(
+            "Costs counted",
+            COST_BASIS_LABELS,
+            start.cost_basis,
+            f"cost_basis:{k}",
+            help="Full: the whole annual cost of each unit (pay, sustainment, transport, wear, "
+            "capital charges). Incremental: only what deploying it adds to keeping it at home "
+            "(allowances, transport, sustainment in theatre, extra wear). The budget and every "
+            "cost count the basis chosen.",
         )
         archetypes = ui.kind_checkboxes(data, start.archetypes, k)
         applied, straits = restriction_checkboxes(data, start, k)
@@ -110,6 +125,7 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
         discount_rate=rate,
         restrictions=applied,
         straits_open=straits,
+        cost_basis=CostBasis(cost_basis),
     )
     return apply_scenario_controls(base, controls, members, data)
 

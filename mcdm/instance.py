@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import limits as lim
+from .cost_basis import CostBasis, element_on_basis
 from .criteria import CRITERIA_BY_ID
 from .errors import InputError, Problem
 from .io._parse import display
@@ -72,6 +73,7 @@ def check_references(scenario: Scenario, data: Dataset, source: str | None = Non
             else:
                 problems += _check_override(shown, f"{section}.{oid}", table, what, columns)
     _check_archetype_overrides(scenario, data, shown, problems)
+    problems += _check_cost_basis(scenario, data, shown)
     if source or not scenario.source_path:  # not a file: name the source
         return [dataclasses.replace(p, file="", source=shown) for p in problems]
     return problems
@@ -114,6 +116,30 @@ def _check_ids(scenario: Scenario, data: Dataset, shown: str, problems: list[Pro
             check(f"rules[{i}].archetypes[{j}]", aid, data.archetypes, archetype)
         for j, eid in enumerate(rule.elements, start=1):
             check(f"rules[{i}].elements[{j}]", eid, data.elements, element)
+
+
+def _check_cost_basis(scenario: Scenario, data: Dataset, shown: str) -> list[Problem]:
+    """An incremental basis needs the incremental share of every element's cost."""
+    shares = data.parameters.cost_basis
+    if scenario.cost_basis is not CostBasis.INCREMENTAL:
+        return []
+    missing = [eid for eid, e in data.elements.items() if shares.share(eid, e.category) is None]
+    if not missing:
+        return []
+    why = (
+        f"no incremental share for {', '.join(missing)}"
+        if shares
+        else "no [cost_basis] section with incremental shares"
+    )
+    return [
+        Problem(
+            shown,
+            f"cost_basis = 'full': the data folder's parameters.toml has {why} (SOURCES.md, "
+            "A-COST-BASIS)",
+            column="cost_basis",
+            value=str(scenario.cost_basis),
+        )
+    ]
 
 
 def _check_weights(scenario: Scenario, shown: str, problems: list[Problem]) -> None:
@@ -286,7 +312,8 @@ def _members(scenario: Scenario, data: Dataset) -> dict[str, Member]:
 
 
 def _elements(scenario: Scenario, data: Dataset) -> dict[str, Element]:
-    """Every element, with the scenario's overrides."""
+    """Every element, with the scenario's overrides, its costs on the scenario's basis (an
+    override's cost is a full cost, as in elements.csv)."""
     out = dict(data.elements)
     for eid, table in scenario.element_overrides.items():
         parsed = {
@@ -299,6 +326,12 @@ def _elements(scenario: Scenario, data: Dataset) -> dict[str, Element]:
             cost_low_eur_m=min(e.cost_low_eur_m, e.cost_eur_m),
             cost_high_eur_m=max(e.cost_high_eur_m, e.cost_eur_m),
         )
+    if scenario.cost_basis is CostBasis.INCREMENTAL:
+        shares = data.parameters.cost_basis
+        for eid, e in out.items():
+            share = shares.share(eid, e.category)
+            assert share is not None  # the data's shares cover every element (io.parameters)
+            out[eid] = element_on_basis(e, share)
     return out
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .cost_basis import CostBasis, IncrementalShares
 from .enums import (
     COMBAT_CATEGORIES,
     DEFAULT_METHODS,
@@ -268,6 +269,7 @@ class Parameters:
     tanker_patrol_hours: float | None = None  # ... one tanker detachment supports (A-AIR-SUPPORT)
     warning_depth_min_km: float = 30.0
     warning_depth_share: float = 0.5
+    cost_basis: IncrementalShares = field(default_factory=IncrementalShares)  # A-COST-BASIS
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -315,6 +317,7 @@ class Scenario:
     # ``threat_troops`` (parameters.toml, RU-FORCES-2025).
     threat_troops: float | None = None
     us_backstop: USBackstop = USBackstop.AIR_ISR
+    cost_basis: CostBasis = CostBasis.FULL  # what costs, the budget and money caps count
     members: tuple[str, ...] = ()
     archetypes: tuple[str, ...] = ()
     seed: int = 0
@@ -358,7 +361,8 @@ class Instance:
     """A scenario applied to its dataset: members filtered and overridden, archetypes chosen.
 
     ``data`` holds only the scenario's members (with their overrides), the scenario's archetypes
-    (with theirs) and the availability of those members; this is what the optimiser reads.
+    (with theirs) and the availability of those members; this is what the optimiser reads. Its
+    elements' costs are on the scenario's cost basis (:mod:`mcdm.cost_basis`).
     """
 
     scenario: Scenario

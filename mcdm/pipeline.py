@@ -134,7 +134,7 @@ class RunTables:
 def run_tables(instance: Instance, pset: PackageSet, analysis: Analysis | None = None) -> RunTables:
     """Every table of a run: the packages' (always) and the analysis's (if there is one)."""
     return RunTables(
-        packages=packages_frame(pset),
+        packages=packages_frame(instance, pset),
         allocations=allocations_frame(instance, pset),
         infeasible=infeasible_frame(pset),
         prices=prices_frame(pset),
@@ -414,7 +414,7 @@ def run_scenario(
 
 
 def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The content of run.json: scenario, versions, solver, seed, timings, input digest."""
+    """run.json: scenario, cost basis, versions, solver, seed, timings, input digest."""
     inst = result.instance
     s = result.settings
     return {
@@ -424,6 +424,7 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
         "input_digest": inst.digest,
         "data_digest": inst.data.digest,
         "seed": inst.scenario.seed,
+        "cost_basis": str(inst.scenario.cost_basis),  # what annual_cost_eur_bn and budget count
         "solver": {
             "name": s.name,
             "time_limit_s": s.time_limit_s,

@@ -162,7 +162,7 @@ class _Reader:
     def __init__(self, instance: Instance, pset: PackageSet) -> None:
         self.instance = instance
         self.pset = pset
-        self.table = packages_frame(pset).set_index("package_id")
+        self.table = packages_frame(instance, pset).set_index("package_id")
 
     def value(self, p: Package, column: str) -> float:
         return float(self.table.at[p.package_id, column])

@@ -128,7 +128,7 @@ def backstop_frame(
     frames = []
     for option, packages in _options(instance, pset, others).items():
         best = _best(packages)
-        table = packages_frame(packages)
+        table = packages_frame(instance, packages)
         table = table[table["package_id"].isin([p.package_id for p in best.values()])].copy()
         us = {
             p.package_id: contributions(instance, p.allocation).get(US_MEMBER_ID, {})

@@ -42,7 +42,7 @@ def answer_ukraine_forces(instance: Instance, pset: PackageSet) -> Answer:
     why = missing_reason(instance, pset, PORCUPINE)
     if why is not None:
         return Answer(q.question_id, q.text, why, answered=False)
-    table = packages_frame(pset).set_index("package_id")
+    table = packages_frame(instance, pset).set_index("package_id")
 
     def value(p: Package, column: str) -> float:
         return float(table.at[p.package_id, column])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .cost_basis import costs_by_basis
 from .criteria import CRITERIA, DETERRENCE_PARTS, WARNING_PARTS
 from .horizon import funding_rows
 from .model import Instance
@@ -22,10 +23,17 @@ __all__ = [
 ]
 
 
-def packages_frame(pset: PackageSet) -> pd.DataFrame:
-    """One row a package: id, archetype, budget level, status, cost, troops, nations, criteria."""
+def packages_frame(instance: Instance, pset: PackageSet) -> pd.DataFrame:
+    """One row a package: id, archetype, budget level, status, cost, troops, nations, criteria.
+
+    ``annual_cost_eur_bn`` counts the scenario's cost basis; ``annual_cost_full_eur_bn`` and
+    ``annual_cost_incremental_eur_bn`` give both (the incremental one empty when the data give
+    no incremental shares).
+    """
     rows = []
     for p in pset.packages:
+        both = costs_by_basis(instance, p.allocation)
+        incremental = both.incremental_eur_m
         rows.append(
             {
                 "package_id": p.package_id,
@@ -35,6 +43,10 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
                 "budget_level_eur_bn": p.budget_level_eur_bn,
                 "status": p.status.value,
                 "annual_cost_eur_bn": p.criteria["annual_cost_eur_bn"],
+                "annual_cost_full_eur_bn": both.full_eur_m / 1000.0,
+                "annual_cost_incremental_eur_bn": None
+                if incremental is None
+                else incremental / 1000.0,
                 "one_off_cost_eur_bn": p.one_off_cost_eur_bn,
                 "horizon_cost_eur_bn": p.horizon_cost_eur_bn,
                 "troops_deployed": p.troops_deployed,
@@ -85,6 +97,8 @@ _PACKAGE_COLUMNS = [
     "budget_level_eur_bn",
     "status",
     "annual_cost_eur_bn",
+    "annual_cost_full_eur_bn",
+    "annual_cost_incremental_eur_bn",
     "one_off_cost_eur_bn",
     "horizon_cost_eur_bn",
     "troops_deployed",

@@ -28,6 +28,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from mcdm.cells import escape_markdown
+from mcdm.cost_basis import CostBasis
 from mcdm.criteria import CRITERIA, CRITERIA_BY_ID
 from mcdm.describe import method_label
 from mcdm.formats import format_eur_bn
@@ -176,12 +177,12 @@ def test_moving_a_weight_slider_reranks_without_resolving(app):
 def test_changing_the_budget_changes_the_packages():
     at = AppTest.from_file(APP, default_timeout=900).run()
     at.selectbox(key="preset").set_value("monitoring_only").run()
-    before = packages_frame(at.session_state["ctx"].pset)
+    before = packages_frame(at.session_state["ctx"].instance, at.session_state["ctx"].pset)
     budget = next(s for s in at.slider if s.key and s.key.startswith("budget:"))
     budget.set_value(0.5)
     next(b for b in at.button if "Solve" in str(b.label)).click().run()
     assert not at.exception
-    after = packages_frame(at.session_state["ctx"].pset)
+    after = packages_frame(at.session_state["ctx"].instance, at.session_state["ctx"].pset)
     assert at.session_state["ctx"].instance.scenario.budget_eur_bn == 0.5
     assert not before.equals(after)
     assert after["annual_cost_eur_bn"].max() <= 0.5 + 1e-9
@@ -198,11 +199,30 @@ def test_the_horizon_controls_reach_the_scenario_and_the_packages_table():
     ctx = at.session_state["ctx"]
     s = ctx.instance.scenario
     assert (s.budget_basis, s.horizon_years, s.budget_eur_bn) == ("horizon", 15, 2.0)
-    frame = packages_frame(ctx.pset)
+    frame = packages_frame(ctx.instance, ctx.pset)
     assert frame["horizon_cost_eur_bn"].max() <= 2.0 + 1e-9  # the budget is the present value
     at.switch_page("app_pages/packages.py").run()
     headers = [c for df in at.dataframe for c in df.value.columns]
     assert "One-off cost (EUR bn)" in headers and "Cost over 15 years (EUR bn)" in headers
+
+
+def test_the_cost_basis_chosen_in_the_form_reaches_the_solve_and_the_overview():
+    """The sidebar's "Costs counted" sets the scenario's cost_basis: the packages then cost
+    their incremental share (never more than in full) and the Overview says which basis."""
+    at = AppTest.from_file(APP, default_timeout=900).run()
+    at.selectbox(key="preset").set_value("monitoring_only").run()
+    full = packages_frame(at.session_state["ctx"].instance, at.session_state["ctx"].pset)
+    basis = next(r for r in at.radio if r.key and r.key.startswith("cost_basis:"))
+    basis.set_value(CostBasis.INCREMENTAL)
+    next(b for b in at.button if "Solve" in str(b.label)).click().run()
+    assert not at.exception
+    ctx = at.session_state["ctx"]
+    assert ctx.instance.scenario.cost_basis is CostBasis.INCREMENTAL
+    inc = packages_frame(ctx.instance, ctx.pset)
+    assert (inc["annual_cost_eur_bn"] == inc["annual_cost_incremental_eur_bn"]).all()
+    assert (inc["annual_cost_incremental_eur_bn"] <= inc["annual_cost_full_eur_bn"]).all()
+    assert inc["annual_cost_eur_bn"].min() < full["annual_cost_eur_bn"].min()
+    assert any("incremental costs" in c.value for c in at.caption)
 
 
 def test_a_broken_uploaded_csv_shows_the_validation_message_and_the_app_keeps_working(app):

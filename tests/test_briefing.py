@@ -286,6 +286,7 @@ def test_the_settings_table_says_the_scenario_in_words(monitoring):
     text = _briefing(monitoring)
     settings = dict(_parse(text).table("Setting")[1:])
     assert settings["Budget"] == "EUR 1.50 bn a year"
+    assert settings["Costs counted"].startswith("full annual cost of each unit")
     assert settings["US backstop"] == "Air power and ISR (deterrence multiplied by 1.15)"
     assert settings["Kinds of package"] == "Observer mission, Technical monitoring"
     assert settings["Weights"].startswith("annual cost 20%, troops exposed 20%, early warning 25%")

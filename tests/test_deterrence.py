@@ -228,7 +228,7 @@ def test_packages_csv_gives_each_part_beside_the_total():
 
     inst = tripwire_instance(2)
     pset = generate_packages(inst, prices=False)
-    frame = packages_frame(pset)
+    frame = packages_frame(inst, pset)
     cols = list(frame.columns)
     at = cols.index("deterrence")
     assert cols[at + 1 : at + 4] == [f"deterrence_{p}" for p in DETERRENCE_PARTS]

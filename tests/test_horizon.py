@@ -121,7 +121,7 @@ def test_every_frontier_package_fits_its_budget_level_on_the_budgets_basis(basis
         spent = p.annual_cost_eur_bn if basis == "annual" else p.horizon_cost_eur_bn
         assert spent <= p.budget_level_eur_bn * (1 + 1e-6) + 1e-9
         assert check_allocation(inst, p.archetype, p.allocation, p.budget_level_eur_bn) == []
-    frame = packages_frame(pset).set_index("package_id")
+    frame = packages_frame(inst, pset).set_index("package_id")
     top = frontier[-1]
     # a name says what its budget is: "best at EUR 400 m over 10 years" on the horizon basis
     assert top.label.endswith("over 10 years") == (basis == "horizon"), top.label

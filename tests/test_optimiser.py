@@ -759,7 +759,7 @@ def test_a_stage_stopped_by_the_time_limit_is_never_optimal_and_says_so(monkeypa
     )
     pset = generate_packages(inst, prices=False)
     assert calls and all(p.status is SolveStatus.FEASIBLE for p in pset.packages)
-    frame = packages_frame(pset)
+    frame = packages_frame(inst, pset)
     assert (frame["status"] == "feasible_at_limit").all()
     assert (
         frame["note"]

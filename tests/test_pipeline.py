@@ -33,7 +33,7 @@ def test_run_folder_has_every_file_with_the_documented_columns(tmp_path, monitor
         "run.json",
     ]
     packages = pd.read_csv(out / "packages.csv")
-    assert list(packages.columns[:11]) == [
+    assert list(packages.columns[:13]) == [
         "package_id",
         "label",
         "archetype",
@@ -41,6 +41,8 @@ def test_run_folder_has_every_file_with_the_documented_columns(tmp_path, monitor
         "budget_level_eur_bn",
         "status",
         "annual_cost_eur_bn",
+        "annual_cost_full_eur_bn",
+        "annual_cost_incremental_eur_bn",
         "one_off_cost_eur_bn",
         "horizon_cost_eur_bn",
         "troops_deployed",

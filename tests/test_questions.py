@@ -71,7 +71,7 @@ def reduced(path: Path) -> Instance:
 # --- independent figures ---------------------------------------------------------------------
 
 
-def own_value(p: Package, column: str, pset: PackageSet) -> float:
+def own_value(instance: Instance, p: Package, column: str, pset: PackageSet) -> float:
     """A package's figure read from the package itself (packages.csv only for columns a
     package does not hold as a field or criterion, such as deterrence components)."""
     if column == "troops_deployed":
@@ -80,7 +80,7 @@ def own_value(p: Package, column: str, pset: PackageSet) -> float:
         return float(p.criteria[column])
     if hasattr(p, column):
         return float(getattr(p, column))
-    table = packages_frame(pset).set_index("package_id")
+    table = packages_frame(instance, pset).set_index("package_id")
     return float(table.at[p.package_id, column])
 
 
@@ -98,7 +98,7 @@ def expected(run: QuestionsRun, f) -> float:
     """What a figure should be, from the PackageSet, its prices and the backstop re-solves."""
     instance, pset = run.result.instance, run.result.packages
     if f.table == "packages":
-        return own_value(pset.get(f.package_id), f.column, pset)
+        return own_value(instance, pset.get(f.package_id), f.column, pset)
     if f.table == "allocations":
         return member_sum(instance, pset.get(f.package_id), f.member_id, f.column)
     if f.table == "prices":
@@ -117,7 +117,7 @@ def expected(run: QuestionsRun, f) -> float:
     p = packages.get(f.package_id)
     if f.column == "us_cost_eur_m":
         return member_sum(instance, p, US_MEMBER_ID, "cost_eur_m")
-    return own_value(p, f.column, packages)
+    return own_value(instance, p, f.column, packages)
 
 
 def test_the_default_scenario_answers_every_question(full_default):

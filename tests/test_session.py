@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mcdm.cost_basis import CostBasis
 from mcdm.criteria import CRITERIA
 from mcdm.errors import InputError
 from mcdm.instance import instantiate
@@ -92,10 +93,13 @@ def test_controls_change_the_figures_members_and_kinds(dataset):
         us_backstop=USBackstop.NONE,
         members=("GBR", "FRA"),
         archetypes=("observer",),
+        cost_basis=CostBasis.INCREMENTAL,
     )
+    assert start.cost_basis is CostBasis.FULL  # the preset's (the default)
     s = apply_scenario_controls(base, controls, members, dataset)
     assert (s.budget_eur_bn, s.rotation_factor, s.line_length_km) == (7.5, 3.0, 900.0)
     assert s.us_backstop is USBackstop.NONE
+    assert s.cost_basis is CostBasis.INCREMENTAL  # the scenario key the sidebar's choice sets
     assert s.members == ("GBR", "FRA") and s.archetypes == ("observer",)
     assert s.member_overrides == base.member_overrides  # no cap was edited
     instance = instantiate(s, dataset)  # a scenario the pipeline takes
@@ -566,12 +570,14 @@ def test_settings_that_differ_are_told_in_peoples_words(dataset):
             base.robustness, weight_band=None, smaa_draws=2000, cost_uncertainty=0.2
         ),
         us_backstop=USBackstop.ARTICLE5,
+        cost_basis=CostBasis.INCREMENTAL,
         ranking=dataclasses.replace(base.ranking, weighting="entropy", consensus="copeland"),
     )
     sat = dataset.elements["sat_tasking"]
     rows = describe_settings(base, changed, dataset)
     assert rows == [
         ("Annual budget", "EUR 8.00 bn a year", "EUR 154 m a year"),
+        ("Cost basis", "full", "incremental"),
         (f"{sat.name}: cost per unit", f"EUR {sat.cost_eur_m:,.0f} m a year", "EUR 12 m a year"),
         ("France: troops in Ukraine", "yes", "no"),
         ("France: troop pool", "24,000", "1,000"),

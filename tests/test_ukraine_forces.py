@@ -215,7 +215,7 @@ def porcupine(dataset):
 
 def test_steel_porcupine_packages_pass_the_checker_and_report_their_split(porcupine):
     inst, pset = porcupine
-    table = packages_frame(pset).set_index("package_id")
+    table = packages_frame(inst, pset).set_index("package_id")
     els = inst.data.elements
     for p in pset.packages:
         assert check_allocation(inst, p.archetype, p.allocation, p.budget_level_eur_bn) == []

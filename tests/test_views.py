@@ -260,6 +260,7 @@ def test_scenario_caption_and_frontier_measures(run):
     odd = dataclasses.replace(instance, scenario=dataclasses.replace(instance.scenario, name="*x*"))
     caption = scenario_caption(odd, pset)
     assert caption.startswith(r"Scenario **\*x\*** · budget EUR 1.5 bn a year")
+    assert f" · {instance.scenario.cost_basis} costs · " in caption  # the basis beside the budget
     assert caption.endswith(f"{len(pset.packages)} packages")
     assert "annual_cost_eur_bn" not in frontier_measures()
     assert len(frontier_measures()) == len(CRITERIA) - 1

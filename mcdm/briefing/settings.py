@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..cost_basis import CostBasis
 from ..describe import (
     BACKSTOP_LABELS,
     CRITERIA_LABEL,
@@ -99,6 +100,14 @@ def setting_rows(instance: Instance, analysis: Any) -> list[list[str]]:
     return rows
 
 
+#: What each cost basis counts, in words (data/MODEL.md, "Cost basis").
+_BASIS_WORDS = {
+    CostBasis.FULL: "full annual cost of each unit (pay, sustainment, transport, wear, capital)",
+    CostBasis.INCREMENTAL: "incremental cost: only what deploying each unit adds to keeping it at "
+    "home",
+}
+
+
 def _scenario_rows(instance: Instance) -> list[list[str]]:
     """The scenario's name, budget, members, kinds of package, backstop, rotation and line."""
     s = instance.scenario
@@ -107,6 +116,7 @@ def _scenario_rows(instance: Instance) -> list[list[str]]:
     return [
         ["Scenario", s.name],
         ["Budget", f"{format_eur_bn(s.budget_eur_bn)} a year"],
+        ["Costs counted", _BASIS_WORDS[s.cost_basis]],
         [
             "Members",
             f"all {len(data.members)} members in the data"

@@ -37,13 +37,14 @@ from ._parse import (
     read_bytes,
 )
 from ._values import Column
-from .parameters import parameters_from_doc
+from .parameters import check_cost_shares, parameters_from_doc
 from .schema import (
     AVAILABILITY_COLUMNS,
     ELEMENT_COLUMNS,
     MEMBER_COLUMNS,
     RESTRICTION_COLUMNS,
     archetype_from_table,
+    check_element_ids,
     known_ids,
 )
 
@@ -172,6 +173,8 @@ def _dataset(texts: Mapping[str, str], root: Path, problems: list[Problem], dige
         doc = parse_toml_text(texts["parameters.toml"], shown("parameters.toml"), problems)
         if doc is not None:
             parameters = parameters_from_doc(doc, shown("parameters.toml"), problems)
+    if parameters is not None:
+        check_cost_shares(parameters, elements, shown("parameters.toml"), problems)
     if problems:
         order = {name: i for i, name in enumerate(dict.fromkeys(p.file for p in problems))}
         raise InputError(sorted(problems, key=lambda p: (order[p.file], p.row or 0)))
@@ -436,16 +439,9 @@ def _check_excluded(
     if not elements:
         return  # elements.csv could not be read: reported there
     for aid, a in archetypes.items():
-        for i, eid in enumerate(a.excluded_elements, start=1):
-            if eid not in elements:
-                problems.append(
-                    Problem(
-                        shown,
-                        known_ids("element_id", elements, "elements.csv"),
-                        column=f"{aid}.excluded_elements[{i}]",
-                        value=eid,
-                    )
-                )
+        named = enumerate(a.excluded_elements, start=1)
+        keyed = ((f"{aid}.excluded_elements[{i}]", eid) for i, eid in named)
+        check_element_ids(keyed, elements, shown, problems)
 
 
 # --- archetypes.toml ---------------------------------------------------------------------------

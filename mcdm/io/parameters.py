@@ -1,6 +1,7 @@
 """parameters.toml: the model's parameters (US backstop options, nation points, the threat and
 the denial curve, the tripwire minimum, patrol stations and their air support, the depth of
-warning), validated into :class:`Parameters` with every value's range checked."""
+warning, the incremental cost shares), validated into :class:`Parameters` with every value's
+range checked."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from pydantic import TypeAdapter, ValidationError
 from .. import limits as lim
 from ..errors import Problem
 from ..limits import fmt
-from ..model import Parameters, USBackstop
+from ..model import Element, Parameters, USBackstop
 from ._keys import keys_under
 from ._parse import pydantic_problems
 from ._values import outside
+from .schema import check_element_ids
 
-__all__ = ["parameters_from_doc"]
+__all__ = ["check_cost_shares", "parameters_from_doc"]
 
 
 # --- parameters.toml ---------------------------------------------------------------------------
@@ -143,6 +145,48 @@ def _check_values(
     check("warning_depth_share", p.warning_depth_share, 0, 1, "a share")
 
 
+def _check_share_values(p: Parameters, shown: str, problems: list[Problem]) -> None:
+    """Each incremental share of ``[cost_basis]`` is a share of the full cost: in (0, 1]."""
+    shares = p.cost_basis
+    for table, values in (("categories", shares.categories), ("elements", shares.elements)):
+        for key, value in values.items():
+            if outside(value, 0, 1, open_low=True):
+                problems.append(
+                    Problem(
+                        shown,
+                        "a share of the full cost > 0 and <= 1 (0.25 = a quarter of it)",
+                        column=f"cost_basis.{table}.{key}",
+                        value=value,
+                    )
+                )
+
+
+def check_cost_shares(
+    p: Parameters, elements: Mapping[str, Element], shown: str, problems: list[Problem]
+) -> None:
+    """``[cost_basis]`` names elements of elements.csv and, if it gives any share, gives one to
+    every element (by its category or its id): an incremental basis must cost every unit."""
+    shares = p.cost_basis
+    if not shares or not elements:
+        return  # no incremental basis, or elements.csv could not be read: reported there
+    named = ((f"cost_basis.elements.{eid}", eid) for eid in shares.elements)
+    check_element_ids(named, elements, shown, problems)
+    missing: dict[str, list[str]] = {}
+    for e in elements.values():
+        if shares.share(e.element_id, e.category) is None:
+            missing.setdefault(e.category, []).append(e.element_id)
+    for category, ids in missing.items():
+        problems.append(
+            Problem(
+                shown,
+                f"the incremental share of category {category}'s full cost (elements "
+                f"{', '.join(ids)}), or a cost_basis.elements entry for each of them",
+                column=f"cost_basis.categories.{category}",
+                found=False,
+            )
+        )
+
+
 _PARAMETERS_ADAPTER = TypeAdapter(Parameters)
 
 
@@ -180,6 +224,7 @@ def parameters_from_doc(
 
     _check_values(p, check, shown, problems)
     _check_denial(p, shown, problems)
+    _check_share_values(p, shown, problems)
     if outside(p.troop_pool_spread, 0, 1) or p.troop_pool_spread == 1:
         problems.append(
             Problem(

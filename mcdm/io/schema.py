@@ -8,7 +8,7 @@ These declarations are shared by the data folder (:mod:`mcdm.io.data`), scenario
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -30,6 +30,7 @@ __all__ = [
     "OVERRIDABLE_MEMBER_COLUMNS",
     "RESTRICTION_COLUMNS",
     "archetype_from_table",
+    "check_element_ids",
     "known_ids",
 ]
 
@@ -125,6 +126,25 @@ def known_ids(column: str, table: Mapping[str, object], file: str) -> str:
     shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
     article = "an" if column[0] in "aeiou" else "a"
     return f"{article} {column} listed in {file} ({shown})"
+
+
+def check_element_ids(
+    named: Iterable[tuple[str, str]],
+    elements: Mapping[str, object],
+    shown: str,
+    problems: list[Problem],
+) -> None:
+    """A problem for each ``(key, element_id)`` whose id is not in elements.csv."""
+    for key, eid in named:
+        if eid not in elements:
+            problems.append(
+                Problem(
+                    shown,
+                    known_ids("element_id", elements, "elements.csv"),
+                    column=key,
+                    value=eid,
+                )
+            )
 
 
 # --- archetypes --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
+from ..cost_basis import CostBasis
 from ..frozen import FrozenMap
 from ..horizon import DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_YEARS
 from ..model import COST_RANGES, Dataset, Member, Scenario, USBackstop
@@ -113,6 +114,7 @@ class ScenarioControls:
     # the stated restrictions left in force (ids) and the Straits; None: as the preset sets them
     restrictions: tuple[str, ...] | None = None
     straits_open: bool | None = None
+    cost_basis: CostBasis = CostBasis.FULL
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "caps", FrozenMap(self.caps))
@@ -133,6 +135,7 @@ class ScenarioControls:
             discount_rate=float(base.discount_rate),
             restrictions=applied_restrictions(base, data),
             straits_open=base.maritime.straits_open,
+            cost_basis=CostBasis(base.cost_basis),
         )
 
 
@@ -165,6 +168,7 @@ def apply_scenario_controls(
         rotation_factor=float(controls.rotation_factor),
         line_length_km=float(controls.line_length_km),
         us_backstop=USBackstop(controls.us_backstop),
+        cost_basis=CostBasis(controls.cost_basis),
         members=() if set(chosen) == set(data.members) else tuple(chosen),
         archetypes=() if set(archetypes) == set(data.archetypes) else tuple(archetypes),
         member_overrides=overrides,

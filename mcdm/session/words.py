@@ -202,6 +202,7 @@ _SETTINGS = {
     "restrictions.conditional": "Conditional restrictions",
     "restrictions.lift": "Stated restrictions lifted",
     "maritime.straits_open": "Straits open to mine-countermeasure ships",
+    "cost_basis": "Cost basis",
     "members": "Members taking part",
     "archetypes": "Kinds of package",
     "seed": "Random seed",

@@ -259,6 +259,7 @@ def scenario_caption(instance: Instance, pset: PackageSet) -> str:
     s = instance.scenario
     return (
         f"Scenario **{escape_markdown(s.name)}** · budget EUR {s.budget_eur_bn:g} bn a year · "
+        f"{s.cost_basis} costs · "
         f"rotation {s.rotation_factor:g} · line {s.line_length_km:,.0f} km · US backstop "
         f"{s.us_backstop} · {len(instance.data.members)} members · "
         f"{len(pset.packages)} packages"
