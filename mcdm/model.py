@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .chances import PledgeChances, PledgeSettings
 from .enums import (
     COMBAT_CATEGORIES,
     DEFAULT_METHODS,
@@ -194,8 +195,7 @@ class Restriction:
     """A member's stated restriction on where or what it sends (``restrictions.csv``).
 
     The member sends no element whose zone is one of ``zones`` and whose category is one of
-    ``categories``; an empty tuple means every zone (or every category).
-    """
+    ``categories``; an empty tuple means every zone (or every category)."""
 
     restriction_id: str
     member_id: str
@@ -268,6 +268,7 @@ class Parameters:
     tanker_patrol_hours: float | None = None  # ... one tanker detachment supports (A-AIR-SUPPORT)
     warning_depth_min_km: float = 30.0
     warning_depth_share: float = 0.5
+    pledges: PledgeChances = field(default_factory=PledgeChances)  # A-PLEDGE
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -325,6 +326,7 @@ class Scenario:
     rules: tuple[GroupRule, ...] = ()
     restrictions: RestrictionSettings = field(default_factory=RestrictionSettings)
     maritime: MaritimeSettings = field(default_factory=MaritimeSettings)
+    pledges: PledgeSettings = field(default_factory=PledgeSettings)
     member_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     element_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     archetype_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)

@@ -37,7 +37,7 @@ from ._parse import (
     read_bytes,
 )
 from ._values import Column
-from .parameters import parameters_from_doc
+from .parameters import check_pledge_members, parameters_from_doc
 from .schema import (
     AVAILABILITY_COLUMNS,
     ELEMENT_COLUMNS,
@@ -172,6 +172,8 @@ def _dataset(texts: Mapping[str, str], root: Path, problems: list[Problem], dige
         doc = parse_toml_text(texts["parameters.toml"], shown("parameters.toml"), problems)
         if doc is not None:
             parameters = parameters_from_doc(doc, shown("parameters.toml"), problems)
+        if parameters is not None:
+            check_pledge_members(parameters, members, shown("parameters.toml"), problems)
     if problems:
         order = {name: i for i, name in enumerate(dict.fromkeys(p.file for p in problems))}
         raise InputError(sorted(problems, key=lambda p: (order[p.file], p.row or 0)))
