@@ -240,3 +240,21 @@ def test_unknown_member_in_a_scenario_is_named(dataset):
     scenario = scenario_from_mapping({**_SCENARIO, "pledges": {"members": {"XYZ": 0.5}}})
     problems = check_references(scenario, dataset, source="t")
     assert any(p.column == "pledges.members.XYZ" and "members.csv" in p.expected for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("p", "text"),
+    [
+        (1.0, "100%"),
+        (0.0, "0%"),
+        (0.00005, "below 0.1%"),
+        (0.9995, "above 99.9%"),
+        (0.8, "80%"),
+        (0.042, "4.2%"),
+        (0.995, "99.5%"),
+    ],
+)
+def test_chances_are_never_rounded_to_a_certainty(p, text):
+    from mcdm.formats import format_chance
+
+    assert format_chance(p) == text
