@@ -152,22 +152,27 @@ def outcome_values(
     member's cap, the budget or a refusal, and scenario rules are not the archetype's.
     """
     x = np.asarray(present, dtype=float)
+
+    def total(per_member: np.ndarray) -> np.ndarray:
+        # an elementwise sum, not BLAS: small products, same figures whatever the threads
+        return np.sum(x * per_member, axis=1)
+
     a = instance.data.archetypes[archetype_id]
     line = instance.scenario.line_length_km
-    troops = x @ sums.troops
-    troops_ua = x @ sums.troops_in_ukraine
-    ew = x @ sums.early_warning_km
+    troops = total(sums.troops)
+    troops_ua = total(sums.troops_in_ukraine)
+    ew = total(sums.early_warning_km)
     if a.primary is Measure.DETERRENCE:
-        power = x @ sums.combat_power
+        power = total(sums.combat_power)
         levels, where = np.unique(power, return_inverse=True)
         denial = np.array([denial_points(instance, float(v)) for v in levels])[where]
         mult = instance.backstop.deterrence_multiplier
-        primary = mult * (denial.reshape(power.shape) + x @ sums.tripwire)
+        primary = mult * (denial.reshape(power.shape) + total(sums.tripwire))
     elif a.primary is Measure.AIR_DEFENCE_K_KM2:
-        primary = x @ sums.air_defence_k_km2
+        primary = total(sums.air_defence_k_km2)
     else:  # the line watched and the line watched in depth, in km (data/MODEL.md)
         share = instance.data.parameters.warning_depth_share
-        deep = np.minimum(x @ sums.early_warning_deep_km, line)
+        deep = np.minimum(total(sums.early_warning_deep_km), line)
         primary = (1.0 - share) * np.minimum(ew, line) + share * deep
     counted = troops_ua if a.troops_counted == "in_ukraine" else troops
     holds = counted >= a.troops_min - _TOL
@@ -176,14 +181,14 @@ def outcome_values(
     if a.troops_in_ukraine_max is not None:
         holds &= troops_ua <= a.troops_in_ukraine_max + _TOL
     for cat, need in a.required.items():
-        have = x @ sums.units.get(str(cat), np.zeros(len(sums.members)))
+        have = total(sums.units.get(str(cat), np.zeros(len(sums.members))))
         holds &= have >= need - _TOL
     holds &= ew >= a.min_coverage * line - _TOL
     holds &= x.sum(axis=1) >= a.min_nations - _TOL
-    holds &= x @ (sums.troops_in_ukraine > 0) >= a.min_nations_in_ukraine - _TOL
-    combat = x @ sums.combat_troops
+    holds &= total(sums.troops_in_ukraine > 0) >= a.min_nations_in_ukraine - _TOL
+    combat = total(sums.combat_troops)
     for kind, ratio in a.enablers.items():
-        have = x @ sums.units.get(str(kind), np.zeros(len(sums.members)))
+        have = total(sums.units.get(str(kind), np.zeros(len(sums.members))))
         holds &= have >= ratio / 1000.0 * combat - _TOL
     return primary, troops, holds
 
@@ -237,10 +242,10 @@ def pledge_outlook(
     primary, troops, holds = outcome_values(instance, archetype_id, sums, present)
     uncertain = tuple(m for m, p in zip(sums.members, probs, strict=True) if p < 1)
     return PledgeOutlook(
-        p_requirements_hold=float(np.clip(weights @ holds, 0.0, 1.0)),
-        expected_primary=float(weights @ primary),
+        p_requirements_hold=float(np.clip(np.sum(weights * holds), 0.0, 1.0)),
+        expected_primary=float(np.sum(weights * primary)),
         p10_primary=weighted_quantile(primary, weights, P10),
-        expected_troops=float(weights @ troops),
+        expected_troops=float(np.sum(weights * troops)),
         p10_troops=weighted_quantile(troops, weights, P10),
         method=method,
         outcomes=len(weights),
