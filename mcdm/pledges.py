@@ -152,10 +152,15 @@ def outcome_values(
     member's cap, the budget or a refusal, and scenario rules are not the archetype's.
     """
     x = np.asarray(present, dtype=float)
+    by_member = np.ascontiguousarray(x.T)  # one row a member: each term a contiguous vector
 
     def total(per_member: np.ndarray) -> np.ndarray:
-        # an elementwise sum, not BLAS: small products, same figures whatever the threads
-        return np.sum(x * per_member, axis=1)
+        # summed member by member in a fixed order, not by BLAS: the same figures whatever
+        # the threads, and fast for the few members a package has
+        out = np.zeros(x.shape[0])
+        for m in np.flatnonzero(per_member):
+            out += per_member[m] * by_member[m]
+        return out
 
     a = instance.data.archetypes[archetype_id]
     line = instance.scenario.line_length_km
@@ -184,7 +189,7 @@ def outcome_values(
         have = total(sums.units.get(str(cat), np.zeros(len(sums.members))))
         holds &= have >= need - _TOL
     holds &= ew >= a.min_coverage * line - _TOL
-    holds &= x.sum(axis=1) >= a.min_nations - _TOL
+    holds &= total(np.ones(len(sums.members))) >= a.min_nations - _TOL
     holds &= total(sums.troops_in_ukraine > 0) >= a.min_nations_in_ukraine - _TOL
     combat = total(sums.combat_troops)
     for kind, ratio in a.enablers.items():
