@@ -195,7 +195,8 @@ class Restriction:
     """A member's stated restriction on where or what it sends (``restrictions.csv``).
 
     The member sends no element whose zone is one of ``zones`` and whose category is one of
-    ``categories``; an empty tuple means every zone (or every category)."""
+    ``categories``; an empty tuple means every zone (or every category).
+    """
 
     restriction_id: str
     member_id: str
