@@ -258,3 +258,29 @@ def test_chances_are_never_rounded_to_a_certainty(p, text):
     from mcdm.formats import format_chance
 
     assert format_chance(p) == text
+
+
+def test_early_warning_outcomes_equal_the_criterion_of_the_reduced_package():
+    """For an early-warning kind of package, each joint outcome's primary measure (km) is the
+    early-warning criterion of the reduced package (the line watched and watched in depth)."""
+    from mcdm.io.load import load_instance
+    from tests.conftest import DATA
+
+    inst = load_instance(DATA / "scenarios" / "monitoring_only.toml")
+    els = inst.data.elements
+    deep = [e for e in els.values() if e.early_warning_km > 0 and e.warning_depth_km >= 30]
+    shallow = [e for e in els.values() if e.early_warning_km > 0 and e.warning_depth_km < 30]
+    alloc = (
+        A("GBR", deep[0].element_id, 2),
+        A("NLD", shallow[0].element_id, 3),
+        A("CAN", deep[-1].element_id, 1),
+    )
+    sums = pledges.MemberSums.of(inst, alloc)
+    present = np.array(list(itertools.product((0, 1), repeat=3)), dtype=float)
+    primary, _, _ = pledges.outcome_values(inst, "observer", sums, present)
+    line = inst.scenario.line_length_km
+    for row, value in zip(present, primary, strict=True):
+        came = {m for m, x in zip(sums.members, row, strict=True) if x}
+        reduced = [a for a in alloc if a.member_id in came]
+        expected = score_allocation(inst, reduced)["early_warning_pct"] * line / 100
+        assert value == pytest.approx(expected)
