@@ -5,6 +5,7 @@ import streamlit as st
 from app_pages.common import context, table
 from mcdm.cells import escape_markdown
 from mcdm.criteria import CRITERIA
+from mcdm.describe import pledge_line
 from mcdm.session import consensus_by_package
 from mcdm.views import (
     allocation_matrix,
@@ -24,7 +25,11 @@ st.caption(
     "package's place when the ranking methods are combined (1 = first). One-off cost: the "
     "set-up and entry of the units, spent once; cost over the horizon: the one-off cost and "
     f"every year's cost, discounted at {100 * ctx.instance.scenario.discount_rate:.1f}% a "
-    "year (present value)."
+    "year (present value). Requirements hold: "
+    "the chance that the kind of package's requirements still hold when each member's "
+    "contribution comes with its chance (its stated position, or a known condition such as a "
+    "parliament's vote); expected and 10th-percentile primary measure and troops over the "
+    "same outcomes."
 )
 table(
     packages_table(ctx.instance, ctx.pset, consensus_by_package(ctx.analysis)),
@@ -46,9 +51,14 @@ table(
     member_table(ctx.instance, pkg),
     helps={
         "GDP share (%)": "Share of the GDP of the members in the burden-sharing base (a "
-        "dash: outside it, such as a backstop)."
+        "dash: outside it, such as a backstop).",
+        "Chance it comes (%)": "The chance that the member's contribution materialises: "
+        "by its stated position, a known condition (a parliament's vote) or the scenario's "
+        "[pledges] value.",
     },
 )
+if pkg.pledges is not None:
+    st.markdown(pledge_line(ctx.instance, pkg))
 st.markdown(
     "**Constraints that bind** (no further unit fits): "
     + ("; ".join(escape_markdown(b) for b in pkg.binding) if pkg.binding else "none")

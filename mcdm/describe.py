@@ -12,10 +12,11 @@ from typing import Any
 
 from .cells import escape_markdown
 from .criteria import CRITERIA, contributions
-from .formats import format_eur_bn, format_number
+from .formats import format_chance, format_eur_bn, format_number
 from .headline import recommendation_sentence
-from .model import COST_RANGES, Instance, USBackstop
+from .model import COST_RANGES, Instance, Measure, USBackstop
 from .packages import PackageSet
+from .results import Package
 from .why import sensitivity_line
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "format_criterion",
     "format_troops",
     "method_label",
+    "pledge_line",
 ]
 
 #: The US backstop options as the app's sidebar names them.
@@ -147,6 +149,8 @@ def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[st
         f"({POINT_SCALES['escalation_risk']}); ready in "
         f"{format_criterion('readiness_days', c['readiness_days'])}.",
     ]
+    if p.pledges is not None:
+        lines.append(pledge_line(instance, p))
     if analysis.smaa is not None:
         i = list(analysis.smaa.alternatives).index(top)
         share = analysis.smaa.first[i]
@@ -169,6 +173,48 @@ def describe_top(instance: Instance, pset: PackageSet, analysis: Any) -> list[st
             f"This package is feasible but not proven optimal: {md(p.note or 'a solver limit')}."
         )
     return lines
+
+
+def pledge_line(instance: Instance, p: Package) -> str:
+    """What is left of a package when each member's contribution comes with its chance
+    (data/MODEL.md, "Pledges with their chance"), in one Markdown sentence; "" without it."""
+    o = p.pledges
+    if o is None:
+        return ""
+    a = instance.data.archetypes[p.archetype]
+    per = contributions(instance, p.allocation)
+    members = instance.data.members
+    shaky = sum(r["troops"] for m, r in per.items() if members[m].position.is_uncertain)
+    how = (
+        f"exact over {o.outcomes:,} joint outcomes"
+        if o.method == "exact"
+        else f"{o.outcomes:,} seeded draws"
+    )
+    if not o.uncertain:
+        return (
+            f"Every member of this package is certain to come, so the requirements of a "
+            f"{escape_markdown(a.name)} hold for certain."
+        )
+    return (
+        f"If each member comes with its chance, the requirements of a "
+        f"{escape_markdown(a.name)} still hold with a chance of "
+        f"**{format_chance(o.p_requirements_hold)}**; expected troops "
+        f"**{format_troops(o.expected_troops)}** (10th percentile "
+        f"{format_troops(o.p10_troops)}) of {format_troops(p.troops_deployed)}, expected "
+        f"{_primary_words(p.primary, o.expected_primary)} (10th percentile "
+        f"{format_number(o.p10_primary)}) against {format_number(p.objective)}. "
+        f"{format_troops(shaky)} of its troops come from members whose stated position is "
+        f"in principle, conditional, undecided or unstated ({how})."
+    )
+
+
+def _primary_words(measure: Measure, value: float) -> str:
+    """A primary measure's value in a sentence."""
+    if measure is Measure.DETERRENCE:
+        return f"deterrence {_points(value)}"
+    if measure is Measure.AIR_DEFENCE_K_KM2:
+        return f"air-defence cover {format_number(value)} thousand km²"
+    return f"early warning over {format_number(value)} km"
 
 
 def _points(value: float) -> str:

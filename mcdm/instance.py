@@ -101,6 +101,8 @@ def _check_ids(scenario: Scenario, data: Dataset, shown: str, problems: list[Pro
             check(f"lead_nations.members[{i}]", mid, data.members, member)
     for mid in scenario.funding.shares if scenario.funding else ():
         check(f"funding.shares.{mid}", mid, data.members, member)
+    for mid in scenario.pledges.members:
+        check(f"pledges.members.{mid}", mid, data.members, member)
     restriction = known_ids("restriction_id", data.restrictions, "restrictions.csv")
     for i, rid in enumerate(scenario.restrictions.lift, start=1):
         check(f"restrictions.lift[{i}]", rid, data.restrictions, restriction)

@@ -80,6 +80,8 @@ MAX_LEVELS = 50  # frontier.levels: budget levels per archetype
 MAX_TROOP_LEVELS = 50  # frontier.troop_levels
 MAX_ALTERNATIVES = 20  # frontier.alternatives: near-optimal alternatives per archetype
 MAX_SMAA_DRAWS = 1_000_000
+MIN_PLEDGE_SAMPLES = 100  # [pledges] samples: Monte Carlo draws of the members' joint outcomes
+MAX_PLEDGE_SAMPLES = 1_000_000
 #: Most numbers one SMAA table may hold: draws x alternatives (x criteria with value
 #: uncertainty), or alternatives x alternatives (rank acceptability): about 400 MB each.
 MAX_SMAA_CELLS = 50_000_000

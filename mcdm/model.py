@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .chances import PledgeChances, PledgeSettings
 from .cost_basis import CostBasis, IncrementalShares
 from .enums import (
     COMBAT_CATEGORIES,
@@ -270,6 +271,7 @@ class Parameters:
     warning_depth_min_km: float = 30.0
     warning_depth_share: float = 0.5
     cost_basis: IncrementalShares = field(default_factory=IncrementalShares)  # A-COST-BASIS
+    pledges: PledgeChances = field(default_factory=PledgeChances)  # A-PLEDGE
     source: str = ""
 
     def __post_init__(self) -> None:
@@ -328,6 +330,7 @@ class Scenario:
     rules: tuple[GroupRule, ...] = ()
     restrictions: RestrictionSettings = field(default_factory=RestrictionSettings)
     maritime: MaritimeSettings = field(default_factory=MaritimeSettings)
+    pledges: PledgeSettings = field(default_factory=PledgeSettings)
     member_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     element_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     archetype_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)

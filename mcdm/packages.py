@@ -3,8 +3,7 @@ each constraint, and an explanation for archetypes that cannot be met.
 
 This module decides *which* models to solve; the models themselves are built and solved in
 :mod:`mcdm.milp`, prices in :mod:`mcdm.prices` and explanations in :mod:`mcdm.explain`. Every
-solve is a frozen task on a freshly built model, run here or in a worker process.
-"""
+solve is a frozen task on a freshly built model, run here or in a worker process."""
 
 from __future__ import annotations
 
@@ -32,6 +31,7 @@ from .package_filters import (
     near_duplicate,
 )
 from .parallel import executor, map_tasks
+from .pledges import pledge_outlook
 from .prices import ConstraintPrice, price_constraints
 from .results import Allocation, Package, PackageKind, Shortfall, SolveStatus
 
@@ -228,8 +228,7 @@ def generate_packages(
     jobs
         Worker processes (1: solve in this process).
     progress
-        Called with (fraction done, message) as phases complete.
-    """
+        Called with (fraction done, message) as phases complete."""
     settings = settings or instance.scenario.solver
     aids = list(instance.data.archetypes)
     timings: dict[str, float] = {}
@@ -322,6 +321,7 @@ def _make_package(
         deterrence_parts=parts["deterrence"],
         warning_parts=parts["warning"],
         ukraine_forces_cost_eur_bn=funding_cost_eur_bn(instance, sol.allocation),
+        pledges=pledge_outlook(instance, aid, sol.allocation),
         primary=instance.data.archetypes[aid].primary,
         objective=sol.objective,
         binding=sol.binding,

@@ -17,6 +17,7 @@ __all__ = [
     "DecisionMatrix",
     "Package",
     "PackageKind",
+    "PledgeOutlook",
     "Shortfall",
     "SolveStatus",
 ]
@@ -70,6 +71,29 @@ class Allocation:
     units: int
 
 
+@dataclass(frozen=True)
+class PledgeOutlook:
+    """A package over its members' joint outcomes, each member's contribution coming with its
+    chance and a member that does not come sending nothing (data/MODEL.md, "Pledges with their
+    chance").
+
+    ``method`` is ``"exact"`` (every joint outcome of the uncertain members enumerated; a
+    package of certain members has one), or ``"monte_carlo"`` (``outcomes`` seeded draws).
+    ``p10_*`` is the 10th percentile: the least value reached in at least 90% of outcomes.
+    ``uncertain`` lists the members whose chance is below 1, ``troops_uncertain`` their troops.
+    """
+
+    p_requirements_hold: float
+    expected_primary: float
+    p10_primary: float
+    expected_troops: float
+    p10_troops: float
+    method: str = "exact"
+    outcomes: int = 1
+    uncertain: tuple[str, ...] = ()
+    troops_uncertain: int = 0
+
+
 class PackageKind(StrEnum):
     """How a package was generated."""
 
@@ -110,6 +134,8 @@ class Package:
     warning_parts: Mapping[str, float] = field(default_factory=dict)
     # what the package spends on Ukraine's own forces (category ukraine_forces), EUR bn a year
     ukraine_forces_cost_eur_bn: float = 0.0
+    # the package when each member's contribution comes with its chance (mcdm.pledges)
+    pledges: PledgeOutlook | None = None
 
     def __post_init__(self) -> None:
         freeze_fields(

@@ -5,6 +5,8 @@ Floats are rounded to six digits so that files are stable across platforms.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from .cost_basis import costs_by_basis
@@ -12,8 +14,10 @@ from .criteria import CRITERIA, DETERRENCE_PARTS, WARNING_PARTS
 from .horizon import funding_rows
 from .model import Instance
 from .packages import PackageSet
+from .results import Package
 
 __all__ = [
+    "PLEDGE_COLUMNS",
     "allocations_frame",
     "funding_frame",
     "infeasible_frame",
@@ -65,6 +69,7 @@ def packages_frame(instance: Instance, pset: PackageSet) -> pd.DataFrame:
                 **{f"warning_{part}_pct": p.warning_parts.get(part, 0.0) for part in WARNING_PARTS},
                 "primary_measure": p.primary.value,
                 "objective": p.objective,
+                **_pledge_columns(p),
                 "dominated": p.dominated,
                 "gap_to_best_pct": p.gap_to_best_pct,
                 "binding": "; ".join(p.binding),
@@ -72,6 +77,24 @@ def packages_frame(instance: Instance, pset: PackageSet) -> pd.DataFrame:
             }
         )
     return round_floats(pd.DataFrame(rows, columns=_PACKAGE_COLUMNS))
+
+
+#: The columns of a package over its members' joint outcomes (mcdm.pledges): the chance that its
+#: kind of package's requirements hold, the expected value and 10th percentile of its primary
+#: measure and of its troops.
+PLEDGE_COLUMNS = (
+    "p_requirements_hold",
+    "expected_primary",
+    "p10_primary",
+    "expected_troops",
+    "p10_troops",
+)
+
+
+def _pledge_columns(p: Package) -> dict[str, float]:
+    """A package's :data:`PLEDGE_COLUMNS` (empty where it was made without them)."""
+    o = p.pledges
+    return {c: (math.nan if o is None else getattr(o, c)) for c in PLEDGE_COLUMNS}
 
 
 def _criteria_columns() -> list[str]:
@@ -108,6 +131,7 @@ _PACKAGE_COLUMNS = [
     *_criteria_columns(),
     "primary_measure",
     "objective",
+    *PLEDGE_COLUMNS,
     "dominated",
     "gap_to_best_pct",
     "binding",

@@ -359,3 +359,29 @@ def test_batch_folders_and_files_follow_the_umask(tmp_path, umask, folder_mode, 
     expected |= {f"{variant}/packages.csv", f"{variant}/run.json", f"{variant}/.mcdm-run"}
     expected |= {"combined/combined_packages.csv", "combined/combined_packages.parquet"}
     assert expected <= set(files)
+
+
+def test_a_sweep_over_pledge_chances_summarises_the_chance_requirements_hold(tmp_path):
+    """Pledges with their chance: a sweep can set any member's chance, and the summary gives,
+    per archetype and chance, how likely its requirements hold and its expected primary measure
+    against cost. With every member certain, every package's requirements hold."""
+    positions = ("committed", "in_principle", "conditional", "undecided", "unstated", "no_ground")
+    certain = [f"pledges.probability.{p}=1" for p in (*positions, "backstop")]
+    certain += [f"pledges.members.{m}=1" for m in ("GBR", "DEU", "LVA", "IRL")]
+    variants = expand_sweep(MONITORING, ["pledges.members.USA=0.2,1"], [*LIGHT, *certain])
+    assert len(variants) == 2
+    run_batch(variants, tmp_path / "b", jobs=1)
+    combined = tmp_path / "b" / "combined"
+    summary = pd.read_csv(combined / "summary_pledges.csv")
+    assert {"pledges.members.USA", "archetype", "mean_p_requirements_hold"} <= set(summary.columns)
+    packages = pd.read_csv(combined / "combined_packages.csv")
+    sure = packages[packages["pledges.members.USA"] == 1]
+    assert len(sure) and (sure["p_requirements_hold"] == 1).all()
+    assert sure["expected_primary"].to_numpy() == pytest.approx(sure["objective"].to_numpy())
+    assert (packages["expected_primary"] <= packages["objective"] + 1e-6).all()
+    row = summary.set_index(["pledges.members.USA", "archetype"])
+    for (chance, archetype), r in row.iterrows():
+        mine = packages[
+            (packages["pledges.members.USA"] == chance) & (packages["archetype"] == archetype)
+        ]
+        assert r["mean_p_requirements_hold"] == pytest.approx(mine["p_requirements_hold"].mean())

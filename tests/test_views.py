@@ -9,7 +9,9 @@ import pytest
 
 from mcdm.cells import escape_markdown
 from mcdm.criteria import CRITERIA
+from mcdm.describe import describe_top, pledge_line
 from mcdm.figures import marginal_cost_chart, marginal_measures, parallel_chart
+from mcdm.formats import format_chance
 from mcdm.io.load import load_instance
 from mcdm.pipeline import analyse_packages, optimise_scenario
 from mcdm.results import PackageKind
@@ -313,3 +315,21 @@ def test_trade_off_charts_give_each_axis_one_unit_and_a_name(run):
     dims = parallel.data[0].dimensions
     assert [d.label.replace("<br>", " ") for d in dims] == [c.header for c in CRITERIA]
     assert parallel.layout.margin.t >= 90
+
+
+def test_the_recommendation_says_how_likely_its_requirements_hold(run):
+    """Pledges with their chance: the Overview's and the briefing's words give the chance for
+    the package they recommend, and the Packages page's tables give it for every package."""
+    instance, pset, analysis = run
+    top = pset.get(analysis.top)
+    line = pledge_line(instance, top)
+    assert line in describe_top(instance, pset, analysis)
+    assert f"**{format_chance(top.pledges.p_requirements_hold)}**" in line
+    assert instance.data.archetypes[top.archetype].name in line
+    assert f"of {top.troops_deployed:,}" in line
+    table = packages_table(instance, pset).set_index("Id")
+    hold = table["Requirements hold (%)"]
+    for p in pset.packages:
+        assert hold[p.package_id] == pytest.approx(100 * p.pledges.p_requirements_hold)
+    members = member_table(instance, top)
+    assert members["Chance it comes (%)"].between(0, 100).all()

@@ -1,6 +1,7 @@
 """Combining a batch: the tidy tables of every complete variant, and the summaries analysts ask
 for (how often each kind of package and each package is top, the cheapest package per budget,
-where each kind of package is feasible and what its cheapest feasible package costs)."""
+where each kind of package is feasible and what its cheapest feasible package costs, how likely
+its requirements hold when pledges come with their chance)."""
 
 from __future__ import annotations
 
@@ -106,7 +107,31 @@ def summaries(
     feasibility = _feasibility(runs, change_keys)
     if feasibility is not None:
         out["summary_feasibility.csv"] = feasibility
+    if len(packages) and "p_requirements_hold" in packages:
+        out["summary_pledges.csv"] = _pledges(packages, change_keys)
     return out
+
+
+def _pledges(packages: pd.DataFrame, change_keys: Sequence[str]) -> pd.DataFrame:
+    """Per archetype (and value of every varied key but the sample), over its packages in the
+    variants: the mean and best chance that its requirements hold when each pledge comes with
+    its chance, and its expected primary measure against its annual cost (means, and their
+    ratio: expected primary per EUR bn a year)."""
+    others = [k for k in change_keys if k != "sample" and k in packages]
+    group = [*others, "archetype"]
+    g = packages.groupby(group, dropna=False)
+    table = g.agg(
+        primary_measure=("primary_measure", "first"),
+        packages=("package_id", "count"),
+        mean_p_requirements_hold=("p_requirements_hold", "mean"),
+        best_p_requirements_hold=("p_requirements_hold", "max"),
+        mean_objective=("objective", "mean"),
+        mean_expected_primary=("expected_primary", "mean"),
+        mean_annual_cost_eur_bn=("annual_cost_eur_bn", "mean"),
+    ).reset_index()
+    cost = table["mean_annual_cost_eur_bn"]
+    table["expected_primary_per_eur_bn"] = table["mean_expected_primary"] / cost.where(cost > 0)
+    return table
 
 
 def _top_tables(runs: Sequence[CompleteVariant], packages: pd.DataFrame) -> dict[str, pd.DataFrame]:

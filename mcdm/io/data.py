@@ -37,7 +37,7 @@ from ._parse import (
     read_bytes,
 )
 from ._values import Column
-from .parameters import check_cost_shares, parameters_from_doc
+from .parameters import check_cost_shares, check_pledge_members, parameters_from_doc
 from .schema import (
     AVAILABILITY_COLUMNS,
     ELEMENT_COLUMNS,
@@ -173,6 +173,8 @@ def _dataset(texts: Mapping[str, str], root: Path, problems: list[Problem], dige
         doc = parse_toml_text(texts["parameters.toml"], shown("parameters.toml"), problems)
         if doc is not None:
             parameters = parameters_from_doc(doc, shown("parameters.toml"), problems)
+        if parameters is not None and not any(p.file == shown("members.csv") for p in problems):
+            check_pledge_members(parameters, members, shown("parameters.toml"), problems)
     if parameters is not None:
         check_cost_shares(parameters, elements, shown("parameters.toml"), problems)
     if problems:

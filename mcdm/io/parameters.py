@@ -14,13 +14,14 @@ from pydantic import TypeAdapter, ValidationError
 from .. import limits as lim
 from ..errors import Problem
 from ..limits import fmt
-from ..model import Element, Parameters, USBackstop
+from ..model import Confidence, Element, Parameters, Position, USBackstop
 from ._keys import keys_under
 from ._parse import pydantic_problems
 from ._values import outside
-from .schema import check_element_ids
+from .ranges import PLEDGE_PROBABILITY
+from .schema import check_element_ids, known_ids
 
-__all__ = ["check_cost_shares", "parameters_from_doc"]
+__all__ = ["check_cost_shares", "check_pledge_members", "parameters_from_doc"]
 
 
 # --- parameters.toml ---------------------------------------------------------------------------
@@ -187,6 +188,53 @@ def check_cost_shares(
         )
 
 
+def _check_pledges(p: Parameters, shown: str, problems: list[Problem]) -> None:
+    """Every position has a chance, and every chance is a probability (A-PLEDGE)."""
+    chances = p.pledges
+    for pos in Position:
+        if pos not in chances.probability:
+            problems.append(
+                Problem(
+                    shown,
+                    "a chance between 0 and 1 for every position (" + POSITIONS + ")",
+                    column=f"pledges.probability.{pos.value}",
+                    found=False,
+                )
+            )
+    given = [(f"probability.{k.value}", v) for k, v in chances.probability.items()]
+    given += [(f"members.{mid}.probability", m.probability) for mid, m in chances.members.items()]
+    for key, value in given:
+        if outside(value, 0, 1):
+            problems.append(
+                Problem(shown, PLEDGE_PROBABILITY, column=f"pledges.{key}", value=value)
+            )
+    for mid, m in chances.members.items():
+        if m.confidence not in [c.value for c in Confidence]:
+            problems.append(
+                Problem(
+                    shown,
+                    "a confidence: " + ", ".join(c.value for c in Confidence),
+                    column=f"pledges.members.{mid}.confidence",
+                    value=m.confidence,
+                )
+            )
+
+
+def check_pledge_members(
+    p: Parameters, members: Mapping[str, object], shown: str, problems: list[Problem]
+) -> None:
+    """Every member with its own chance (``[pledges.members.ID]``) is in members.csv."""
+    if not members:
+        return  # members.csv could not be read: reported there
+    expected = known_ids("member_id", members, "members.csv")
+    unknown = [mid for mid in p.pledges.members if mid not in members]
+    problems.extend(
+        Problem(shown, expected, column=f"pledges.members.{mid}", value=mid) for mid in unknown
+    )
+
+
+POSITIONS = ", ".join(pos.value for pos in Position)
+
 _PARAMETERS_ADAPTER = TypeAdapter(Parameters)
 
 
@@ -225,6 +273,7 @@ def parameters_from_doc(
     _check_values(p, check, shown, problems)
     _check_denial(p, shown, problems)
     _check_share_values(p, shown, problems)
+    _check_pledges(p, shown, problems)
     if outside(p.troop_pool_spread, 0, 1) or p.troop_pool_spread == 1:
         problems.append(
             Problem(

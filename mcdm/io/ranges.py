@@ -47,6 +47,7 @@ def check_ranges(s: Scenario, shown: str, problems: list[Problem]) -> None:
     _check_weights(s, bad)
     _check_robustness(s, bad)
     _check_horizon(s, bad)
+    _check_pledges(s, bad)
     _check_ranking(s.ranking, Report(shown, problems, "ranking."))
 
 
@@ -158,6 +159,29 @@ def _check_groups(s: Scenario, bad: Report) -> None:
                 rule.value,
                 f"a value between 0 and {fmt(most)} ({rule.measure})",
             )
+
+
+def _check_pledges(s: Scenario, bad: Report) -> None:
+    """Chances are probabilities; Monte Carlo draws within reason (data/MODEL.md)."""
+    pl = s.pledges
+    given = [(f"probability.{k.value}", v) for k, v in pl.probability.items()]
+    given += [(f"members.{mid}", v) for mid, v in pl.members.items()]
+    for key, value in given:
+        if outside(value, 0, 1):
+            bad(f"pledges.{key}", value, PLEDGE_PROBABILITY)
+    if outside(pl.samples, lim.MIN_PLEDGE_SAMPLES, lim.MAX_PLEDGE_SAMPLES):
+        bad(
+            "pledges.samples",
+            pl.samples,
+            f"a whole number of draws between {fmt(lim.MIN_PLEDGE_SAMPLES)} and "
+            f"{fmt(lim.MAX_PLEDGE_SAMPLES)}",
+        )
+
+
+#: What a pledge's chance must be, in the scenario's and the data's messages (io.parameters).
+PLEDGE_PROBABILITY = (
+    "a probability between 0 and 1 (0.9 = the contribution comes nine times in ten)"
+)
 
 
 def _check_weights(s: Scenario, bad: Report) -> None:

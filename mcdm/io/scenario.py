@@ -70,6 +70,7 @@ def scenario_keys(path: Sequence[str] = (), data: Dataset | None = None) -> tupl
         "archetype_overrides": (tuple(data.archetypes) if data else (), Archetype),
         "weights": (criteria, float),
         "swing": (criteria, float),
+        "members": (tuple(data.members) if data else (), float),  # [pledges] members
     }
     return keys_under(Scenario, path, named)
 

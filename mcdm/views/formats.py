@@ -20,6 +20,10 @@ _COLUMN_UNITS = {
     "Active personnel": "troops",
     "Troops per unit": "troops",
     "Units": "count",
+    "Expected troops": "troops",
+    "Troops, 10th percentile": "troops",
+    "Expected primary measure": "points",
+    "Primary measure, 10th percentile": "points",
     "Packages": "count",
     "Consensus rank": "points",  # Borda's mean rank or Copeland's wins: one decimal, as points
 }

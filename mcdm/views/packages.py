@@ -13,10 +13,12 @@ from ..criteria import CRITERIA, DETERRENCE_PARTS, burden_base, contributions
 from ..formats import format_eur_bn
 from ..model import Instance
 from ..packages import PackageSet
+from ..pledges import member_probability
 from ..results import Package, PackageKind
 from ..session.words import BETTER_WORDS, DETERRENCE_PART_HEADERS, criterion_value
 
 __all__ = [
+    "PLEDGE_HEADERS",
     "allocation_matrix",
     "archetype_names",
     "archetype_table",
@@ -60,6 +62,7 @@ def packages_table(
                 row |= _deterrence_parts(p)
             if c.criterion_id == "annual_cost_eur_bn":
                 row |= horizon_columns(instance, p)
+        row |= _pledge_columns(p)
         row["Dominated"] = "dominated" if p.dominated else ""
         row["Note"] = p.note
         if consensus is not None:
@@ -78,6 +81,27 @@ def horizon_columns(instance: Instance, p: Package) -> dict[str, float]:
         "One-off cost (EUR bn)": p.one_off_cost_eur_bn,
         f"Cost over {years} years (EUR bn)": p.horizon_cost_eur_bn,
     }
+
+
+#: The packages table's columns for a package over its members' joint outcomes (mcdm.pledges).
+PLEDGE_HEADERS = {
+    "p_requirements_hold": "Requirements hold (%)",
+    "expected_primary": "Expected primary measure",
+    "p10_primary": "Primary measure, 10th percentile",
+    "expected_troops": "Expected troops",
+    "p10_troops": "Troops, 10th percentile",
+}
+
+
+def _pledge_columns(p: Package) -> dict[str, float | None]:
+    """The chance a package's requirements hold (in %) and its expected and 10th-percentile
+    primary measure and troops, when each member comes with its chance."""
+    o = p.pledges
+    if o is None:
+        return dict.fromkeys(PLEDGE_HEADERS.values())
+    out = {h: float(getattr(o, k)) for k, h in PLEDGE_HEADERS.items()}
+    out[PLEDGE_HEADERS["p_requirements_hold"]] *= 100.0
+    return out
 
 
 def _deterrence_parts(p: Package) -> dict[str, float]:
@@ -142,6 +166,7 @@ def member_table(instance: Instance, package: Package) -> pd.DataFrame:
                 "Cost share (%)": 100 * r["cost_eur_m"] / total,
                 "GDP share (%)": 100 * m.gdp_usd_bn / gdp_total if mid in base else None,
                 "Stated position": m.position.value.replace("_", " "),
+                "Chance it comes (%)": 100.0 * member_probability(instance, mid),
             }
         )
     return pd.DataFrame(rows)
