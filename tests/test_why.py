@@ -483,7 +483,7 @@ def test_weight_help_when_all_packages_are_equal_or_there_are_none():
     assert weight_help(nations, [12, 12]).endswith(
         "All 2 packages have 12 nations: its weight changes nothing in the ranking."
     )
-    assert weight_help(nations, []) == ("Members that send at least one unit (benefit, count).")
+    assert weight_help(nations, []) == f"{nations.help.rstrip('.')} (benefit, count)."
     assert "from 3 nations (worst) to 12 nations (best)" in weight_help(
         nations, [12, float("nan"), 3]
     )
