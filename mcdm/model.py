@@ -29,6 +29,7 @@ from .enums import (
     Zone,
 )
 from .frozen import freeze_fields
+from .resilience import ResilienceSettings
 
 __all__ = [
     "COMBAT_CATEGORIES",
@@ -452,6 +453,7 @@ class Scenario:
     rules: tuple[GroupRule, ...] = ()
     restrictions: RestrictionSettings = field(default_factory=RestrictionSettings)
     maritime: MaritimeSettings = field(default_factory=MaritimeSettings)
+    resilience: ResilienceSettings = field(default_factory=ResilienceSettings)
     member_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     element_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     archetype_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
