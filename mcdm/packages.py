@@ -25,6 +25,7 @@ from .model import Instance, SolverSettings
 from .parallel import executor, map_tasks
 from .prices import ConstraintPrice, price_constraints
 from .results import Allocation, Package, PackageKind, Shortfall, SolveStatus
+from .survival import withdrawal_fields
 
 __all__ = [
     "NEAR_DUPLICATE_SHARE",
@@ -317,6 +318,7 @@ def _make_package(
         troops_deployed=sum(c["troops"] for c in contributions(instance, sol.allocation).values()),
         gap_to_best_pct=max(0.0, round(gap, 4)),
         note=sol.note,
+        **withdrawal_fields(instance, aid, sol.allocation),
     )
 
 

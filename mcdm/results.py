@@ -102,6 +102,11 @@ class Package:
     # deterrence by component (denial, tripwire, backstop; mcdm.criteria.DETERRENCE_PARTS),
     # summing to criteria["deterrence"]
     deterrence_parts: Mapping[str, float] = field(default_factory=dict)
+    # withdrawals (mcdm.survival): how many it survives, the member whose withdrawal costs the
+    # most of the primary measure, and that loss in % of the package's value
+    resilient_to: int = 0
+    worst_withdrawal: str = ""
+    worst_withdrawal_loss_pct: float = 0.0
 
     def __post_init__(self) -> None:
         freeze_fields(self, "criteria", "binding", "allocation", "deterrence_parts")

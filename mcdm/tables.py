@@ -48,6 +48,9 @@ def packages_frame(pset: PackageSet) -> pd.DataFrame:
                 "objective": p.objective,
                 "dominated": p.dominated,
                 "gap_to_best_pct": p.gap_to_best_pct,
+                "resilient_to": p.resilient_to,
+                "worst_withdrawal": p.worst_withdrawal,
+                "worst_withdrawal_loss_pct": p.worst_withdrawal_loss_pct,
                 "binding": "; ".join(p.binding),
                 "note": p.note,
             }
@@ -82,6 +85,9 @@ _PACKAGE_COLUMNS = [
     "objective",
     "dominated",
     "gap_to_best_pct",
+    "resilient_to",
+    "worst_withdrawal",
+    "worst_withdrawal_loss_pct",
     "binding",
     "note",
 ]
