@@ -51,14 +51,15 @@ class Resilience(Family):
             lost = [(mid, e) for mid, e in shares if mid in may_go]
             if not lost:
                 continue  # no member that may withdraw counts towards it
-            ctx.need(
-                self,
-                f"resilience.{r.key}",
-                f"{ctx.archetype.name} needs {r.label} {what}",
-                pulp.lpSum(e for _, e in shares) - self._worst_loss(ctx, j, k, lost),
-                r.required,
-                r.unit,
-            )
+            have = pulp.lpSum(e for _, e in shares)
+            label = f"{ctx.archetype.name} needs {r.label} {what}"
+            if r.nations and len(lost) == len(shares) and r.required >= 1:
+                # every nation counted may withdraw: s nations lose min(k, s) of them, so
+                # s - min(k, s) >= required is s >= required + k (and a much tighter row)
+                ctx.need(self, f"resilience.{r.key}", label, have, r.required + k, r.unit)
+                continue
+            worst = self._worst_loss(ctx, j, k, lost)
+            ctx.need(self, f"resilience.{r.key}", label, have - worst, r.required, r.unit)
 
     def _worst_loss(self, ctx, j: int, k: int, lost) -> pulp.LpAffineExpression:
         """At least the most that any set of at most ``k`` of the members withdrawing takes:
