@@ -43,6 +43,8 @@ BACKSTOP_LABELS = {
     USBackstop.ARTICLE5: "Article 5-like pledge",
 }
 
+WITHDRAWAL_LABELS = {0: "no member (off)", 1: "any one member", 2: "any two members"}
+
 
 def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
     """The scenario form (one button, one solve): the preset plus the user's changes."""
@@ -84,10 +86,26 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
             key=f"backstop:{k}",
         )
         archetypes = ui.kind_checkboxes(data, start.archetypes, k)
+        withdrawals = st.selectbox(
+            "Survive the withdrawal of",
+            sorted({*WITHDRAWAL_LABELS, start.withdrawals}),
+            index=sorted({*WITHDRAWAL_LABELS, start.withdrawals}).index(start.withdrawals),
+            format_func=lambda n: WITHDRAWAL_LABELS.get(n, f"any {n} members"),
+            key=f"withdrawals:{k}",
+            help="Packages that still meet their kind's requirements if any one (or two) "
+            "of the members withdraws, taking all its units ([resilience] withdrawals).",
+        )
         st.form_submit_button("Solve", type="primary", width="stretch")
     st.page_link(ui.members_page(), label=f"Members: {len(chosen)} take part")
     controls = ScenarioControls(
-        budget, rotation, line, USBackstop(backstop), tuple(chosen), tuple(archetypes), caps
+        budget,
+        rotation,
+        line,
+        USBackstop(backstop),
+        tuple(chosen),
+        tuple(archetypes),
+        caps,
+        withdrawals=int(withdrawals),
     )
     return apply_scenario_controls(base, controls, members, data)
 

@@ -30,6 +30,7 @@ from .model import COST_RANGES, Instance, SolverSettings
 from .packages import PackageSet, generate_packages
 from .ranking import Ranking, resolve_weights
 from .recommend import Recommendation
+from .resilience_price import resilience_json
 from .results import DecisionMatrix
 from .robustness import SmaaResult, core_index, rank_reversal
 from .stakeholders import StakeholderComparison, compare_stakeholders, scenario_profiles
@@ -434,6 +435,7 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
         ],
         "timings_s": {k: round(v, 4) for k, v in result.timings.items()},
         "solve_times_s": {k: round(v, 4) for k, v in result.packages.solve_times.items()},
+        "resilience": resilience_json(inst, result.packages),  # None without withdrawals
         "recommendation": None
         if result.analysis is None
         else _recommendation_json(result.analysis.recommendation, result.packages),

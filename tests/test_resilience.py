@@ -18,6 +18,7 @@ from mcdm.milp import build_model, solve_lexicographic
 from mcdm.model import Archetype, Category, Measure, Position
 from mcdm.packages import PackageKind, generate_packages
 from mcdm.resilience import ResilienceSettings
+from mcdm.resilience_price import price_of_resilience, resilience_json
 from mcdm.results import Allocation, SolveStatus
 from mcdm.survival import resilient_to, worst_withdrawal
 from tests.checker import CHECKS, check_allocation, cost_eur_m, deterrence_parts
@@ -215,3 +216,50 @@ def test_packages_carry_resilient_to_and_the_price_of_resilience_is_not_negative
     assert price.relaxed == pytest.approx(_brute_best(_instance(0))[0], abs=1e-6)
     top = [p for p in pset.packages if p.kind is PackageKind.FRONTIER][-1]
     assert top.worst_withdrawal in {"A", "B", "C"} and top.worst_withdrawal_loss_pct > 0
+
+
+# --- the price of resilience in words, and the app's control ------------------------------------
+
+
+def test_the_price_of_resilience_in_words_matches_brute_force():
+    inst = _instance(1)
+    pset = generate_packages(inst, prices=True)
+    [price] = price_of_resilience(inst, pset)
+    plain, resilient = _brute_best(_instance(0))[0], _brute_best(inst)[0]
+    assert price.measure_loss_pct == pytest.approx(100.0 * (plain - resilient) / plain, abs=1e-3)
+    assert price.measure_loss_pct > 0 and price.extra_cost_eur_bn >= 0
+    assert price.sentence.startswith("Test package: surviving the loss of any one member costs ")
+    assert f"{price.measure_loss_pct:.1f}% of deterrence" in price.sentence
+    meta = resilience_json(inst, pset)
+    assert meta["withdrawals"] == 1 and meta["price"][0]["sentence"] == price.sentence
+    off = _instance(0)
+    assert price_of_resilience(off, pset) == () and resilience_json(off, pset) is None
+
+
+def test_a_kind_no_package_of_which_survives_is_said_so():
+    inst = _instance(2)  # two of three members gone leave one nation; two are needed
+    pset = generate_packages(inst, prices=True)
+    [price] = price_of_resilience(inst, pset)
+    assert (
+        price.sentence
+        == "Test package: no package is possible surviving the loss of any two members"
+    )
+    assert price.measure_loss_pct is None
+
+
+def test_the_scenario_form_maps_its_choice_to_the_key_and_back():
+    from mcdm.session.controls import ScenarioControls, apply_scenario_controls
+    from mcdm.views import withdrawal_line
+
+    inst = _instance(0)
+    data, base = inst.data, inst.scenario
+    start = ScenarioControls.of(base, data.members, data)
+    assert start.withdrawals == 0
+    chosen = replace(start, withdrawals=1)
+    s = apply_scenario_controls(base, chosen, data.members, data)
+    assert s.resilience == ResilienceSettings(1, "any")
+    assert ScenarioControls.of(s, data.members, data).withdrawals == 1
+    top = generate_packages(_instance(1), prices=False).packages[-1]
+    line = withdrawal_line(_instance(1), top)
+    assert line.startswith("Survives the withdrawal of any one member;")
+    assert f"{top.worst_withdrawal_loss_pct:.1f}% of its deterrence" in line

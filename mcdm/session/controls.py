@@ -104,6 +104,8 @@ class ScenarioControls:
     members: tuple[str, ...]
     archetypes: tuple[str, ...]
     caps: Mapping[str, MemberCaps] = field(default_factory=FrozenMap)
+    #: ``[resilience] withdrawals``: how many members' withdrawals packages must survive
+    withdrawals: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "caps", FrozenMap(self.caps))
@@ -119,6 +121,7 @@ class ScenarioControls:
             members=tuple(base.members or data.members),
             archetypes=tuple(base.archetypes or data.archetypes),
             caps={mid: MemberCaps.of(m) for mid, m in members.items()},
+            withdrawals=base.resilience.withdrawals,
         )
 
 
@@ -150,6 +153,7 @@ def apply_scenario_controls(
         members=() if set(chosen) == set(data.members) else tuple(chosen),
         archetypes=() if set(archetypes) == set(data.archetypes) else tuple(archetypes),
         member_overrides=overrides,
+        resilience=dataclasses.replace(base.resilience, withdrawals=int(controls.withdrawals)),
     )
 
 
