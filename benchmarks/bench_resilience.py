@@ -16,6 +16,7 @@ import argparse
 import time
 from dataclasses import replace
 
+from mcdm.errors import SolveError
 from mcdm.examples import synthetic_instance
 from mcdm.instance import instantiate
 from mcdm.io.data import default_data_dir
@@ -33,7 +34,12 @@ def with_withdrawals(instance, k: int):
 def run(instance, label: str, prices: bool) -> float:
     rows = sum(len(build_model(instance, aid).prob.constraints) for aid in instance.data.archetypes)
     wall, cpu = time.perf_counter(), time.process_time()
-    pset = generate_packages(instance, prices=prices)
+    try:
+        pset = generate_packages(instance, prices=prices)
+    except SolveError as exc:  # a frontier level without a solution within the limits
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        print(f"  {label:<24} wall {wall:7.2f} s  cpu {cpu:7.2f} s  stopped: {exc}")
+        return cpu
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(
         f"  {label:<24} wall {wall:7.2f} s  cpu {cpu:7.2f} s  {len(pset.packages):3} packages  "
