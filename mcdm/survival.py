@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import combinations
+from typing import TypedDict
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from .results import Allocation
 
 __all__ = [
     "Protected",
+    "WithdrawalFields",
     "measure_of",
     "member_shares",
     "protected_requirements",
@@ -201,9 +203,17 @@ def worst_withdrawal(
     return worst, 100.0 * loss / full
 
 
+class WithdrawalFields(TypedDict):
+    """The fields of :class:`~mcdm.results.Package` that say what withdrawals do to it."""
+
+    resilient_to: int
+    worst_withdrawal: str
+    worst_withdrawal_loss_pct: float
+
+
 def withdrawal_fields(
     instance: Instance, archetype_id: str, allocation: Iterable[Allocation]
-) -> dict[str, object]:
+) -> WithdrawalFields:
     """A package's ``resilient_to``, ``worst_withdrawal`` and ``worst_withdrawal_loss_pct``."""
     alloc = list(allocation)
     worst, loss_pct = worst_withdrawal(instance, archetype_id, alloc)
