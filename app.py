@@ -52,6 +52,8 @@ BACKSTOP_LABELS = {
     USBackstop.ARTICLE5: "Article 5-like pledge",
 }
 
+WITHDRAWAL_LABELS = {0: "no member (off)", 1: "any one member", 2: "any two members"}
+
 
 def _choice(label: str, labels: Mapping, value: object, key: str, help: str | None = None):
     """A radio over ``labels`` (value -> words), starting at ``value``."""
@@ -110,6 +112,15 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
         )
         archetypes = ui.kind_checkboxes(data, start.archetypes, k)
         applied, straits = restriction_checkboxes(data, start, k)
+        withdrawals = st.selectbox(
+            "Survive the withdrawal of",
+            sorted({*WITHDRAWAL_LABELS, start.withdrawals}),
+            index=sorted({*WITHDRAWAL_LABELS, start.withdrawals}).index(start.withdrawals),
+            format_func=lambda n: WITHDRAWAL_LABELS.get(n, f"any {n} members"),
+            key=f"withdrawals:{k}",
+            help="Packages that still meet their kind's requirements if any one (or two) "
+            "of the members withdraws, taking all its units ([resilience] withdrawals).",
+        )
         st.form_submit_button("Solve", type="primary", width="stretch")
     st.page_link(ui.members_page(), label=f"Members: {len(chosen)} take part")
     controls = ScenarioControls(
@@ -126,6 +137,7 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
         restrictions=applied,
         straits_open=straits,
         cost_basis=CostBasis(cost_basis),
+        withdrawals=int(withdrawals),
     )
     return apply_scenario_controls(base, controls, members, data)
 

@@ -5,6 +5,7 @@ import streamlit as st
 from app_pages.common import context
 from mcdm.briefing import describe_top
 from mcdm.cells import escape_markdown
+from mcdm.resilience_price import price_of_resilience
 from mcdm.views import archetype_table, left_out_lines, scenario_caption
 from mcdm.why import why_it_wins
 
@@ -37,5 +38,7 @@ else:
 
 st.subheader("Kinds of package")
 st.dataframe(archetype_table(ctx.pset), hide_index=True, width="stretch")
+for price in price_of_resilience(ctx.instance, ctx.pset):  # with [resilience] withdrawals
+    st.markdown(f"**Resilience.** {escape_markdown(price.sentence)}")
 for o in ctx.pset.infeasible:
     st.error(escape_markdown(o.message))

@@ -14,6 +14,7 @@ from mcdm.views import (
     packages_table,
     price_lines,
     side_by_side,
+    withdrawal_line,
 )
 
 ctx = context()
@@ -63,6 +64,7 @@ st.markdown(
     "**Constraints that bind** (no further unit fits): "
     + ("; ".join(escape_markdown(b) for b in pkg.binding) if pkg.binding else "none")
 )
+st.markdown(f"**If a member withdraws:** {escape_markdown(withdrawal_line(ctx.instance, pkg))}")
 if pkg.note:
     st.caption(escape_markdown(pkg.note))
 

@@ -54,6 +54,7 @@ def check_references(scenario: Scenario, data: Dataset, source: str | None = Non
     _check_ids(scenario, data, shown, problems)
     _check_weights(scenario, shown, problems)
     problems += _check_smaa_size(scenario, data, shown)
+    problems += _check_withdrawals(scenario, data, shown)
     members = (data.members, "member_id", "members.csv", "a member column")
     elements = (data.elements, "element_id", "elements.csv", "an element column")
     for section, overrides, (known, id_column, file, what), columns in (
@@ -194,6 +195,16 @@ def _check_smaa_size(scenario: Scenario, data: Dataset, shown: str) -> list[Prob
     if r.smaa_draws <= 0 or why is None:
         return []
     return [Problem(shown, why + origin, column="robustness.smaa_draws", value=r.smaa_draws)]
+
+
+def _check_withdrawals(scenario: Scenario, data: Dataset, shown: str) -> list[Problem]:
+    """``[resilience] withdrawals``: fewer than the scenario's members (one must be left)."""
+    k = scenario.resilience.withdrawals
+    n = len(scenario.members or data.members)
+    if k < n:
+        return []
+    why = f"fewer withdrawals than the scenario's {n} members (0: off)"
+    return [Problem(shown, why, column="resilience.withdrawals", value=k)]
 
 
 def _check_override(

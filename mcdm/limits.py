@@ -79,6 +79,8 @@ MAX_MATRIX_VALUE = 1e15  # |value| in a decision matrix for `mcdm rank`
 MAX_LEVELS = 50  # frontier.levels: budget levels per archetype
 MAX_TROOP_LEVELS = 50  # frontier.troop_levels
 MAX_ALTERNATIVES = 20  # frontier.alternatives: near-optimal alternatives per archetype
+#: resilient_to in packages.csv is counted up to this many withdrawals (checked by enumeration).
+MAX_RESILIENT_TO = 3
 MAX_SMAA_DRAWS = 1_000_000
 MIN_PLEDGE_SAMPLES = 100  # [pledges] samples: Monte Carlo draws of the members' joint outcomes
 MAX_PLEDGE_SAMPLES = 1_000_000

@@ -31,6 +31,7 @@ from .enums import (
 )
 from .frozen import freeze_fields
 from .horizon import DEFAULT_DISCOUNT_RATE, DEFAULT_HORIZON_YEARS, FundingSettings
+from .resilience import ResilienceSettings
 from .settings import (
     COST_RANGES,
     BurdenSharing,
@@ -331,6 +332,7 @@ class Scenario:
     restrictions: RestrictionSettings = field(default_factory=RestrictionSettings)
     maritime: MaritimeSettings = field(default_factory=MaritimeSettings)
     pledges: PledgeSettings = field(default_factory=PledgeSettings)
+    resilience: ResilienceSettings = field(default_factory=ResilienceSettings)
     member_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     element_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     archetype_overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)

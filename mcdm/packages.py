@@ -34,6 +34,7 @@ from .parallel import executor, map_tasks
 from .pledges import pledge_outlook
 from .prices import ConstraintPrice, price_constraints
 from .results import Allocation, Package, PackageKind, Shortfall, SolveStatus
+from .survival import withdrawal_fields
 
 __all__ = [
     "NEAR_DUPLICATE_SHARE",
@@ -331,6 +332,7 @@ def _make_package(
         gap_to_best_pct=max(0.0, round(gap, 4)),
         note=sol.note,
         **horizon_costs_eur_bn(instance, sol.allocation),
+        **withdrawal_fields(instance, aid, sol.allocation),
     )
 
 

@@ -22,16 +22,17 @@ import numpy as np
 import pandas as pd
 
 from .backstop_range import BackstopRange, backstop_range, range_json
-from .criteria import CRITERIA, CRITERIA_BY_ID
+from .cost_draws import cost_draws, package_matrix
 from .errors import McdmError
 from .headline import recommendation_sentence
 from .io.scenario import scenario_to_dict
 from .io.write import write_tables
 from .matrix_ranking import MatrixRanking, rank_decision_matrix
-from .model import COST_RANGES, Instance, SolverSettings
+from .model import Instance, SolverSettings
 from .packages import PackageSet, generate_packages
 from .ranking import Ranking, resolve_weights
 from .recommend import Recommendation
+from .resilience_price import resilience_json
 from .results import DecisionMatrix
 from .robustness import SmaaResult, core_index, rank_reversal
 from .stakeholders import StakeholderComparison, compare_stakeholders, scenario_profiles
@@ -155,61 +156,6 @@ class RunResult:
     analysis: Analysis | None = None
 
 
-def package_matrix(pset: PackageSet, criteria: tuple[str, ...] = ()) -> DecisionMatrix:
-    """The decision matrix of a package set: one row a package, one column a criterion."""
-    crit = criteria or tuple(c.criterion_id for c in CRITERIA)
-    values = np.array([[p.criteria[c] for c in crit] for p in pset.packages], dtype=float)
-    return DecisionMatrix(
-        tuple(p.package_id for p in pset.packages),
-        crit,
-        values.reshape(len(pset.packages), len(crit)),
-        tuple(CRITERIA_BY_ID[c].direction.sign for c in crit),
-    )
-
-
-def _cost_draws(
-    instance: Instance,
-    pset: PackageSet,
-    matrix: DecisionMatrix,
-    draws: int,
-    spread: float | str,
-    rng: np.random.Generator,
-) -> np.ndarray | None:
-    """Decision matrices with uncertain element costs, independently per draw; packages that
-    share an element share its draw. Only the annual-cost column changes.
-
-    ``spread`` :data:`~mcdm.model.COST_RANGES`: each element's annual cost from a triangular
-    distribution over its range in the data (low, value, high); an element without a range
-    keeps its cost. A share ``u``: uniformly within ±u of its value. 0: no draws (None).
-    """
-    if spread == 0 or "annual_cost_eur_bn" not in matrix.criteria:
-        return None
-    elements = list(instance.data.elements)
-    units = np.zeros((len(pset.packages), len(elements)))
-    for i, p in enumerate(pset.packages):
-        for a in p.allocation:
-            units[i, elements.index(a.element_id)] += a.units
-    data = [instance.data.elements[e] for e in elements]
-    base = np.array([e.cost_eur_m for e in data])
-    if spread == COST_RANGES:
-        low = np.array([e.cost_low_eur_m for e in data])
-        high = np.array([e.cost_high_eur_m for e in data])
-        if not np.any(high > low) or not units.any():
-            return None
-        # numpy's triangular needs left < right: a point range is drawn as its value
-        wide = high > low
-        costs_m = np.broadcast_to(base, (draws, len(elements))).copy()
-        costs_m[:, wide] = rng.triangular(
-            low[wide], base[wide], high[wide], size=(draws, int(wide.sum()))
-        )
-    else:
-        costs_m = rng.uniform(1 - float(spread), 1 + float(spread), (draws, len(elements))) * base
-    costs = costs_m @ units.T / 1000.0  # draws x packages, EUR bn
-    out = np.broadcast_to(matrix.values, (draws, *matrix.shape)).copy()
-    out[:, :, matrix.criteria.index("annual_cost_eur_bn")] = costs
-    return out
-
-
 def analyse_packages(
     instance: Instance,
     pset: PackageSet,
@@ -245,9 +191,9 @@ def analyse_packages(
     seed = s.seed if seed is None else seed
     spread = rb.cost_uncertainty if cost_uncertainty is None else cost_uncertainty
 
-    def cost_draws(used: DecisionMatrix, draws: int) -> np.ndarray | None:
+    def value_draws(used: DecisionMatrix, draws: int) -> np.ndarray | None:
         rng = np.random.default_rng([seed, 1])
-        return _cost_draws(instance, pset, used, draws, spread, rng)
+        return cost_draws(instance, pset, used, draws, spread, rng)
 
     rank = partial(  # the run's ranking, for its matrix and the backstop's range
         rank_decision_matrix,
@@ -258,7 +204,7 @@ def analyse_packages(
         smaa_method=smaa_method or rb.method,
         seed=seed,
         weight_band=band if isinstance(band, float) else None,
-        value_draws=cost_draws,
+        value_draws=value_draws,
     )
     ranked = rank(matrix)
     ranking, used = ranked.ranking, ranked.ranking.matrix
@@ -443,6 +389,7 @@ def run_metadata(result: RunResult, extra: Mapping[str, Any] | None = None) -> d
         ],
         "timings_s": {k: round(v, 4) for k, v in result.timings.items()},
         "solve_times_s": {k: round(v, 4) for k, v in result.packages.solve_times.items()},
+        "resilience": resilience_json(inst, result.packages),  # None without withdrawals
         "recommendation": None
         if result.analysis is None
         else _recommendation_json(result.analysis.recommendation, result.packages),

@@ -136,6 +136,11 @@ class Package:
     ukraine_forces_cost_eur_bn: float = 0.0
     # the package when each member's contribution comes with its chance (mcdm.pledges)
     pledges: PledgeOutlook | None = None
+    # withdrawals (mcdm.survival): how many it survives, the member whose withdrawal costs the
+    # most of the primary measure, and that loss in % of the package's value
+    resilient_to: int = 0
+    worst_withdrawal: str = ""
+    worst_withdrawal_loss_pct: float = 0.0
 
     def __post_init__(self) -> None:
         freeze_fields(

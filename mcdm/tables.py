@@ -72,6 +72,9 @@ def packages_frame(instance: Instance, pset: PackageSet) -> pd.DataFrame:
                 **_pledge_columns(p),
                 "dominated": p.dominated,
                 "gap_to_best_pct": p.gap_to_best_pct,
+                "resilient_to": p.resilient_to,
+                "worst_withdrawal": p.worst_withdrawal,
+                "worst_withdrawal_loss_pct": p.worst_withdrawal_loss_pct,
                 "binding": "; ".join(p.binding),
                 "note": p.note,
             }
@@ -134,6 +137,9 @@ _PACKAGE_COLUMNS = [
     *PLEDGE_COLUMNS,
     "dominated",
     "gap_to_best_pct",
+    "resilient_to",
+    "worst_withdrawal",
+    "worst_withdrawal_loss_pct",
     "binding",
     "note",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from mcdm.milp import ConstraintFamily as F
 from mcdm.model import Archetype, Instance
@@ -347,6 +348,38 @@ def check_rules(mix: Mix) -> list[str]:
     return bad
 
 
+def check_resilience(mix: Mix) -> list[str]:
+    """data/MODEL.md, "Resilience": with ``withdrawals = k``, the archetype's minimums (troops,
+    required units, line watched, nations in all and in Ukraine, enablers) hold again with the
+    units of every set of at most k members taken away; ``members = "uncertain"`` counts only
+    members whose position is not "committed". Enumerated here, from the allocation."""
+    settings = mix.instance.scenario.resilience
+    k = settings.withdrawals
+    if k <= 0:
+        return []
+    members = mix.instance.data.members
+    may_go = [
+        mid
+        for mid in mix.contributors
+        if settings.members == "any" or members[mid].position.value != "committed"
+    ]
+    kept = [Allocation(mid, eid, n) for (mid, eid), n in mix.units.items() if n > 0]
+    bad = []
+    for size in range(1, min(k, len(may_go)) + 1):
+        for gone in combinations(may_go, size):
+            rest = [al for al in kept if al.member_id not in gone]
+            without, _ = _mix(mix.instance, mix.archetype_id, rest, mix.budget_eur_m / 1000.0)
+            for check in (
+                check_troop_window,
+                check_capabilities,
+                check_coverage,
+                check_nations,
+                check_enablers,
+            ):
+                bad += [f"without {', '.join(gone)}: {b}" for b in check(without)]
+    return bad
+
+
 #: One check per constraint family.
 CHECKS: dict[F, Callable[[Mix], list[str]]] = {
     F.SCOPE: check_scope,
@@ -367,6 +400,7 @@ CHECKS: dict[F, Callable[[Mix], list[str]]] = {
     F.BURDEN_SHARING: check_burden_sharing,
     F.LEAD_NATIONS: check_lead_nations,
     F.RULES: check_rules,
+    F.RESILIENCE: check_resilience,
 }
 
 

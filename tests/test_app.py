@@ -950,3 +950,22 @@ def test_unit_costs_default_to_the_data_ranges_and_the_briefing_carries_a_classi
     text = html_files[-1].decode("utf-8")
     assert "OFFICIAL &lt;b&gt;x&lt;/b&gt;" in text
     assert "<b>x</b>" not in text
+
+
+def test_the_withdrawal_choice_reaches_the_solve_and_the_overview_gives_its_price():
+    at = monitoring_app()
+    k = key_of("monitoring_only")
+    at.selectbox(key=f"withdrawals:{k}").set_value(1)
+    next(b for b in at.button if "Solve" in str(b.label)).click().run()
+    assert not at.exception, at.exception
+    ctx = at.session_state["ctx"]
+    assert ctx.instance.scenario.resilience.withdrawals == 1
+    assert ctx.export_scenario.resilience.withdrawals == 1
+    said = [m.value for m in at.markdown if m.value.startswith("**Resilience.**")]
+    kinds = {o.name for o in ctx.pset.outcomes}
+    assert len(said) == len(kinds) and all(
+        "surviving the loss of any one member" in s for s in said
+    )
+    at.switch_page("app_pages/packages.py").run()
+    assert not at.exception, at.exception
+    assert any(m.value.startswith("**If a member withdraws:**") for m in at.markdown)

@@ -93,6 +93,7 @@ def _broken(which: ConstraintFamily):
         USBackstop,
         Zone,
     )
+    from mcdm.resilience import ResilienceSettings
     from mcdm.results import Allocation
 
     a = Archetype("test", "Test", "", Measure.DETERRENCE, min_nations=0)
@@ -163,6 +164,13 @@ def _broken(which: ConstraintFamily):
         ConstraintFamily.RULES: (
             {"rules": (GroupRule(name="no inf", sense="<=", value=0, elements=("inf",)),)},
             inf,
+        ),
+        ConstraintFamily.RESILIENCE: (
+            {
+                "archetype": replace(a, required={Category.GROUND_COMBAT: 1}),
+                "resilience": ResilienceSettings(withdrawals=1),
+            },
+            inf,  # A's one unit is gone with A
         ),
     }
     changes, mix = cases[which]

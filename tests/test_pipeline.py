@@ -367,15 +367,15 @@ def test_cost_draws_from_the_data_stay_in_each_package_range(small_default):
     triangular mean; a fixed-cost run (0) draws nothing."""
     import numpy as np
 
+    from mcdm.cost_draws import cost_draws, package_matrix
     from mcdm.model import COST_RANGES
     from mcdm.packages import generate_packages
-    from mcdm.pipeline import _cost_draws, package_matrix
 
     assert small_default.scenario.robustness.__class__().cost_uncertainty == COST_RANGES
     pset = generate_packages(small_default)
     matrix = package_matrix(pset, ())
     rng = np.random.default_rng(7)
-    out = _cost_draws(small_default, pset, matrix, 4000, COST_RANGES, rng)
+    out = cost_draws(small_default, pset, matrix, 4000, COST_RANGES, rng)
     assert out is not None
     col = matrix.criteria.index("annual_cost_eur_bn")
     elements = small_default.data.elements
@@ -405,7 +405,7 @@ def test_cost_draws_from_the_data_stay_in_each_package_range(small_default):
         assert np.array_equal(
             out[:, i, others], np.broadcast_to(matrix.values[i, others], (4000, len(others)))
         )
-    assert _cost_draws(small_default, pset, matrix, 10, 0.0, rng) is None
+    assert cost_draws(small_default, pset, matrix, 10, 0.0, rng) is None
 
 
 def test_confidence_factors_mean_something_by_default(dataset):

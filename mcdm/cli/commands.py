@@ -33,6 +33,7 @@ from ..pipeline import (
 )
 from ..questions_report import run_questions, write_questions
 from ..ranking import Ranking, resolve_weights
+from ..resilience_price import price_of_resilience
 from ..results import DecisionMatrix
 from ..stakeholders import summary_lines
 
@@ -91,6 +92,8 @@ def _print_packages(result: RunResult) -> None:
     for o in result.packages.outcomes:
         if not o.status.has_solution:
             print(f"! {o.message}")
+    for price in price_of_resilience(result.instance, result.packages):
+        print(f"Resilience: {price.sentence}")
 
 
 def _solve_and_write(args: argparse.Namespace, path: str, pipeline) -> tuple[RunResult, Path]:

@@ -151,6 +151,12 @@ def _check_groups(s: Scenario, bad: Report) -> None:
             f"at least one member id, as min_troop_share is {lead.min_troop_share:g} "
             "(or no [lead_nations] table)",
         )
+    if s.resilience.withdrawals < 0:
+        bad(
+            "resilience.withdrawals",
+            s.resilience.withdrawals,
+            "a whole number of withdrawals >= 0 (0: off; 1: any one member may withdraw)",
+        )
     for i, rule in enumerate(s.rules, start=1):
         most = _RULE_MAX[rule.measure]
         if outside(rule.value, 0, most):

@@ -24,6 +24,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         # left out when empty, so that a scenario without profiles is written (and digested)
         # exactly as before profiles existed
         del d["stakeholders"]
+    if d["resilience"] == {"withdrawals": 0, "members": "any"}:
+        del d["resilience"]  # likewise: a scenario without withdrawals digests as before
     return _plain(d)
 
 

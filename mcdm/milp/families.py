@@ -20,6 +20,7 @@ from .air_support import AirSupport
 from .family import ConstraintFamily, Family, PriceOption, Relax
 from .politics import BurdenSharing, LeadNations, Restrictions, Rules, Straits
 from .requirements import Capabilities, Coverage, Enablers, Nations, TroopWindow
+from .resilience import Resilience
 from .supply import Budget, MoneyCaps, TroopPools
 
 if TYPE_CHECKING:
@@ -142,6 +143,7 @@ REGISTRY: tuple[Family, ...] = (
     BurdenSharing(),
     LeadNations(),
     Rules(),
+    Resilience(),
 )
 _BY_FAMILY = {f.family: f for f in REGISTRY}
 

@@ -43,6 +43,7 @@ class ConstraintFamily(StrEnum):
     BURDEN_SHARING = "burden_sharing"
     LEAD_NATIONS = "lead_nations"
     RULES = "rules"  # the scenario's own rules
+    RESILIENCE = "resilience"  # the requirements again after each withdrawal scenario
 
 
 @dataclass(frozen=True)

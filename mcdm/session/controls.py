@@ -115,6 +115,8 @@ class ScenarioControls:
     restrictions: tuple[str, ...] | None = None
     straits_open: bool | None = None
     cost_basis: CostBasis = CostBasis.FULL
+    #: ``[resilience] withdrawals``: how many members' withdrawals packages must survive
+    withdrawals: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "caps", FrozenMap(self.caps))
@@ -136,6 +138,7 @@ class ScenarioControls:
             restrictions=applied_restrictions(base, data),
             straits_open=base.maritime.straits_open,
             cost_basis=CostBasis(base.cost_basis),
+            withdrawals=base.resilience.withdrawals,
         )
 
 
@@ -181,6 +184,7 @@ def apply_scenario_controls(
         maritime=base.maritime
         if straits is None
         else dataclasses.replace(base.maritime, straits_open=bool(straits)),
+        resilience=dataclasses.replace(base.resilience, withdrawals=int(controls.withdrawals)),
     )
 
 

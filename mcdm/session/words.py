@@ -221,6 +221,8 @@ _SETTINGS = {
     "lead_nations.members": "Lead nations",
     "lead_nations.min_troop_share": "Lead nations' share of troops, at least",
     "rules": "Rules",
+    "resilience.withdrawals": "Withdrawals every package survives",
+    "resilience.members": "Members that may withdraw",
     "ranking.methods": "Ranking methods",
     "ranking.weighting": "Weighting",
     "ranking.consensus": "Consensus rule",

@@ -35,6 +35,7 @@ from .packages import (
     price_lines,
     scenario_caption,
     side_by_side,
+    withdrawal_line,
 )
 from .ranking import (
     CONFIDENCE_MEANING,
@@ -78,4 +79,5 @@ __all__ = [
     "sources_table",
     "split_keys",
     "weights_caption",
+    "withdrawal_line",
 ]

@@ -238,6 +238,26 @@ def price_lines(pset: PackageSet, archetype: str) -> list[str]:
     ]
 
 
+def withdrawal_line(instance: Instance, p: Package) -> str:
+    """E.g. "Survives the withdrawal of any one member; the worst single withdrawal is the
+    United Kingdom's: 18.0% of deterrence." (data/MODEL.md, "Resilience")."""
+    n = p.resilient_to
+    who = "uncommitted " if instance.scenario.resilience.members == "uncertain" else ""
+    count = {1: "one", 2: "two", 3: "three"}.get(n, str(n))
+    survives = (
+        f"Survives the withdrawal of any {count} {who}member{'s' if n > 1 else ''}"
+        if n > 0
+        else f"The withdrawal of some one {who}member breaks its kind's requirements"
+    )
+    if not p.worst_withdrawal:
+        return survives + "."
+    name = instance.data.members[p.worst_withdrawal].name
+    return (
+        f"{survives}; the worst single withdrawal is {name}'s: "
+        f"{p.worst_withdrawal_loss_pct:.1f}% of its {p.primary.value.replace('_', ' ')}."
+    )
+
+
 def archetype_table(pset: PackageSet) -> pd.DataFrame:
     """One row a kind of package: whether it can be built, how many packages, its cheapest,
     and its best package at the scenario budget (the last point of its frontier)."""
