@@ -22,6 +22,7 @@ from mcdm.errors import InputError
 from mcdm.horizon import MAX_DISCOUNT_RATE, MAX_HORIZON_YEARS
 from mcdm.kernels import KERNELS
 from mcdm.model import COST_RANGES, Dataset, Scenario, USBackstop
+from mcdm.resilience import withdrawers
 from mcdm.session import (
     OFFERED_METHODS,
     STRAITS_LABEL,
@@ -51,8 +52,6 @@ BACKSTOP_LABELS = {
     USBackstop.AIR_ISR: "Air power and ISR",
     USBackstop.ARTICLE5: "Article 5-like pledge",
 }
-
-WITHDRAWAL_LABELS = {0: "no member (off)", 1: "any one member", 2: "any two members"}
 
 
 def _choice(label: str, labels: Mapping, value: object, key: str, help: str | None = None):
@@ -112,11 +111,12 @@ def scenario_sidebar(base: Scenario, data: Dataset, k: str) -> Scenario:
         )
         archetypes = ui.kind_checkboxes(data, start.archetypes, k)
         applied, straits = restriction_checkboxes(data, start, k)
+        kept = sorted({0, 1, 2, start.withdrawals})
         withdrawals = st.selectbox(
             "Survive the withdrawal of",
-            sorted({*WITHDRAWAL_LABELS, start.withdrawals}),
-            index=sorted({*WITHDRAWAL_LABELS, start.withdrawals}).index(start.withdrawals),
-            format_func=lambda n: WITHDRAWAL_LABELS.get(n, f"any {n} members"),
+            kept,
+            index=kept.index(start.withdrawals),
+            format_func=lambda n: withdrawers(n) if n else "no member (off)",
             key=f"withdrawals:{k}",
             help="Packages that still meet their kind's requirements if any one (or two) "
             "of the members withdraws, taking all its units ([resilience] withdrawals).",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ResilienceSettings",
     "may_withdraw",
+    "withdrawers",
 ]
 
 #: ``members``: who may withdraw. "any": every contributor; "uncertain": contributors whose
@@ -44,3 +45,9 @@ def may_withdraw(members: Mapping[str, Member], who: WhoWithdraws) -> list[str]:
     if who == "any":
         return list(members)
     return [mid for mid, m in members.items() if m.position is not Position.COMMITTED]
+
+
+def withdrawers(k: int, who: WhoWithdraws = "any") -> str:
+    """Who may leave, in words: "any one member", "any two uncommitted members"."""
+    count = {1: "one", 2: "two", 3: "three"}.get(k, str(k))
+    return f"any {count} {'uncommitted ' if who == 'uncertain' else ''}member{'s' if k > 1 else ''}"

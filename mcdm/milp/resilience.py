@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pulp
 
-from ..resilience import may_withdraw
+from ..resilience import may_withdraw, withdrawers
 from ..survival import Protected, protected_requirements
 from .family import ConstraintFamily, Family, PriceOption, Relax
 
@@ -25,11 +25,7 @@ __all__ = ["Resilience", "resilience_label"]
 
 def resilience_label(k: int, who: str) -> str:
     """E.g. "surviving the loss of any one member"."""
-    many = {1: "any one member", 2: "any two members", 3: "any three members"}
-    what = many.get(k, f"any {k} members")
-    if who == "uncertain":
-        what = what.replace("member", "uncommitted member")
-    return f"surviving the loss of {what}"
+    return f"surviving the loss of {withdrawers(k, who)}"
 
 
 class Resilience(Family):

@@ -14,6 +14,7 @@ from ..formats import format_eur_bn
 from ..model import Instance
 from ..packages import PackageSet
 from ..pledges import member_probability
+from ..resilience import withdrawers
 from ..results import Package, PackageKind
 from ..session.words import BETTER_WORDS, DETERRENCE_PART_HEADERS, criterion_value
 
@@ -241,13 +242,12 @@ def price_lines(pset: PackageSet, archetype: str) -> list[str]:
 def withdrawal_line(instance: Instance, p: Package) -> str:
     """E.g. "Survives the withdrawal of any one member; the worst single withdrawal is the
     United Kingdom's: 18.0% of deterrence." (data/MODEL.md, "Resilience")."""
-    n = p.resilient_to
-    who = "uncommitted " if instance.scenario.resilience.members == "uncertain" else ""
-    count = {1: "one", 2: "two", 3: "three"}.get(n, str(n))
+    n, who = p.resilient_to, instance.scenario.resilience.members
     survives = (
-        f"Survives the withdrawal of any {count} {who}member{'s' if n > 1 else ''}"
+        f"Survives the withdrawal of {withdrawers(n, who)}"
         if n > 0
-        else f"The withdrawal of some one {who}member breaks its kind's requirements"
+        else f"The withdrawal of some {withdrawers(1, who).removeprefix('any ')} breaks its "
+        "kind's requirements"
     )
     if not p.worst_withdrawal:
         return survives + "."
