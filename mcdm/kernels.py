@@ -17,7 +17,7 @@ from .errors import RankingError
 from .limits import promethee_problem
 from .model import Method
 
-__all__ = ["KERNELS", "best_first", "ordinal_ranks", "scores"]
+__all__ = ["KERNELS", "Prepared", "best_first", "ordinal_ranks", "scores"]
 
 Kernel = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
@@ -44,20 +44,15 @@ def _linear(X: np.ndarray, types: np.ndarray) -> np.ndarray:
 
 
 def topsis(X: np.ndarray, W: np.ndarray, types: np.ndarray) -> np.ndarray:
+    return Prepared(Method.TOPSIS, X, types)(W)
+
+
+def _topsis_distances(X: np.ndarray, types: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Squared distances of the normalised values to the ideal and to the anti-ideal, per
+    criterion, before weighting. With w >= 0 the ideal is w_j * max_i N_ij, so both squared
+    distances are linear in w**2: D+^2 = (N - max N)^2 @ w^2, D-^2 = (N - min N)^2 @ w^2."""
     N = _minmax(X, types)
-    if N.ndim == 2:
-        # With w >= 0 the ideal is w_j * max_i N_ij, so both squared distances are linear in
-        # w**2: D+^2 = (N - max N)^2 @ w^2, D-^2 = (N - min N)^2 @ w^2. One matrix product.
-        w2 = W**2
-        dp = np.sqrt(w2 @ ((N - N.max(axis=0)) ** 2).T)
-        dm = np.sqrt(w2 @ ((N - N.min(axis=0)) ** 2).T)
-        return dm / (dm + dp)
-    V = N * W[:, None, :]
-    pis = V.max(axis=1, keepdims=True)
-    nis = V.min(axis=1, keepdims=True)
-    dp = np.sqrt(((V - pis) ** 2).sum(axis=2))
-    dm = np.sqrt(((V - nis) ** 2).sum(axis=2))
-    return dm / (dm + dp)
+    return (N - N.max(axis=-2, keepdims=True)) ** 2, (N - N.min(axis=-2, keepdims=True)) ** 2
 
 
 def vikor(X: np.ndarray, W: np.ndarray, types: np.ndarray, v: float = 0.5) -> np.ndarray:
@@ -185,6 +180,67 @@ def scores(
         Xs = X if X.ndim == 2 else X[start:stop]
         out[start:stop] = kernel(Xs, W[start:stop], types)
     return out
+
+
+class Prepared:
+    """A method's scores on one matrix (or one batch of matrices, a matrix a draw) for any
+    weights, with what does not depend on the weights worked out once.
+
+    For TOPSIS that is the normalisation and the squared distances to the ideal and the
+    anti-ideal per criterion, so that each batch of weights costs one weighted sum (matrix
+    products); in a batch, the criteria whose values no draw changes (every one but the costs,
+    under cost uncertainty) are worked out once, not once a draw. SMAA scores the same draws
+    again at each alternative's central weights, which is where this pays. The other methods
+    score through :func:`scores`."""
+
+    def __init__(self, method: str, X: np.ndarray, types: np.ndarray) -> None:
+        self.method, self.X = method, X
+        self.types = np.asarray(types, dtype=float)
+        self.k = X.shape[0] if X.ndim == 3 else 1
+        if method != Method.TOPSIS:
+            self._topsis = None
+            return
+        if X.ndim == 2:
+            self.vary = np.zeros(X.shape[1], dtype=bool)
+            self._topsis = (*_topsis_distances(X, self.types), None, None)
+            return
+        self.vary = (X[:1] != X).any(axis=(0, 1))
+        fixed = _topsis_distances(X[0][:, ~self.vary], self.types[~self.vary])
+        drawn = _topsis_distances(X[:, :, self.vary], self.types[self.vary])
+        self._topsis = (*fixed, *drawn)
+
+    def __call__(self, W: np.ndarray) -> np.ndarray:
+        """Scores (k x n, higher is better) for the weights ``W`` (k x m; row t weighs draw t of
+        a batch)."""
+        if self._topsis is None:
+            return scores(self.method, self.X, W, self.types)
+        far, near, far_v, near_v = self._topsis
+        w2 = W**2
+        dp2, dm2 = w2[:, ~self.vary] @ far.T, w2[:, ~self.vary] @ near.T
+        if far_v is not None:
+            dp2 += np.einsum("tnm,tm->tn", far_v, w2[:, self.vary])
+            dm2 += np.einsum("tnm,tm->tn", near_v, w2[:, self.vary])
+        dp, dm = np.sqrt(dp2), np.sqrt(dm2)
+        return dm / (dm + dp)
+
+    def each_draw_at(self, Wc: np.ndarray, draws: slice = slice(None)) -> np.ndarray:
+        """Scores (e x k x n): every draw of a batch (or the ``draws`` slice of them) weighed by
+        each of the ``e`` weight vectors ``Wc`` (e x m) in turn."""
+        k = len(range(self.k)[draws])
+        if self._topsis is None:
+            X = self.X if self.X.ndim == 2 else self.X[draws]
+            return np.stack([scores(self.method, X, np.tile(w, (k, 1)), self.types) for w in Wc])
+        far, near, far_v, near_v = self._topsis
+        if far_v is not None:
+            far_v, near_v = far_v[draws], near_v[draws]
+        w2 = Wc**2
+        dp2 = (w2[:, ~self.vary] @ far.T)[:, None, :]  # e x 1 x n
+        dm2 = (w2[:, ~self.vary] @ near.T)[:, None, :]
+        if far_v is not None:
+            dp2 = dp2 + np.moveaxis(far_v @ w2[:, self.vary].T, 2, 0)
+            dm2 = dm2 + np.moveaxis(near_v @ w2[:, self.vary].T, 2, 0)
+        dp, dm = np.sqrt(dp2), np.sqrt(dm2)
+        return np.broadcast_to(dm / (dm + dp), (Wc.shape[0], k, dp.shape[-1]))
 
 
 def ordinal_ranks(S: np.ndarray) -> np.ndarray:

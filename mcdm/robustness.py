@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import RankingError
-from .kernels import KERNELS, best_first, scores
+from .kernels import KERNELS, Prepared, best_first, scores
 from .limits import smaa_problem
 from .ranking import prepare_values, rank_matrix
 from .results import DecisionMatrix
@@ -137,7 +137,8 @@ def smaa(
         if value_draws.shape != (draws, n, m):
             raise RankingError(f"value draws must be {draws} x {n} x {m}")
         X = np.stack([prepare_values(method, v, matrix.criteria)[0] for v in value_draws])
-    S = scores(method, X, W, types)
+    score = Prepared(method, X, types)
+    S = score(W)
     order = best_first(S)  # order[t, r] = the alternative at rank r + 1 in draw t
     cells = (order * n + np.arange(n)[None, :]).ravel()
     acc = np.bincount(cells, minlength=n * n).reshape(n, n) / draws
@@ -147,15 +148,11 @@ def smaa(
     np.add.at(sums, best, W)
     with np.errstate(invalid="ignore", divide="ignore"):
         central = np.where(counts[:, None] > 0, sums / counts[:, None], np.nan)
-    confidence = np.zeros(n) if with_confidence else np.full(n, np.nan)
-    ever = np.flatnonzero(counts) if with_confidence else np.array([], dtype=int)
-    if X.ndim == 2 and ever.size:  # no value uncertainty: is i first at its own central weights?
-        Sc = scores(method, X, np.ascontiguousarray(central[ever]), types)
-        confidence[ever] = (np.argmax(Sc, axis=1) == ever).astype(float)
-    else:
-        for i in ever:
-            Wc = np.ascontiguousarray(np.broadcast_to(central[i], (X.shape[0], m)))
-            confidence[i] = float(np.mean(np.argmax(scores(method, X, Wc, types), axis=1) == i))
+    confidence = (
+        _confidence(score, X, central, np.flatnonzero(counts))
+        if with_confidence
+        else np.full(n, np.nan)
+    )
     return SmaaResult(
         matrix.alternatives,
         matrix.criteria,
@@ -167,6 +164,26 @@ def smaa(
         central,
         confidence,
     )
+
+
+def _confidence(
+    score: Prepared, X: np.ndarray, central: np.ndarray, ever: np.ndarray
+) -> np.ndarray:
+    """SMAA-2's confidence factors: for each alternative ``ever`` first, the share of the value
+    draws (or, with one matrix, whether) it is first at its own central weights; 0 for the
+    others."""
+    n = central.shape[0]
+    confidence = np.zeros(n)
+    if not ever.size:
+        return confidence
+    if X.ndim == 2:
+        Sc = score(np.ascontiguousarray(central[ever]))
+        confidence[ever] = (np.argmax(Sc, axis=1) == ever).astype(float)
+        return confidence
+    for start in range(0, X.shape[0], 500):  # a block of draws at a time stays in cache
+        block = score.each_draw_at(central[ever], slice(start, start + 500))
+        confidence[ever] += (np.argmax(block, axis=2) == ever[:, None]).sum(axis=1)
+    return confidence / X.shape[0]
 
 
 def stability_intervals(

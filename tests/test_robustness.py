@@ -39,16 +39,51 @@ def test_vectorised_kernel_equals_a_plain_loop_over_pymcdm(method):
         np.testing.assert_allclose(S[k], sign * ref.preferences, rtol=1e-9, atol=1e-12)
 
 
+def _value_draws(rng: np.random.Generator, k: int, varying: tuple[int, ...]) -> np.ndarray:
+    """k matrices in which only the ``varying`` columns are drawn (as SMAA's cost draws vary
+    the cost columns alone); the others keep the matrix's values in every draw."""
+    Xs = np.repeat(MATRIX.values[None] + 0.5, k, axis=0)
+    cols = list(varying)
+    Xs[:, :, cols] = (MATRIX.values[:, cols] + 0.5) * rng.uniform(0.8, 1.2, (k, 9, len(cols)))
+    return Xs
+
+
+VARYING = [(0, 1, 2, 3, 4), (1,), (1, 3)]
+
+
+@pytest.mark.parametrize("varying", VARYING)
 @pytest.mark.parametrize("method", list(KERNELS))
-def test_kernel_with_value_draws_equals_the_loop(method):
-    """Uncertain values: one matrix per draw, checked draw by draw."""
+def test_kernel_with_value_draws_equals_the_loop(method, varying):
+    """Uncertain values: one matrix per draw, checked draw by draw, whether every column is
+    drawn or only some (the TOPSIS kernel works the fixed ones out once)."""
     rng = np.random.default_rng(11)
     W = sample_weights(5, 40, rng)
-    Xs = MATRIX.values * rng.uniform(0.8, 1.2, (40, *MATRIX.shape)) + 0.5
+    Xs = _value_draws(rng, 40, varying)
     S = scores(method, Xs, W, MATRIX.type_array)
     for k in range(len(W)):
         ref = method_preferences(method, Xs[k], W[k], MATRIX.type_array)
         np.testing.assert_array_equal(ordinal_ranks(S[k : k + 1])[0], ref.ranks.astype(int))
+        sign = 1 if ref.higher_is_better else -1
+        np.testing.assert_allclose(S[k], sign * ref.preferences, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("varying", VARYING)
+@pytest.mark.parametrize("method", ["TOPSIS", "VIKOR"])
+def test_confidence_with_value_draws_is_its_definition(method, varying):
+    """The confidence factor under value draws, by its definition with pymcdm: the share of
+    the draws' matrices in which the package comes first at its own central weights. (SMAA
+    scores these in blocks of draws, all central weights at once.)"""
+    values = _value_draws(np.random.default_rng(21), 1200, varying)
+    res = smaa(MATRIX, np.ones(5) / 5, method=method, draws=1200, seed=4, value_draws=values)
+    ever = np.flatnonzero(res.acceptability[:, 0] > 0)
+    assert ever.size >= 2
+    for i in ever:
+        firsts = [
+            method_preferences(method, X, res.central_weights[i], MATRIX.type_array).ranks.argmin()
+            for X in values
+        ]
+        assert res.confidence[i] == pytest.approx(np.mean(np.array(firsts) == i), abs=1e-12)
+    assert np.all(res.confidence[res.acceptability[:, 0] == 0] == 0)
 
 
 @pytest.mark.parametrize("band", [None, 0.3])
