@@ -8,7 +8,7 @@ import numpy as np
 from .criteria import CRITERIA, CRITERIA_BY_ID
 from .model import COST_RANGES, Instance
 from .packages import PackageSet
-from .results import DecisionMatrix
+from .results import ColumnDraws, DecisionMatrix
 
 __all__ = ["cost_draws", "package_matrix"]
 
@@ -32,9 +32,10 @@ def cost_draws(
     draws: int,
     spread: float | str,
     rng: np.random.Generator,
-) -> np.ndarray | None:
+) -> ColumnDraws | None:
     """Decision matrices with uncertain element costs, independently per draw; packages that
-    share an element share its draw. Only the annual-cost column changes.
+    share an element share its draw. Only the annual-cost column changes (and only it is
+    kept per draw: :class:`~mcdm.results.ColumnDraws`).
 
     ``spread`` :data:`~mcdm.model.COST_RANGES`: each element's annual cost from a triangular
     distribution over its range in the data (low, value, high); an element without a range
@@ -63,6 +64,4 @@ def cost_draws(
     else:
         costs_m = rng.uniform(1 - float(spread), 1 + float(spread), (draws, len(elements))) * base
     costs = costs_m @ units.T / 1000.0  # draws x packages, EUR bn
-    out = np.broadcast_to(matrix.values, (draws, *matrix.shape)).copy()
-    out[:, :, matrix.criteria.index("annual_cost_eur_bn")] = costs
-    return out
+    return ColumnDraws(matrix.values, matrix.criteria.index("annual_cost_eur_bn"), costs)

@@ -16,6 +16,7 @@ import numpy as np
 from .errors import RankingError
 from .limits import promethee_problem
 from .model import Method
+from .results import ColumnDraws
 
 __all__ = ["KERNELS", "Prepared", "best_first", "ordinal_ranks", "scores"]
 
@@ -193,21 +194,31 @@ class Prepared:
     again at each alternative's central weights, which is where this pays. The other methods
     score through :func:`scores`."""
 
-    def __init__(self, method: str, X: np.ndarray, types: np.ndarray) -> None:
+    def __init__(
+        self, method: str, X: np.ndarray, types: np.ndarray, column: ColumnDraws | None = None
+    ) -> None:
+        """``X``: one matrix (n x m) or a batch (k x n x m); or, for TOPSIS, one matrix and the
+        draws of one ``column`` of it."""
         self.method, self.X = method, X
         self.types = np.asarray(types, dtype=float)
-        self.k = X.shape[0] if X.ndim == 3 else 1
+        self.batch = X.ndim == 3 or column is not None
+        self.k = column.drawn.shape[0] if column is not None else X.shape[0] if X.ndim == 3 else 1
+        self._topsis = None
         if method != Method.TOPSIS:
-            self._topsis = None
+            if column is not None:
+                raise RankingError("only TOPSIS takes the draws of one column as they are")
             return
-        if X.ndim == 2:
-            self.vary = np.zeros(X.shape[1], dtype=bool)
-            self._topsis = (*_topsis_distances(X, self.types), None, None)
-            return
-        self.vary = (X[:1] != X).any(axis=(0, 1))
-        fixed = _topsis_distances(X[0][:, ~self.vary], self.types[~self.vary])
-        drawn = _topsis_distances(X[:, :, self.vary], self.types[self.vary])
-        self._topsis = (*fixed, *drawn)
+        self.vary = np.zeros(X.shape[-1], dtype=bool)
+        if column is not None:
+            self.vary[column.column] = True
+            drawn = _topsis_distances(column.drawn[:, :, None], self.types[self.vary])
+        elif X.ndim == 3:
+            self.vary = (X[:1] != X).any(axis=(0, 1))
+            drawn = _topsis_distances(X[:, :, self.vary], self.types[self.vary])
+        else:
+            drawn = (None, None)
+        base = X if X.ndim == 2 else X[0]
+        self._topsis = (*_topsis_distances(base[:, ~self.vary], self.types[~self.vary]), *drawn)
 
     def __call__(self, W: np.ndarray) -> np.ndarray:
         """Scores (k x n, higher is better) for the weights ``W`` (k x m; row t weighs draw t of
@@ -223,24 +234,41 @@ class Prepared:
         dp, dm = np.sqrt(dp2), np.sqrt(dm2)
         return dm / (dm + dp)
 
-    def each_draw_at(self, Wc: np.ndarray, draws: slice = slice(None)) -> np.ndarray:
-        """Scores (e x k x n): every draw of a batch (or the ``draws`` slice of them) weighed by
-        each of the ``e`` weight vectors ``Wc`` (e x m) in turn."""
-        k = len(range(self.k)[draws])
-        if self._topsis is None:
-            X = self.X if self.X.ndim == 2 else self.X[draws]
-            return np.stack([scores(self.method, X, np.tile(w, (k, 1)), self.types) for w in Wc])
+    def firsts_at(self, Wc: np.ndarray) -> np.ndarray:
+        """The alternative first in each draw of a batch (e x k) when every draw is weighed by
+        each of the ``e`` weight vectors ``Wc`` (e x m) in turn (SMAA's confidence factors).
+
+        TOPSIS leaves out, for each weight vector, the alternatives that score below another's
+        lowest score in every draw: bounds from the draws' least and greatest distances, so
+        the answer is the one the full scoring gives, on a fraction of it."""
+        if self._topsis is None or not self.batch:
+            return np.stack([np.argmax(self._tiled(w), axis=1) for w in Wc])
         far, near, far_v, near_v = self._topsis
-        if far_v is not None:
-            far_v, near_v = far_v[draws], near_v[draws]
-        w2 = Wc**2
-        dp2 = (w2[:, ~self.vary] @ far.T)[:, None, :]  # e x 1 x n
-        dm2 = (w2[:, ~self.vary] @ near.T)[:, None, :]
-        if far_v is not None:
-            dp2 = dp2 + np.moveaxis(far_v @ w2[:, self.vary].T, 2, 0)
-            dm2 = dm2 + np.moveaxis(near_v @ w2[:, self.vary].T, 2, 0)
-        dp, dm = np.sqrt(dp2), np.sqrt(dm2)
-        return np.broadcast_to(dm / (dm + dp), (Wc.shape[0], k, dp.shape[-1]))
+        lo_p, hi_p = far_v.min(axis=0), far_v.max(axis=0)  # n x varying criteria
+        lo_m, hi_m = near_v.min(axis=0), near_v.max(axis=0)
+        out = np.empty((Wc.shape[0], self.k), dtype=np.intp)
+        for e, w in enumerate(Wc):
+            w2f, w2v = w[~self.vary] ** 2, w[self.vary] ** 2
+            fp, fm = far @ w2f, near @ w2f
+            with np.errstate(invalid="ignore", divide="ignore"):
+                best = np.sqrt(fm + hi_m @ w2v) / (
+                    np.sqrt(fm + hi_m @ w2v) + np.sqrt(fp + lo_p @ w2v)
+                )
+                worst = np.sqrt(fm + lo_m @ w2v) / (
+                    np.sqrt(fm + lo_m @ w2v) + np.sqrt(fp + hi_p @ w2v)
+                )
+            keep = np.ones(len(fp), dtype=bool)
+            if np.all(np.isfinite(best)) and np.all(np.isfinite(worst)):
+                keep = best >= worst.max() - 1e-9  # the others lose every draw to its owner
+            cand = np.flatnonzero(keep)
+            dp = np.sqrt(fp[cand] + far_v[:, cand, :] @ w2v)
+            dm = np.sqrt(fm[cand] + near_v[:, cand, :] @ w2v)
+            out[e] = cand[np.argmax(dm / (dm + dp), axis=1)]
+        return out
+
+    def _tiled(self, w: np.ndarray) -> np.ndarray:
+        """Scores (k x n) of every draw weighed by ``w``."""
+        return self(np.ascontiguousarray(np.tile(w, (self.k, 1))))
 
 
 def ordinal_ranks(S: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ import pandas as pd
 from .model import DEFAULT_METHODS
 from .ranking import Ranking, rank_matrix
 from .recommend import Recommendation, recommend
-from .results import DecisionMatrix
+from .results import ColumnDraws, DecisionMatrix
 from .robustness import SmaaResult, smaa, stability_intervals
 from .tables import round_floats
 from .weights import WeightResult
@@ -66,7 +66,7 @@ def rank_decision_matrix(
     smaa_method: str = "TOPSIS",
     seed: int = 0,
     weight_band: float | None = None,
-    value_draws: Callable[[DecisionMatrix, int], np.ndarray | None] | None = None,
+    value_draws: Callable[[DecisionMatrix, int], np.ndarray | ColumnDraws | None] | None = None,
     full: bool = True,
 ) -> MatrixRanking:
     """Rank any decision matrix: every method and the consensus, SMAA (with ``smaa_draws``)

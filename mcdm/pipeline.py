@@ -33,7 +33,7 @@ from .packages import PackageSet, generate_packages
 from .ranking import Ranking, resolve_weights
 from .recommend import Recommendation
 from .resilience_price import resilience_json
-from .results import DecisionMatrix
+from .results import ColumnDraws, DecisionMatrix
 from .robustness import SmaaResult, core_index, rank_reversal
 from .stakeholders import StakeholderComparison, compare_stakeholders, scenario_profiles
 from .stakeholders import summary_json as stakeholders_json
@@ -191,7 +191,7 @@ def analyse_packages(
     seed = s.seed if seed is None else seed
     spread = rb.cost_uncertainty if cost_uncertainty is None else cost_uncertainty
 
-    def value_draws(used: DecisionMatrix, draws: int) -> np.ndarray | None:
+    def value_draws(used: DecisionMatrix, draws: int) -> ColumnDraws | None:
         rng = np.random.default_rng([seed, 1])
         return cost_draws(instance, pset, used, draws, spread, rng)
 

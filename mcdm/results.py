@@ -14,6 +14,7 @@ from .model import Measure
 
 __all__ = [
     "Allocation",
+    "ColumnDraws",
     "DecisionMatrix",
     "Package",
     "PackageKind",
@@ -222,3 +223,24 @@ class DecisionMatrix:
         return DecisionMatrix(
             tuple(self.alternatives[i] for i in rows), self.criteria, self.values[rows], self.types
         )
+
+
+@dataclass(frozen=True, eq=False)
+class ColumnDraws:
+    """A decision matrix with one column uncertain: ``values`` (n x m) as they are, except column
+    ``column``, drawn anew in each draw (``drawn``: draws x n). SMAA's cost draws change the
+    annual cost alone; kept this way, a draw costs n numbers, not n x m."""
+
+    values: np.ndarray
+    column: int
+    drawn: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (self.drawn.shape[0], *self.values.shape)
+
+    def full(self) -> np.ndarray:
+        """Every draw's whole matrix (draws x n x m)."""
+        out = np.broadcast_to(self.values, self.shape).copy()
+        out[:, :, self.column] = self.drawn
+        return out

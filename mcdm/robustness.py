@@ -15,8 +15,9 @@ import pandas as pd
 from .errors import RankingError
 from .kernels import KERNELS, Prepared, best_first, scores
 from .limits import smaa_problem
+from .method_inputs import POSITIVE_ONLY
 from .ranking import prepare_values, rank_matrix
-from .results import DecisionMatrix
+from .results import ColumnDraws, DecisionMatrix
 
 __all__ = [
     "SmaaResult",
@@ -95,7 +96,7 @@ def smaa(
     draws: int = 10_000,
     seed: int = 0,
     weight_band: float | None = None,
-    value_draws: np.ndarray | None = None,
+    value_draws: np.ndarray | ColumnDraws | None = None,
     with_confidence: bool = True,
 ) -> SmaaResult:
     """SMAA-2 rank acceptability under weight (and optionally value) uncertainty.
@@ -132,12 +133,8 @@ def smaa(
         raise RankingError(f"SMAA with {draws:,} draws is too large: expected {why}")
     types = matrix.type_array
     W = sample_weights(m, draws, rng, np.asarray(weights, dtype=float), weight_band)
-    X, _ = prepare_values(method, matrix.values, matrix.criteria)
-    if value_draws is not None:
-        if value_draws.shape != (draws, n, m):
-            raise RankingError(f"value draws must be {draws} x {n} x {m}")
-        X = np.stack([prepare_values(method, v, matrix.criteria)[0] for v in value_draws])
-    score = Prepared(method, X, types)
+    X, column = _values(method, matrix, value_draws, draws)
+    score = Prepared(method, X, types, column)
     S = score(W)
     order = best_first(S)  # order[t, r] = the alternative at rank r + 1 in draw t
     cells = (order * n + np.arange(n)[None, :]).ravel()
@@ -149,7 +146,7 @@ def smaa(
     with np.errstate(invalid="ignore", divide="ignore"):
         central = np.where(counts[:, None] > 0, sums / counts[:, None], np.nan)
     confidence = (
-        _confidence(score, X, central, np.flatnonzero(counts))
+        _confidence(score, central, np.flatnonzero(counts))
         if with_confidence
         else np.full(n, np.nan)
     )
@@ -166,9 +163,26 @@ def smaa(
     )
 
 
-def _confidence(
-    score: Prepared, X: np.ndarray, central: np.ndarray, ever: np.ndarray
-) -> np.ndarray:
+def _values(
+    method: str, matrix: DecisionMatrix, value_draws: np.ndarray | ColumnDraws | None, draws: int
+) -> tuple[np.ndarray, ColumnDraws | None]:
+    """What the method scores: the matrix, or one matrix a draw; TOPSIS takes one drawn
+    column as it is."""
+    X, _ = prepare_values(method, matrix.values, matrix.criteria)
+    if value_draws is None:
+        return X, None
+    n, m = matrix.shape
+    if value_draws.shape != (draws, n, m):
+        raise RankingError(f"value draws must be {draws} x {n} x {m}")
+    if isinstance(value_draws, ColumnDraws) and method == "TOPSIS":
+        return X, value_draws
+    full = value_draws.full() if isinstance(value_draws, ColumnDraws) else value_draws
+    if method in POSITIVE_ONLY:  # the others see the values as they are
+        return np.stack([prepare_values(method, v, matrix.criteria)[0] for v in full]), None
+    return np.asarray(full, dtype=float), None
+
+
+def _confidence(score: Prepared, central: np.ndarray, ever: np.ndarray) -> np.ndarray:
     """SMAA-2's confidence factors: for each alternative ``ever`` first, the share of the value
     draws (or, with one matrix, whether) it is first at its own central weights; 0 for the
     others."""
@@ -176,14 +190,13 @@ def _confidence(
     confidence = np.zeros(n)
     if not ever.size:
         return confidence
-    if X.ndim == 2:
+    if not score.batch:
         Sc = score(np.ascontiguousarray(central[ever]))
         confidence[ever] = (np.argmax(Sc, axis=1) == ever).astype(float)
         return confidence
-    for start in range(0, X.shape[0], 500):  # a block of draws at a time stays in cache
-        block = score.each_draw_at(central[ever], slice(start, start + 500))
-        confidence[ever] += (np.argmax(block, axis=2) == ever[:, None]).sum(axis=1)
-    return confidence / X.shape[0]
+    firsts = score.firsts_at(central[ever])  # e x draws
+    confidence[ever] = (firsts == ever[:, None]).sum(axis=1)
+    return confidence / score.k
 
 
 def stability_intervals(

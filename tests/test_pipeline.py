@@ -375,8 +375,9 @@ def test_cost_draws_from_the_data_stay_in_each_package_range(small_default):
     pset = generate_packages(small_default)
     matrix = package_matrix(pset, ())
     rng = np.random.default_rng(7)
-    out = cost_draws(small_default, pset, matrix, 4000, COST_RANGES, rng)
-    assert out is not None
+    drawn = cost_draws(small_default, pset, matrix, 4000, COST_RANGES, rng)
+    assert drawn is not None
+    out = drawn.full()
     col = matrix.criteria.index("annual_cost_eur_bn")
     elements = small_default.data.elements
     for i, p in enumerate(pset.packages):

@@ -183,3 +183,22 @@ def test_core_index_statuses():
     assert out.loc["member:B", "core_index"] == pytest.approx(0.5)
     assert out.loc["member:B", "status"] == "borderline"
     assert out.loc["member:C", "status"] == "exterior"
+
+
+@pytest.mark.parametrize("method", ["TOPSIS", "VIKOR", "WASPAS"])
+def test_one_drawn_column_ranks_as_its_whole_matrices(method):
+    """Cost draws keep only the drawn column (ColumnDraws); SMAA on them gives the
+    acceptability and confidence factors of the same draws as whole matrices."""
+    from mcdm.results import ColumnDraws
+
+    rng = np.random.default_rng(31)
+    drawn = ColumnDraws(
+        MATRIX.values + 0.5, 1, (MATRIX.values[:, 1] + 0.5) * rng.uniform(0.7, 1.3, (800, 9))
+    )
+    kw = {"method": method, "draws": 800, "seed": 2, "weight_band": 0.5}
+    matrix = MATRIX.replace(values=MATRIX.values + 0.5)
+    one = smaa(matrix, np.ones(5) / 5, value_draws=drawn, **kw)
+    whole = smaa(matrix, np.ones(5) / 5, value_draws=drawn.full(), **kw)
+    np.testing.assert_array_equal(one.acceptability, whole.acceptability)
+    np.testing.assert_array_equal(one.confidence, whole.confidence)
+    assert one.confidence.max() > 0 and np.count_nonzero(one.acceptability[:, 0]) >= 2
