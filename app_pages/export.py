@@ -7,6 +7,7 @@ from app_pages.common import (
     current_dataset,
     error_message,
     keep_uploaded_scenario,
+    priced,
     problem_lines,
     safe_file_stem,
     use_bundled_data,
@@ -27,7 +28,7 @@ from mcdm.session import (
 
 ctx = context()
 st.title("Export and upload")
-tables = run_tables(ctx.instance, ctx.pset, ctx.analysis).files()  # as `mcdm run` writes them
+tables = run_tables(ctx.instance, priced(ctx), ctx.analysis).files()  # as `mcdm run` writes them
 name = safe_file_stem(ctx.instance.scenario.name)
 
 st.subheader("Download")

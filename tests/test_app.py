@@ -36,7 +36,7 @@ from mcdm.headline import package_name
 from mcdm.instance import instantiate
 from mcdm.io.load import load_instance, load_scenario
 from mcdm.model import Zone
-from mcdm.packages import PackageSet
+from mcdm.packages import PackageSet, generate_packages
 from mcdm.pipeline import analyse_packages
 from mcdm.ranking import weights_ahp
 from mcdm.session import (
@@ -50,6 +50,7 @@ from mcdm.session import (
     weight_help,
 )
 from mcdm.tables import packages_frame
+from mcdm.views import price_lines
 from mcdm.why import why_it_wins
 from tests.conftest import DATA, ROOT
 
@@ -969,3 +970,19 @@ def test_the_withdrawal_choice_reaches_the_solve_and_the_overview_gives_its_pric
     at.switch_page("app_pages/packages.py").run()
     assert not at.exception, at.exception
     assert any(m.value.startswith("**If a member withdraws:**") for m in at.markdown)
+
+
+def test_constraint_prices_come_when_asked_and_are_those_of_a_whole_run():
+    """The app solves without prices; the Packages page prices the shown package's kind when
+    the toggle asks, with the very figures `mcdm run` writes for that kind."""
+    at = monitoring_app()
+    ctx = at.session_state["ctx"]
+    assert ctx.pset.prices == ()
+    at.switch_page("app_pages/packages.py").run()
+    at.toggle(key="show_prices").set_value(True).run()
+    assert not at.exception, at.exception
+    kind = ctx.pset.packages[ctx.top_index].archetype
+    whole = generate_packages(ctx.solved, prices=True)
+    expected = price_lines(whole, kind)
+    shown = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert expected and all(line in shown for line in expected)
