@@ -190,6 +190,34 @@ def _solves(instance: Instance) -> PackageSet:
         bar.empty()
 
 
+@st.cache_resource(show_spinner=False, max_entries=MAX_SOLVES, hash_funcs={Instance: _by_digest})
+def _fresh_solves(instance: Instance) -> PackageSet:
+    """Packages of an instance solved afresh, as ``mcdm run`` solves them (no kept solves)."""
+    with st.spinner("Solving afresh, as mcdm run does..."):
+        return generate_packages(instance, prices=False, jobs=min(2, available_cpus()))
+
+
+#: Session key: digests of the instances the user asked to solve afresh.
+FRESH_KEY = "fresh_digests"
+
+
+def kept_solves_note(ctx: Context) -> None:
+    """Say when some of the packages were answered from solves at other budgets, and offer the
+    fresh solve that ``mcdm run`` of the exported scenario reproduces file for file."""
+    if not ctx.pset.kept_solves:
+        return
+    st.info(
+        f"{ctx.pset.kept_solves} of the solves behind these packages were answered from solves "
+        "at other budgets (a best package that fits the new budget stays best), each within "
+        "the solver's gap of a fresh solve. `mcdm run` of the exported scenario solves afresh "
+        "and may find other packages within that gap."
+    )
+    if st.button("Solve afresh, as mcdm run does", key="solve_afresh"):
+        solved = ctx.solved or ctx.instance
+        st.session_state[FRESH_KEY] = {*st.session_state.get(FRESH_KEY, ()), solved.digest}
+        st.rerun()
+
+
 @st.cache_resource(
     show_spinner=False, max_entries=4 * MAX_SOLVES, hash_funcs={Instance: _by_digest}
 )
@@ -246,7 +274,8 @@ def build_context(
     instance = instantiate(ranked_scenario(scenario, controls, bool(uploaded)), data)
     solved = instantiate(scenario, data)
     try:
-        pset = _solves(solved)
+        fresh = solved.digest in st.session_state.get(FRESH_KEY, ())
+        pset = _fresh_solves(solved) if fresh else _solves(solved)
     except Exception as exc:  # every failure becomes a message; the details go to the log
         return None, exc
     analysis = None

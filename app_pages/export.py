@@ -7,6 +7,7 @@ from app_pages.common import (
     current_dataset,
     error_message,
     keep_uploaded_scenario,
+    kept_solves_note,
     priced,
     problem_lines,
     safe_file_stem,
@@ -28,6 +29,7 @@ from mcdm.session import (
 
 ctx = context()
 st.title("Export and upload")
+kept_solves_note(ctx)
 tables = run_tables(ctx.instance, priced(ctx), ctx.analysis).files()  # as `mcdm run` writes them
 name = safe_file_stem(ctx.instance.scenario.name)
 

@@ -30,7 +30,7 @@ from .milp import SolveResult
 from .model import Instance
 from .results import SolveStatus
 
-__all__ = ["BudgetMemo", "budget_free_key", "covers"]
+__all__ = ["BudgetMemo", "MemoView", "budget_free_key", "covers"]
 
 
 def budget_free_key(instance: Instance) -> str:
@@ -84,13 +84,16 @@ class BudgetMemo:
         return slot
 
     def _find(self, instance: Instance, what: tuple, budget_eur_m: float):
+        """The kept results that answer at ``budget_eur_m``, and whether they were solved at
+        that very budget (the same model: what a fresh solve gives), or (None, False)."""
         with self._lock:
-            for kept in self._slot(instance).get(what, ()):
+            slot = self._slot(instance).get(what, ())
+            for kept in sorted(slot, key=lambda k: k.level_eur_m != budget_eur_m):
                 if all(covers(kept.level_eur_m, r, budget_eur_m) for r in kept.results):
                     self.hits += 1
-                    return kept.results
+                    return kept.results, kept.level_eur_m == budget_eur_m
             self.misses += 1
-            return None
+            return None, False
 
     def _keep(self, instance: Instance, what: tuple, level: float, results: Sequence) -> None:
         with self._lock:
@@ -101,8 +104,14 @@ class BudgetMemo:
     ) -> SolveResult | None:
         """A kept best mix of the archetype (at most ``troop_cap`` troops) that is the best at
         ``budget_eur_m``, or None."""
-        found = self._find(instance, ("best", archetype, troop_cap), budget_eur_m)
-        return None if found is None else found[0]
+        return self.find_best(instance, archetype, budget_eur_m, troop_cap)[0]
+
+    def find_best(
+        self, instance: Instance, archetype: str, budget_eur_m: float, troop_cap: int | None = None
+    ) -> tuple[SolveResult | None, bool]:
+        """:meth:`best`, and whether it was solved at this very budget."""
+        found, same = self._find(instance, ("best", archetype, troop_cap), budget_eur_m)
+        return (None if found is None else found[0]), same
 
     def keep_best(
         self,
@@ -120,6 +129,12 @@ class BudgetMemo:
     ) -> tuple[SolveResult, ...] | None:
         """Kept alternatives (the same known mixes cut off, the same distance and count) that
         are, one after another, the answers at ``budget_eur_m``; None if there are none."""
+        return self.find_alternatives(instance, archetype, task_key, budget_eur_m)[0]
+
+    def find_alternatives(
+        self, instance: Instance, archetype: str, task_key: tuple, budget_eur_m: float
+    ) -> tuple[tuple[SolveResult, ...] | None, bool]:
+        """:meth:`alternatives`, and whether they were solved at this very budget."""
         return self._find(instance, ("alternatives", archetype, task_key), budget_eur_m)
 
     def keep_alternatives(
@@ -144,3 +159,41 @@ class BudgetMemo:
         if math.isfinite(cost_eur_m):
             with self._lock:
                 self._slot(instance)[("cheapest", archetype)] = [_Kept(cost_eur_m, ())]
+
+    def view(self) -> MemoView:
+        """This memo, counting what one run takes from it."""
+        return MemoView(self)
+
+
+class MemoView:
+    """A memo as one run uses it: the same answers, and how many of the run's solves were
+    answered by solves at another budget (``kept``; a solve kept from this very budget is the
+    same model, and gives what a fresh solve gives), whatever other runs (the app's other
+    sessions) take at the same time."""
+
+    def __init__(self, memo: BudgetMemo) -> None:
+        self._memo = memo
+        self.kept = 0
+
+    def _count(self, found_same):
+        found, same = found_same
+        self.kept += found is not None and not same
+        return found
+
+    def best(self, *args, **kwargs) -> SolveResult | None:
+        return self._count(self._memo.find_best(*args, **kwargs))
+
+    def alternatives(self, *args, **kwargs) -> tuple[SolveResult, ...] | None:
+        return self._count(self._memo.find_alternatives(*args, **kwargs))
+
+    def cheapest(self, *args, **kwargs) -> float | None:
+        return self._memo.cheapest(*args, **kwargs)  # a figure, not a solve's answer
+
+    def keep_best(self, *args, **kwargs) -> None:
+        self._memo.keep_best(*args, **kwargs)
+
+    def keep_alternatives(self, *args, **kwargs) -> None:
+        self._memo.keep_alternatives(*args, **kwargs)
+
+    def keep_cheapest(self, *args, **kwargs) -> None:
+        self._memo.keep_cheapest(*args, **kwargs)

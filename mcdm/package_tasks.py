@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
-from .budget_memo import BudgetMemo
+from .budget_memo import MemoView
 from .errors import SolveError
 from .explain import why_infeasible
 from .milp import SolveResult, build_model, min_cost, solve_lexicographic
@@ -157,7 +157,7 @@ def ends_of(
     aids: list[str],
     settings: SolverSettings,
     pool: Executor | None,
-    memo: BudgetMemo | None,
+    memo: MemoView | None,
 ) -> dict[str, Ends]:
     """Each archetype's cheapest and best packages (from the memo where it has both)."""
     budget = instance.scenario.budget_eur_bn * 1000.0
@@ -181,7 +181,7 @@ def ends_of(
 
 
 def solve_levels(
-    instance: Instance, tasks: list[LevelTask], pool: Executor | None, memo: BudgetMemo | None
+    instance: Instance, tasks: list[LevelTask], pool: Executor | None, memo: MemoView | None
 ) -> list[SolveResult]:
     """The level tasks' answers: kept ones from the memo, the others solved (and kept)."""
     kept = [
@@ -200,7 +200,7 @@ def solve_alternatives(
     instance: Instance,
     tasks: list[AlternativesTask],
     pool: Executor | None,
-    memo: BudgetMemo | None,
+    memo: MemoView | None,
 ) -> list[list[SolveResult]]:
     """The alternatives tasks' answers: kept ones from the memo, the others solved (and kept)."""
     budget = instance.scenario.budget_eur_bn * 1000.0

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .budget_memo import BudgetMemo
+from .budget_memo import BudgetMemo, MemoView
 from .criteria import contributions, criteria_parts, score_allocation
 from .criteria import ukraine_forces_cost_eur_bn as funding_cost_eur_bn
 from .horizon import horizon_costs_eur_bn
@@ -74,6 +74,8 @@ class PackageSet:
     solve_times: dict[str, float] = field(default_factory=dict)
     #: Each archetype's best package at the budget, as solved: the base its prices are read at.
     bases: dict[str, Package] = field(default_factory=dict)
+    #: Solves answered from solves at other budgets (mcdm.budget_memo); 0: all solved afresh.
+    kept_solves: int = 0
 
     @property
     def infeasible(self) -> tuple[ArchetypeOutcome, ...]:
@@ -133,6 +135,7 @@ def generate_packages(
     settings = settings or instance.scenario.solver
     aids = list(instance.data.archetypes)
     timings: dict[str, float] = {}
+    view = memo.view() if memo is not None else None
     t0 = time.perf_counter()
     phases = 5 if prices else 3
 
@@ -141,12 +144,12 @@ def generate_packages(
             progress(phase / phases, message)
 
     with executor(jobs) as pool:
-        ends = ends_of(instance, aids, settings, pool, memo)
+        ends = ends_of(instance, aids, settings, pool, view)
         report(1, "cheapest and best packages found")
         found = _Found(instance, [aid for aid in aids if ends[aid].top is not None])
-        _frontiers(found, ends, settings, pool, memo)
+        _frontiers(found, ends, settings, pool, view)
         report(2, "budget frontiers done")
-        _alternatives(found, ends, settings, pool, memo)
+        _alternatives(found, ends, settings, pool, view)
         report(3, "alternatives done")
         timings["packages_s"] = time.perf_counter() - t0
         all_prices: tuple[ConstraintPrice, ...] = ()
@@ -170,6 +173,7 @@ def generate_packages(
         timings=timings,
         solve_times={p.package_id: p.solve_time_s for p in marked},
         bases=tops,
+        kept_solves=view.kept if view is not None else 0,
     )
 
 
@@ -269,7 +273,7 @@ def _frontiers(
     ends: dict[str, Ends],
     settings: SolverSettings,
     pool: Executor | None,
-    memo: BudgetMemo | None = None,
+    memo: MemoView | None = None,
 ) -> None:
     """Budget levels from each archetype's cheapest to its best package, and troop levels."""
     instance = found.instance
@@ -315,7 +319,7 @@ def _alternatives(
     ends: dict[str, Ends],
     settings: SolverSettings,
     pool: Executor | None,
-    memo: BudgetMemo | None = None,
+    memo: MemoView | None = None,
 ) -> None:
     """Near-optimal alternatives to each archetype's best package, at the scenario budget."""
     s = found.instance.scenario
