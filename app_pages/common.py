@@ -32,13 +32,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from mcdm.budget_memo import BudgetMemo
 from mcdm.cells import escape_markdown
 from mcdm.errors import InputError, McdmError, Problem
 from mcdm.instance import check_references, instantiate
 from mcdm.io.data import DATA_FILES, default_data_dir, load_dataset
 from mcdm.io.scenario import scenario_from_mapping
 from mcdm.model import Dataset, Instance, Member, Scenario
-from mcdm.packages import PackageSet, generate_packages
+from mcdm.packages import PackageSet, generate_packages, price_packages
 from mcdm.parallel import available_cpus
 from mcdm.pipeline import Analysis, analyse_packages
 from mcdm.session import (
@@ -165,19 +166,74 @@ def parse_preset(text: str) -> Scenario:
 # --- solves and analyses: the pipeline, cached -------------------------------------------------
 
 
+@st.cache_resource(show_spinner=False)
+def _memo() -> BudgetMemo:
+    """The solves of every session, kept to answer budget changes (:mod:`mcdm.budget_memo`)."""
+    return BudgetMemo()
+
+
 @st.cache_resource(show_spinner=False, max_entries=MAX_SOLVES, hash_funcs={Instance: _by_digest})
 def _solves(instance: Instance) -> PackageSet:
-    """Packages of an instance, as ``mcdm run`` generates them; solved once for every session
-    (a progress bar meanwhile)."""
+    """Packages of an instance, as ``mcdm run`` generates them, without the constraint prices
+    (:func:`priced` adds them when a page asks); solved once for every session (a progress bar
+    meanwhile), and from solves at other budgets where those provably give the answer."""
     bar = st.progress(0.0, text="Solving the force-mix programs...")
     try:
         return generate_packages(
             instance,
+            prices=False,
             jobs=min(2, available_cpus()),
             progress=lambda f, m: bar.progress(min(1.0, f), text=escape_markdown(m)),
+            memo=_memo(),
         )
     finally:
         bar.empty()
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_SOLVES, hash_funcs={Instance: _by_digest})
+def _fresh_solves(instance: Instance) -> PackageSet:
+    """Packages of an instance solved afresh, as ``mcdm run`` solves them (no kept solves)."""
+    with st.spinner("Solving afresh, as mcdm run does..."):
+        return generate_packages(instance, prices=False, jobs=min(2, available_cpus()))
+
+
+#: Session key: digests of the instances the user asked to solve afresh.
+FRESH_KEY = "fresh_digests"
+
+
+def kept_solves_note(ctx: Context) -> None:
+    """Say when some of the packages were answered from solves at other budgets, and offer the
+    fresh solve that ``mcdm run`` of the exported scenario reproduces file for file."""
+    if not ctx.pset.kept_solves:
+        return
+    st.info(
+        f"{ctx.pset.kept_solves} of the solves behind these packages were answered from solves "
+        "at other budgets (a best package that fits the new budget stays best), each within "
+        "the solver's gap of a fresh solve. `mcdm run` of the exported scenario solves afresh "
+        "and may find other packages within that gap."
+    )
+    if st.button("Solve afresh, as mcdm run does", key="solve_afresh"):
+        solved = ctx.solved or ctx.instance
+        st.session_state[FRESH_KEY] = {*st.session_state.get(FRESH_KEY, ()), solved.digest}
+        st.rerun()
+
+
+@st.cache_resource(
+    show_spinner=False, max_entries=4 * MAX_SOLVES, hash_funcs={Instance: _by_digest}
+)
+def _priced(instance: Instance, archetype: str | None, _pset: PackageSet) -> PackageSet:
+    """``_pset`` (the packages of ``instance``, not part of the key) with the constraints of
+    one archetype priced, or of every one (None)."""
+    kinds = None if archetype is None else (archetype,)
+    return price_packages(instance, _pset, kinds, jobs=min(2, available_cpus()))
+
+
+def priced(ctx: Context, archetype: str | None = None) -> PackageSet:
+    """The context's packages with the constraint prices of one kind of package, or of every
+    kind (None: what ``mcdm run`` writes), solved when first asked for and kept."""
+    solved = ctx.solved or ctx.instance
+    with st.spinner("Pricing the constraints: each kind re-solved without each one..."):
+        return _priced(solved, archetype, ctx.pset)
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_ANALYSES, hash_funcs={Instance: _by_digest})
@@ -216,8 +272,10 @@ def build_context(
     """
     uploaded = uploaded_files()
     instance = instantiate(ranked_scenario(scenario, controls, bool(uploaded)), data)
+    solved = instantiate(scenario, data)
     try:
-        pset = _solves(instantiate(scenario, data))
+        fresh = solved.digest in st.session_state.get(FRESH_KEY, ())
+        pset = _fresh_solves(solved) if fresh else _solves(solved)
     except Exception as exc:  # every failure becomes a message; the details go to the log
         return None, exc
     analysis = None
@@ -235,7 +293,7 @@ def build_context(
     )
     st.session_state["last_shown"] = shown
     st.session_state["changes"] = changes
-    ctx = Context(instance, pset, analysis, changes, error, uploaded)
+    ctx = Context(instance, pset, analysis, changes, error, uploaded, solved)
     st.session_state["ctx"] = ctx
     keep_snapshot_address()
     return ctx, None

@@ -7,6 +7,8 @@ from app_pages.common import (
     current_dataset,
     error_message,
     keep_uploaded_scenario,
+    kept_solves_note,
+    priced,
     problem_lines,
     safe_file_stem,
     use_bundled_data,
@@ -27,7 +29,8 @@ from mcdm.session import (
 
 ctx = context()
 st.title("Export and upload")
-tables = run_tables(ctx.instance, ctx.pset, ctx.analysis).files()  # as `mcdm run` writes them
+kept_solves_note(ctx)
+tables = run_tables(ctx.instance, priced(ctx), ctx.analysis).files()  # as `mcdm run` writes them
 name = safe_file_stem(ctx.instance.scenario.name)
 
 st.subheader("Download")

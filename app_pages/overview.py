@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.common import context
+from app_pages.common import context, kept_solves_note
 from mcdm.briefing import describe_top
 from mcdm.cells import escape_markdown
 from mcdm.resilience_price import price_of_resilience
@@ -15,6 +15,7 @@ st.caption(scenario_caption(ctx.instance, ctx.pset))
 
 for line in ctx.changes:
     st.info(line)
+kept_solves_note(ctx)
 
 if ctx.error:
     st.warning(ctx.error)

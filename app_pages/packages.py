@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.common import context, table
+from app_pages.common import context, priced, table
 from mcdm.cells import escape_markdown
 from mcdm.criteria import CRITERIA
 from mcdm.describe import pledge_line
@@ -68,11 +68,15 @@ st.markdown(f"**If a member withdraws:** {escape_markdown(withdrawal_line(ctx.in
 if pkg.note:
     st.caption(escape_markdown(pkg.note))
 
-prices = price_lines(ctx.pset, pkg.archetype)
-if prices:
-    with st.expander("What each constraint costs this kind of package (at the scenario budget)"):
-        for line in prices:
-            st.markdown(line)
+if st.toggle(
+    "What each constraint costs this kind of package (at the scenario budget)",
+    key="show_prices",
+    help="Re-solves this kind of package without each constraint in turn: a few seconds the "
+    "first time, kept after that.",
+):
+    lines = price_lines(priced(ctx, pkg.archetype), pkg.archetype)
+    for line in lines or ["- No constraint of this kind of package can be priced."]:
+        st.markdown(line)
 
 st.subheader("Compare two packages")
 left, right = st.columns(2)

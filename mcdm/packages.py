@@ -3,7 +3,8 @@ each constraint, and an explanation for archetypes that cannot be met.
 
 This module decides *which* models to solve; the models themselves are built and solved in
 :mod:`mcdm.milp`, prices in :mod:`mcdm.prices` and explanations in :mod:`mcdm.explain`. Every
-solve is a frozen task on a freshly built model, run here or in a worker process."""
+solve is a frozen task (:mod:`mcdm.package_tasks`) on a freshly built model, run here or in a
+worker process."""
 
 from __future__ import annotations
 
@@ -15,12 +16,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .budget_memo import BudgetMemo, MemoView
 from .criteria import contributions, criteria_parts, score_allocation
 from .criteria import ukraine_forces_cost_eur_bn as funding_cost_eur_bn
-from .errors import SolveError
-from .explain import why_infeasible
 from .horizon import horizon_costs_eur_bn
-from .milp import SolveResult, build_model, min_cost, solve_lexicographic
+from .milp import SolveResult
 from .model import Instance, SolverSettings
 from .package_filters import (
     NEAR_DUPLICATE_SHARE,
@@ -30,10 +30,20 @@ from .package_filters import (
     mark_dominated,
     near_duplicate,
 )
-from .parallel import executor, map_tasks
+from .package_tasks import (
+    AlternativesTask,
+    ArchetypeOutcome,
+    Ends,
+    LevelTask,
+    ends_of,
+    solve_alternatives,
+    solve_levels,
+    support_of,
+)
+from .parallel import executor
 from .pledges import pledge_outlook
 from .prices import ConstraintPrice, price_constraints
-from .results import Allocation, Package, PackageKind, Shortfall, SolveStatus
+from .results import Allocation, Package, PackageKind, SolveStatus
 from .survival import withdrawal_fields
 
 __all__ = [
@@ -46,23 +56,11 @@ __all__ = [
     "label_packages",
     "mark_dominated",
     "near_duplicate",
+    "price_packages",
 ]
 
 #: Share of the best package's member-element pairs an alternative must change.
 ALTERNATIVE_DISTANCE = 0.2
-
-
-@dataclass(frozen=True)
-class ArchetypeOutcome:
-    """How one archetype fared: packages found, or why none could be."""
-
-    archetype: str
-    name: str
-    status: SolveStatus
-    min_cost_eur_bn: float | None = None
-    shortfalls: tuple[Shortfall, ...] = ()
-    message: str = ""
-    time_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +72,10 @@ class PackageSet:
     prices: tuple[ConstraintPrice, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     solve_times: dict[str, float] = field(default_factory=dict)
+    #: Each archetype's best package at the budget, as solved: the base its prices are read at.
+    bases: dict[str, Package] = field(default_factory=dict)
+    #: Solves answered from solves at other budgets (mcdm.budget_memo); 0: all solved afresh.
+    kept_solves: int = 0
 
     @property
     def infeasible(self) -> tuple[ArchetypeOutcome, ...]:
@@ -90,111 +92,6 @@ class PackageSet:
         raise KeyError(package_id)
 
 
-# --- tasks (each one runs on a freshly built model, here or in a worker) -----------------------
-
-
-@dataclass(frozen=True)
-class Ends:
-    """The two ends of an archetype's frontier: its cheapest and its best package."""
-
-    outcome: ArchetypeOutcome
-    cheapest_eur_m: float = math.nan
-    top: SolveResult | None = None
-
-
-@dataclass(frozen=True)
-class EndsTask:
-    """Cheapest feasible mix and best mix at the scenario budget; or why there is none."""
-
-    instance: Instance
-    archetype: str
-    settings: SolverSettings
-
-    def run(self) -> Ends:
-        instance, aid, settings = self.instance, self.archetype, self.settings
-        a = instance.data.archetypes[aid]
-        start = time.perf_counter()
-        try:
-            model = build_model(instance, aid)
-            cheapest = min_cost(model, settings)
-            if not cheapest.status.has_solution:
-                shortfalls = why_infeasible(instance, aid, settings)
-                message = f"{a.name} is not possible" + (
-                    ": " + "; ".join(sf.message for sf in shortfalls) if shortfalls else ""
-                )
-                outcome = ArchetypeOutcome(
-                    aid,
-                    a.name,
-                    SolveStatus.INFEASIBLE,
-                    None,
-                    shortfalls,
-                    message,
-                    time.perf_counter() - start,
-                )
-                return Ends(outcome)
-            top = solve_lexicographic(model, settings)
-        except SolveError as exc:
-            outcome = ArchetypeOutcome(
-                aid, a.name, SolveStatus.ERROR, message=str(exc), time_s=time.perf_counter() - start
-            )
-            return Ends(outcome)
-        cost = cheapest.objective
-        outcome = ArchetypeOutcome(
-            aid, a.name, top.status, round(cost / 1000.0, 6), (), "", time.perf_counter() - start
-        )
-        return Ends(outcome, cost, top)
-
-
-@dataclass(frozen=True)
-class LevelTask:
-    """Best mix at one budget level (and, for troop levels, at most ``troop_cap`` troops)."""
-
-    instance: Instance
-    archetype: str
-    kind: PackageKind
-    budget_eur_m: float
-    troop_cap: int | None
-    settings: SolverSettings
-
-    def run(self) -> SolveResult:
-        model = build_model(self.instance, self.archetype, budget_eur_m=self.budget_eur_m)
-        return solve_lexicographic(model, self.settings, troop_cap=self.troop_cap)
-
-
-@dataclass(frozen=True)
-class AlternativesTask:
-    """Near-optimal mixes at the scenario budget whose support differs from every known one."""
-
-    instance: Instance
-    archetype: str
-    supports: tuple[frozenset[tuple[str, str]], ...]
-    distance: int
-    count: int
-    settings: SolverSettings
-
-    def run(self) -> list[SolveResult]:
-        model = build_model(self.instance, self.archetype)
-        for support in self.supports:
-            model.add_nogood(support, self.distance)
-        out = []
-        for _ in range(self.count):
-            sol = solve_lexicographic(model, self.settings)
-            if not sol.status.has_solution:
-                break
-            out.append(sol)
-            model.add_nogood(_support(sol.allocation), self.distance)
-        return out
-
-
-def run_task(task: EndsTask | LevelTask | AlternativesTask):
-    """Run one task (a module-level function, so that worker processes can call it)."""
-    return task.run()
-
-
-def _support(alloc: Sequence[Allocation]) -> frozenset[tuple[str, str]]:
-    return frozenset((a.member_id, a.element_id) for a in alloc)
-
-
 # --- generation --------------------------------------------------------------------------------
 
 
@@ -205,6 +102,7 @@ def generate_packages(
     settings: SolverSettings | None = None,
     jobs: int = 1,
     progress: Callable[[float, str], None] | None = None,
+    memo: BudgetMemo | None = None,
 ) -> PackageSet:
     """All candidate packages of a scenario.
 
@@ -229,10 +127,15 @@ def generate_packages(
     jobs
         Worker processes (1: solve in this process).
     progress
-        Called with (fraction done, message) as phases complete."""
+        Called with (fraction done, message) as phases complete.
+    memo
+        Solves of this scenario at other budgets (:mod:`mcdm.budget_memo`): each solve whose
+        answer one of them provably gives is taken from it, and every new solve is kept in it.
+        Without one (``mcdm run``, the batch) everything is solved afresh."""
     settings = settings or instance.scenario.solver
     aids = list(instance.data.archetypes)
     timings: dict[str, float] = {}
+    view = memo.view() if memo is not None else None
     t0 = time.perf_counter()
     phases = 5 if prices else 3
 
@@ -241,22 +144,21 @@ def generate_packages(
             progress(phase / phases, message)
 
     with executor(jobs) as pool:
-        tasks = [EndsTask(instance, aid, settings) for aid in aids]
-        ends: dict[str, Ends] = dict(zip(aids, map_tasks(run_task, tasks, pool), strict=True))
+        ends = ends_of(instance, aids, settings, pool, view)
         report(1, "cheapest and best packages found")
         found = _Found(instance, [aid for aid in aids if ends[aid].top is not None])
-        _frontiers(found, ends, settings, pool)
+        _frontiers(found, ends, settings, pool, view)
         report(2, "budget frontiers done")
-        _alternatives(found, ends, settings, pool)
+        _alternatives(found, ends, settings, pool, view)
         report(3, "alternatives done")
         timings["packages_s"] = time.perf_counter() - t0
         all_prices: tuple[ConstraintPrice, ...] = ()
+        tops = {
+            aid: [p for p in found.by_aid[aid] if p.kind is PackageKind.FRONTIER][-1]
+            for aid in found.by_aid
+        }
         if prices:
             t1 = time.perf_counter()
-            tops = {
-                aid: [p for p in found.by_aid[aid] if p.kind is PackageKind.FRONTIER][-1]
-                for aid in found.by_aid
-            }
             all_prices = price_constraints(
                 instance, tops, settings, pool, lambda: report(4, "constraint prices done")
             )
@@ -270,7 +172,37 @@ def generate_packages(
         prices=all_prices,
         timings=timings,
         solve_times={p.package_id: p.solve_time_s for p in marked},
+        bases=tops,
+        kept_solves=view.kept if view is not None else 0,
     )
+
+
+def price_packages(
+    instance: Instance,
+    pset: PackageSet,
+    archetypes: Sequence[str] | None = None,
+    *,
+    settings: SolverSettings | None = None,
+    jobs: int = 1,
+) -> PackageSet:
+    """``pset`` with the constraints of ``archetypes`` priced (default: every archetype with
+    packages), exactly as ``generate_packages(prices=True)`` prices them; prices already in
+    ``pset`` are kept, not solved again. For prices asked for one kind of package at a time
+    (the app), in the order a whole run lists them."""
+    settings = settings or instance.scenario.solver
+    have = {c.archetype for c in pset.prices}
+    todo = {
+        aid: base
+        for aid, base in pset.bases.items()
+        if (archetypes is None or aid in archetypes) and aid not in have
+    }
+    if not todo:
+        return pset
+    with executor(jobs) as pool:
+        new = price_constraints(instance, todo, settings, pool)
+    order = list(pset.bases)
+    merged = sorted((*pset.prices, *new), key=lambda c: order.index(c.archetype))
+    return replace(pset, prices=tuple(merged))
 
 
 class _Found:
@@ -337,7 +269,11 @@ def _make_package(
 
 
 def _frontiers(
-    found: _Found, ends: dict[str, Ends], settings: SolverSettings, pool: Executor | None
+    found: _Found,
+    ends: dict[str, Ends],
+    settings: SolverSettings,
+    pool: Executor | None,
+    memo: MemoView | None = None,
 ) -> None:
     """Budget levels from each archetype's cheapest to its best package, and troop levels."""
     instance = found.instance
@@ -360,7 +296,7 @@ def _frontiers(
                 LevelTask(instance, aid, PackageKind.TROOPS, budget, int(t), settings)
                 for t in np.linspace(low, top_troops, s.frontier.troop_levels + 1)[:-1]
             ]
-    sols: list[SolveResult] = map_tasks(run_task, tasks, pool)
+    sols = solve_levels(instance, tasks, pool, memo)
     for aid in found.by_aid:
         # A frontier never falls as the budget grows: a level whose answer (within the MIP
         # gap) is worse than the level below keeps the lower level's package.
@@ -379,7 +315,11 @@ def _frontiers(
 
 
 def _alternatives(
-    found: _Found, ends: dict[str, Ends], settings: SolverSettings, pool: Executor | None
+    found: _Found,
+    ends: dict[str, Ends],
+    settings: SolverSettings,
+    pool: Executor | None,
+    memo: MemoView | None = None,
 ) -> None:
     """Near-optimal alternatives to each archetype's best package, at the scenario budget."""
     s = found.instance.scenario
@@ -397,14 +337,14 @@ def _alternatives(
             AlternativesTask(
                 found.instance,
                 aid,
-                (_support(top.allocation),),
+                (support_of(top.allocation),),
                 distance,
                 s.frontier.alternatives,
                 settings,
             )
         )
     budget = s.budget_eur_bn * 1000.0
-    for aid, sols in zip(aids, map_tasks(run_task, tasks, pool), strict=True):
+    for aid, sols in zip(aids, solve_alternatives(found.instance, tasks, pool, memo), strict=True):
         top_primary = ends[aid].top.objective  # type: ignore[union-attr]
         for sol in sols:
             gap = 100.0 * (top_primary - sol.objective) / top_primary if top_primary else 0

@@ -36,7 +36,7 @@ from mcdm.headline import package_name
 from mcdm.instance import instantiate
 from mcdm.io.load import load_instance, load_scenario
 from mcdm.model import Zone
-from mcdm.packages import PackageSet
+from mcdm.packages import PackageSet, generate_packages
 from mcdm.pipeline import analyse_packages
 from mcdm.ranking import weights_ahp
 from mcdm.session import (
@@ -50,6 +50,7 @@ from mcdm.session import (
     weight_help,
 )
 from mcdm.tables import packages_frame
+from mcdm.views import price_lines
 from mcdm.why import why_it_wins
 from tests.conftest import DATA, ROOT
 
@@ -105,6 +106,15 @@ def slider_weights(weights) -> dict[str, float]:
         c.criterion_id: round(10.0 * float(weights.get(c.criterion_id, 0.0)) / top * 2) / 2
         for c in CRITERIA
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_solves():
+    """Each test starts with no solves kept from another test's budgets (mcdm.budget_memo), so
+    that none depends on the order the tests run in."""
+    import app_pages.common as common
+
+    common._memo.clear()
 
 
 @pytest.fixture(scope="module")
@@ -969,3 +979,45 @@ def test_the_withdrawal_choice_reaches_the_solve_and_the_overview_gives_its_pric
     at.switch_page("app_pages/packages.py").run()
     assert not at.exception, at.exception
     assert any(m.value.startswith("**If a member withdraws:**") for m in at.markdown)
+
+
+def test_constraint_prices_come_when_asked_and_are_those_of_a_whole_run():
+    """The app solves without prices; the Packages page prices the shown package's kind when
+    the toggle asks, with the very figures `mcdm run` writes for that kind."""
+    at = monitoring_app()
+    ctx = at.session_state["ctx"]
+    assert ctx.pset.prices == ()
+    at.switch_page("app_pages/packages.py").run()
+    at.toggle(key="show_prices").set_value(True).run()
+    assert not at.exception, at.exception
+    kind = ctx.pset.packages[ctx.top_index].archetype
+    whole = generate_packages(ctx.solved, prices=True)
+    expected = price_lines(whole, kind)
+    shown = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert expected and all(line in shown for line in expected)
+
+
+def test_a_budget_change_answered_from_kept_solves_says_so_and_can_be_solved_afresh():
+    """Raise the budget, then lower it back to where every package fits: the packages come
+    from the kept solves (no solve), the Overview says so, and its button solves afresh as
+    `mcdm run` does (what the exported scenario reproduces)."""
+    at = monitoring_app()
+    k = key_of("monitoring_only")
+    at.slider(key=f"budget:{k}").set_value(3.0)
+    next(b for b in at.button if b.label == "Solve").click().run()
+    high = at.session_state["ctx"].pset
+    assert max(p.annual_cost_eur_bn for p in high.packages) < 2.5
+    at.slider(key=f"budget:{k}").set_value(2.5)
+    next(b for b in at.button if b.label == "Solve").click().run()
+    assert not at.exception, at.exception
+    ctx = at.session_state["ctx"]
+    assert ctx.instance.scenario.budget_eur_bn == 2.5 and ctx.pset.kept_solves > 0
+    assert [p.allocation for p in ctx.pset.packages] == [p.allocation for p in high.packages]
+    assert any("answered from solves at other budgets" in i.value for i in at.info)
+    at.button(key="solve_afresh").click().run()
+    assert not at.exception, at.exception
+    ctx = at.session_state["ctx"]
+    assert ctx.pset.kept_solves == 0
+    fresh = generate_packages(ctx.solved, prices=False)
+    assert packages_frame(ctx.instance, ctx.pset).equals(packages_frame(ctx.instance, fresh))
+    assert not any("answered from solves at other budgets" in i.value for i in at.info)

@@ -86,6 +86,7 @@ class SolveResult:
     time_s: float = 0.0
     note: str = ""
     binding: tuple[str, ...] = ()
+    budget_room_eur_m: float = 0.0  # the budget row's room: with less slack it is binding
 
 
 def _expression(model: ForceMixModel, target: Measure | str) -> pulp.LpAffineExpression:
@@ -318,6 +319,9 @@ def solve_lexicographic(
         time_s=first.time_s + (second.time_s if second is not None else 0.0),
         note="; ".join(notes),
         binding=binding_rows(model),
+        budget_room_eur_m=next(
+            (r.step for r in model.rows if r.constraint is model.budget_row), 0.0
+        ),
     )
 
 

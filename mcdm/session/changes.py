@@ -49,8 +49,11 @@ class Context:
     """What the pages show: the instance as the user set it, its packages, their analysis.
 
     ``instance`` is the scenario of :func:`ranked_scenario` applied to the data: running its
-    file with ``mcdm run`` gives these packages and this ranking. ``changes`` and ``error``
-    are Markdown with user text escaped.
+    file with ``mcdm run`` gives these packages and this ranking (after a budget change that
+    solves at other budgets answered, :mod:`mcdm.budget_memo`, packages within the solver's
+    gap of a fresh solve's). ``solved`` is the instance the packages were solved for (the
+    same without the ranking's choices: what their constraint prices depend on). ``changes``
+    and ``error`` are Markdown with user text escaped.
     """
 
     instance: Instance
@@ -59,6 +62,7 @@ class Context:
     changes: tuple[str, ...] = ()
     error: str | None = None
     uploaded: tuple[str, ...] = ()
+    solved: Instance | None = None
 
     @property
     def export_scenario(self) -> Scenario:

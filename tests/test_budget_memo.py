@@ -1,0 +1,122 @@
+"""Budget changes answered from solves at other budgets (mcdm.budget_memo): the answers match a
+fresh solve within the solver's gap and meet every constraint at the new budget, a budget the
+kept solves cover needs no solve at all, and any other change to the scenario or the data
+reaches none of the kept solves."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mcdm.budget_memo import BudgetMemo, budget_free_key
+from mcdm.instance import instantiate
+from mcdm.io.data import load_dataset
+from mcdm.io.load import load_scenario
+from mcdm.milp import solve as solve_module
+from mcdm.packages import PackageKind, generate_packages
+from tests.checker import check_allocation
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+START_EUR_BN = 0.5  # the tripwire's best package is held back by this budget
+
+
+@pytest.fixture(scope="module")
+def scenario(dataset):
+    scenario, _ = load_scenario(DATA / "scenarios" / "default.toml", dataset)
+    return replace(
+        scenario,
+        archetypes=("tripwire", "observer", "technical_monitoring"),
+        frontier=replace(scenario.frontier, levels=4, alternatives=1),
+        budget_eur_bn=START_EUR_BN,
+    )
+
+
+def at(scenario, dataset, budget_eur_bn):
+    return instantiate(replace(scenario, budget_eur_bn=budget_eur_bn), dataset)
+
+
+def best_of(pset, archetype):
+    """The archetype's best package at the budget (the last of its budget frontier)."""
+    return [
+        p for p in pset.packages if p.archetype == archetype and p.kind is PackageKind.FRONTIER
+    ][-1]
+
+
+@pytest.fixture(scope="module")
+def started(scenario, dataset):
+    """A memo that has seen the scenario at EUR 0.5 bn, and that run's packages."""
+    memo = BudgetMemo()
+    pset = generate_packages(at(scenario, dataset, START_EUR_BN), prices=False, memo=memo)
+    return memo, pset
+
+
+def test_random_budgets_match_a_fresh_solve_within_the_gap(scenario, dataset, started):
+    memo, _ = started
+    gap = scenario.solver.mip_gap
+    rng = np.random.default_rng(20261201)
+    for budget in [*np.round(rng.uniform(0.15, 0.8, 5), 3), 0.3]:
+        instance = at(scenario, dataset, float(budget))
+        kept = generate_packages(instance, prices=False, memo=memo)
+        fresh = generate_packages(instance, prices=False)
+        assert [o.status.has_solution for o in kept.outcomes] == [
+            o.status.has_solution for o in fresh.outcomes
+        ], budget
+        for p in kept.packages:  # every package meets every constraint at the new budget
+            assert check_allocation(instance, p.archetype, p.allocation, float(budget)) == [], (
+                budget,
+                p.package_id,
+            )
+        for o in fresh.outcomes:
+            if not o.status.has_solution:
+                continue
+            a, b = best_of(kept, o.archetype).objective, best_of(fresh, o.archetype).objective
+            assert abs(a - b) <= gap / (1 - gap) * max(abs(a), abs(b)) + 1e-9, (budget, o.archetype)
+    assert memo.hits > 0 and memo.misses > 0
+
+
+def test_a_budget_the_kept_solves_cover_is_answered_without_a_solve(
+    scenario, dataset, started, monkeypatch
+):
+    """Lower the budget to just above the dearest package found at EUR 0.5 bn (but clear of
+    it by more than a unit, so the budget row stays slack): no solver call, and the same mixes."""
+    memo, first = started
+    dearest = max(p.annual_cost_eur_bn for p in first.packages)
+    assert dearest < START_EUR_BN - 0.05
+    calls = []
+    real = solve_module.solve_raw
+    monkeypatch.setattr(solve_module, "solve_raw", lambda *a, **k: calls.append(1) or real(*a, **k))
+    lower = at(scenario, dataset, round((dearest + START_EUR_BN) / 2 + 0.02, 3))
+    again = generate_packages(lower, prices=False, memo=memo)
+    assert calls == []
+    generate_packages(lower, prices=False)  # the same budget without the memo: solved afresh
+    assert len(calls) > 10
+    assert [p.allocation for p in again.packages] == [p.allocation for p in first.packages]
+
+
+def test_any_change_but_the_budget_reaches_no_kept_solve(scenario, dataset, data_copy, started):
+    memo, _ = started
+    base = at(scenario, dataset, START_EUR_BN)
+    assert budget_free_key(at(scenario, dataset, 3.0)) == budget_free_key(base)
+    changed = [
+        replace(scenario, solver=replace(scenario.solver, mip_gap=0.01)),
+        replace(scenario, frontier=replace(scenario.frontier, levels=5)),
+        replace(scenario, archetypes=("tripwire", "observer")),
+        replace(scenario, seed=scenario.seed + 1),
+    ]
+    keys = {budget_free_key(instantiate(s, dataset)) for s in changed}
+    assert len(keys) == len(changed) and budget_free_key(base) not in keys
+    # the data: one element's high cost estimate changed in a copy of the data folder
+    text = (data_copy / "elements.csv").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("observer_team,"))
+    fields = row.split(",")
+    cost_col = text.splitlines()[0].split(",").index("cost_high_eur_m")
+    fields[cost_col] = str(float(fields[cost_col]) + 1.0)
+    (data_copy / "elements.csv").write_text(text.replace(row, ",".join(fields)), encoding="utf-8")
+    other = instantiate(replace(scenario, budget_eur_bn=START_EUR_BN), load_dataset(data_copy))
+    assert budget_free_key(other) != budget_free_key(base)
+    hits = memo.hits
+    generate_packages(other, prices=False, memo=memo)
+    assert memo.hits == hits
