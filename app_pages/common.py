@@ -237,12 +237,14 @@ def priced(ctx: Context, archetype: str | None = None) -> PackageSet:
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_ANALYSES, hash_funcs={Instance: _by_digest})
-def _analyses(instance: Instance, reversal: bool, _pset: PackageSet) -> Analysis:
-    """Rankings and robustness as ``mcdm run`` computes them from the instance's scenario.
+def _analyses(instance: Instance, reversal: bool, backstop: bool, _pset: PackageSet) -> Analysis:
+    """Rankings and robustness as ``mcdm run`` computes them from the instance's scenario,
+    with or without the rank-reversal check and the US backstop's range (the pages that show
+    them ask for them: a weight change re-ranks without).
 
     ``_pset`` is not part of the key: the instance's digest determines the packages.
     """
-    return analyse_packages(instance, _pset, reversal=reversal)
+    return analyse_packages(instance, _pset, reversal=reversal, backstop=backstop)
 
 
 def criterion_values(scenario: Scenario, data: Dataset) -> dict[str, tuple[float, ...]]:
@@ -258,8 +260,15 @@ def criterion_values(scenario: Scenario, data: Dataset) -> dict[str, tuple[float
 
 
 def with_reversal(ctx: Context) -> Analysis:
-    """The context's analysis with the rank-reversal check (one re-ranking per package)."""
-    return _analyses(ctx.instance, True, ctx.pset)
+    """The context's analysis with the rank-reversal check (one re-ranking per package) and
+    the US backstop's range: all that ``mcdm run`` computes."""
+    return _analyses(ctx.instance, True, True, ctx.pset)
+
+
+def with_backstop(ctx: Context) -> Analysis:
+    """The context's analysis with the recommendation ranked again at each end of the US
+    backstop's range (two more rankings), for the pages and the briefing that say it."""
+    return _analyses(ctx.instance, False, True, ctx.pset)
 
 
 def build_context(
@@ -282,7 +291,7 @@ def build_context(
     error = controls.problem()
     if error is None and len(pset.packages) >= 2:
         try:
-            analysis = _analyses(instance, False, pset)
+            analysis = _analyses(instance, False, False, pset)
         except Exception as exc:  # shown on the pages that need a ranking; details to the log
             error = error_message("The packages could not be ranked", exc)
     shown = Shown(

@@ -13,6 +13,7 @@ from app_pages.common import (
     safe_file_stem,
     use_bundled_data,
     use_uploaded_data,
+    with_backstop,
 )
 from mcdm.briefing import briefing_html, csv_zip, excel_workbook
 from mcdm.cells import escape_markdown
@@ -45,7 +46,7 @@ cols = st.columns(4)
 if ctx.analysis is not None:
     cols[0].download_button(
         "Briefing (HTML)",
-        briefing_html(ctx.instance, ctx.pset, ctx.analysis, classification=classification),
+        briefing_html(ctx.instance, ctx.pset, with_backstop(ctx), classification=classification),
         file_name=f"briefing-{name}.html",
         mime="text/html",
         help="Self-contained: works offline, charts included; print it to PDF from the browser.",

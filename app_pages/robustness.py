@@ -4,7 +4,7 @@ core index, rank reversal. Every statement here is about ``analysis.top``."""
 import numpy as np
 import streamlit as st
 
-from app_pages.common import analysis, context, with_reversal
+from app_pages.common import analysis, context, with_backstop, with_reversal
 from mcdm.backstop_range import names_of
 from mcdm.cells import escape_markdown
 from mcdm.figures import acceptability_chart, core_chart, stability_chart
@@ -57,8 +57,9 @@ first_now = (
 st.plotly_chart(stability_chart(a.stability), width="stretch")
 for line in stability_lines(a.stability, method, packages, first_now):
     st.caption(escape_markdown(line))
-if a.backstop is not None:
-    st.markdown(escape_markdown(a.backstop.statement(names_of(ctx.pset))))
+backstop = with_backstop(ctx).backstop
+if backstop is not None:
+    st.markdown(escape_markdown(backstop.statement(names_of(ctx.pset))))
     st.caption(
         "The US backstop's effect on deterrence is a judgement with a sourced range "
         "(parameters.toml): the packages ranked again with the same methods and weights, with "

@@ -170,13 +170,15 @@ def analyse_packages(
     cost_uncertainty: float | str | None = None,
     seed: int | None = None,
     reversal: bool = True,
+    backstop: bool = True,
 ) -> Analysis:
     """Rank the packages and check the ranking's robustness.
 
     Every setting defaults to the scenario's (``[weights]``, ``[ranking]``, ``[robustness]``,
     ``seed``); the app passes the user's current choices instead. With ``[stakeholders.NAME]``
     profiles in the scenario, the packages are also ranked under each, with the same methods
-    and consensus (:func:`mcdm.stakeholders.compare_stakeholders`).
+    and consensus (:func:`mcdm.stakeholders.compare_stakeholders`). ``reversal``/``backstop``
+    False leave out the rank-reversal check/the US backstop's range (the app's re-rank).
     """
     s = instance.scenario
     rs = s.ranking
@@ -191,10 +193,6 @@ def analyse_packages(
     seed = s.seed if seed is None else seed
     spread = rb.cost_uncertainty if cost_uncertainty is None else cost_uncertainty
 
-    def value_draws(used: DecisionMatrix, draws: int) -> ColumnDraws | None:
-        rng = np.random.default_rng([seed, 1])
-        return cost_draws(instance, pset, used, draws, spread, rng)
-
     rank = partial(  # the run's ranking, for its matrix and the backstop's range
         rank_decision_matrix,
         weights=wres,
@@ -204,7 +202,7 @@ def analyse_packages(
         smaa_method=smaa_method or rb.method,
         seed=seed,
         weight_band=band if isinstance(band, float) else None,
-        value_draws=value_draws,
+        value_draws=partial(_cost_draws, instance, pset, seed, spread),
     )
     ranked = rank(matrix)
     ranking, used = ranked.ranking, ranked.ranking.matrix
@@ -231,8 +229,22 @@ def analyse_packages(
             *(stakeholders.warnings() if stakeholders is not None else ()),
         ),
         stakeholders=stakeholders,
-        backstop=backstop_range(instance, pset, matrix, ranked.recommendation, rank),
+        backstop=backstop_range(instance, pset, matrix, ranked.recommendation, rank)
+        if backstop
+        else None,
     )
+
+
+def _cost_draws(
+    instance: Instance,
+    pset: PackageSet,
+    seed: int,
+    spread: float | str,
+    used: DecisionMatrix,
+    draws: int,
+) -> ColumnDraws | None:
+    """The run's cost draws for SMAA (its own stream of the scenario's seed)."""
+    return cost_draws(instance, pset, used, draws, spread, np.random.default_rng([seed, 1]))
 
 
 def _package_weights(
