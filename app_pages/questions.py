@@ -4,7 +4,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import context, safe_file_stem, show_error, table
+from app_pages.common import context, priced, safe_file_stem, show_error, table
 from mcdm.cells import escape_markdown
 from mcdm.errors import McdmError
 from mcdm.model import Instance
@@ -32,13 +32,13 @@ st.caption(
     "Each answer is drawn from this scenario's packages, solved by the model, as `mcdm "
     "questions` answers it from the scenario file (Export page). The backstop question "
     "re-solves each kind of package's best package at the budget under every other US backstop "
-    "option; the refusals come from the constraint prices. Source keys are explained on the "
-    "Data and sources page."
+    "option; the refusals come from the constraint prices (solved on this page's first visit). "
+    "Source keys are explained on the Data and sources page."
 )
 try:
     with st.spinner("Re-solving under each US backstop option..."):
         backstops = solve_backstops(ctx.instance, solve=backstop_solve)
-    answers = answer_questions(ctx.instance, ctx.pset, backstops)
+    answers = answer_questions(ctx.instance, priced(ctx), backstops)  # refusals: the prices
 except McdmError as exc:
     show_error("The questions could not be answered", exc)
     st.stop()

@@ -23,7 +23,7 @@ from mcdm.criteria import contributions
 from mcdm.instance import instantiate
 from mcdm.io.load import load_instance
 from mcdm.model import US_MEMBER_ID, FrontierSettings, Instance, SolverSettings, USBackstop
-from mcdm.packages import PackageSet
+from mcdm.packages import PackageSet, price_packages
 from mcdm.parallel import available_cpus
 from mcdm.pipeline import optimise_scenario
 from mcdm.questions import QUESTIONS, Answer, frontier
@@ -338,7 +338,8 @@ def test_the_questions_page_shows_the_answers_of_the_current_scenario():
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     ctx = at.session_state["ctx"]
-    answers = answer_questions(ctx.instance, ctx.pset, solve_backstops(ctx.instance, jobs=1))
+    priced = price_packages(ctx.solved, ctx.pset)  # the page prices the constraints it reads
+    answers = answer_questions(ctx.instance, priced, solve_backstops(ctx.instance, jobs=1))
     assert [h.value for h in at.subheader] == [
         f"{n}. {escape_markdown(a.question)}" for n, a in enumerate(answers, start=1)
     ]
