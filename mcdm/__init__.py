@@ -11,36 +11,95 @@ robust the ranking is; the Streamlit app and the ``mcdm`` command use the same f
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-from .batch import BatchResult, expand_sweep, run_batch, scenario_variants
-from .criteria import CRITERIA
-from .errors import (
-    InputError,
-    McdmError,
-    Problem,
-    RankingError,
-    SolveError,
-)
-from .instance import instantiate
-from .io.data import load_dataset
-from .io.load import load_instance, load_scenario
-from .io.matrix import read_matrix
-from .io.scenario import read_scenario
-from .model import Dataset, Instance, Scenario
-from .packages import PackageSet, generate_packages
-from .pipeline import (
-    Analysis,
-    RunResult,
-    analyse_packages,
-    optimise_scenario,
-    package_matrix,
-    run_scenario,
-    write_run,
-)
-from .ranking import Ranking, rank_matrix, resolve_weights
-from .results import DecisionMatrix, Package
-from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
+if TYPE_CHECKING:  # the names below are imported on first use (see __getattr__)
+    from .batch import BatchResult, expand_sweep, run_batch, scenario_variants
+    from .criteria import CRITERIA
+    from .errors import (
+        InputError,
+        McdmError,
+        Problem,
+        RankingError,
+        SolveError,
+    )
+    from .instance import instantiate
+    from .io.data import load_dataset
+    from .io.load import load_instance, load_scenario
+    from .io.matrix import read_matrix
+    from .io.scenario import read_scenario
+    from .model import Dataset, Instance, Scenario
+    from .packages import PackageSet, generate_packages
+    from .pipeline import (
+        Analysis,
+        RunResult,
+        analyse_packages,
+        optimise_scenario,
+        package_matrix,
+        run_scenario,
+        write_run,
+    )
+    from .ranking import Ranking, rank_matrix, resolve_weights
+    from .results import DecisionMatrix, Package
+    from .robustness import SmaaResult, core_index, rank_reversal, smaa, stability_intervals
+
+#: Where each public name lives: imported when first used, so that ``import mcdm.packages``
+#: (a worker process, ``mcdm validate``) does not import the ranking, pymcdm and matplotlib.
+_PUBLIC = {
+    "BatchResult": "batch",
+    "expand_sweep": "batch",
+    "run_batch": "batch",
+    "scenario_variants": "batch",
+    "CRITERIA": "criteria",
+    "InputError": "errors",
+    "McdmError": "errors",
+    "Problem": "errors",
+    "RankingError": "errors",
+    "SolveError": "errors",
+    "instantiate": "instance",
+    "load_dataset": "io.data",
+    "load_instance": "io.load",
+    "load_scenario": "io.load",
+    "read_matrix": "io.matrix",
+    "read_scenario": "io.scenario",
+    "Dataset": "model",
+    "Instance": "model",
+    "Scenario": "model",
+    "PackageSet": "packages",
+    "generate_packages": "packages",
+    "Analysis": "pipeline",
+    "RunResult": "pipeline",
+    "analyse_packages": "pipeline",
+    "optimise_scenario": "pipeline",
+    "package_matrix": "pipeline",
+    "run_scenario": "pipeline",
+    "write_run": "pipeline",
+    "Ranking": "ranking",
+    "rank_matrix": "ranking",
+    "resolve_weights": "ranking",
+    "DecisionMatrix": "results",
+    "Package": "results",
+    "SmaaResult": "robustness",
+    "core_index": "robustness",
+    "rank_reversal": "robustness",
+    "smaa": "robustness",
+    "stability_intervals": "robustness",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'mcdm' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 try:
     __version__ = version("mcdm-guarantees")

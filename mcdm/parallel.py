@@ -24,6 +24,7 @@ import contextlib
 import ctypes
 import importlib.util
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import sys
@@ -33,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["available_cpus", "executor", "map_tasks", "mp_context"]
+__all__ = ["available_cpus", "executor", "map_tasks", "mp_context", "warm_workers"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -54,6 +55,17 @@ def mp_context() -> multiprocessing.context.BaseContext:
         ctx.set_forkserver_preload(["mcdm.packages"])  # never "__main__"
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def warm_workers() -> None:
+    """Start the server that worker processes are forked from now, so that it imports the
+    solver's modules while this process goes on (a command loading its own); the first pool
+    then starts its workers at once. Nothing to do where workers are spawned."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    mp_context()
+    with _workers_skip_the_main_script():
+        multiprocessing.forkserver.ensure_running()
 
 
 @contextlib.contextmanager

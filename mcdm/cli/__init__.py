@@ -16,15 +16,7 @@ from collections.abc import Callable, Sequence
 from .. import __version__
 from ..errors import InputError, McdmError
 from ..folders import Kind, check_out_folder
-from ..parallel import available_cpus
-from .commands import (
-    _cmd_optimise,
-    _cmd_questions,
-    _cmd_rank,
-    _cmd_run,
-    _cmd_sweep,
-    _cmd_validate,
-)
+from ..parallel import available_cpus, warm_workers
 from .options import add_optimise, add_questions, add_rank, add_run, add_sweep, add_validate
 
 __all__ = ["build_parser", "main"]
@@ -38,13 +30,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add_validate(sub).set_defaults(func=_cmd_validate)
-    add_optimise(sub).set_defaults(func=_with_jobs_checked(_cmd_optimise))
-    add_run(sub).set_defaults(func=_with_jobs_checked(_cmd_run))
-    add_sweep(sub).set_defaults(func=_with_jobs_checked(_cmd_sweep))
-    add_rank(sub).set_defaults(func=_cmd_rank)
-    add_questions(sub).set_defaults(func=_with_jobs_checked(_cmd_questions))
+    add_validate(sub).set_defaults(func=_command("_cmd_validate"))
+    add_optimise(sub).set_defaults(func=_with_jobs_checked(_command("_cmd_optimise")))
+    add_run(sub).set_defaults(func=_with_jobs_checked(_command("_cmd_run")))
+    add_sweep(sub).set_defaults(func=_with_jobs_checked(_command("_cmd_sweep")))
+    add_rank(sub).set_defaults(func=_command("_cmd_rank"))
+    add_questions(sub).set_defaults(func=_with_jobs_checked(_command("_cmd_questions")))
     return parser
+
+
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    """The subcommand ``name`` of :mod:`mcdm.cli.commands`, imported when it runs: the pipeline,
+    pandas and pymcdm load while the worker processes start (:func:`_with_jobs_checked`)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from . import commands
+
+        return getattr(commands, name)(args)
+
+    return run
 
 
 def _with_jobs_checked(func: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
@@ -60,6 +64,8 @@ def _with_jobs_checked(func: Callable[[argparse.Namespace], int]) -> Callable[..
                 file=sys.stderr,
             )
             args.jobs = cpus
+        if args.jobs > 1 and not getattr(args, "scheduler", None):
+            warm_workers()
         return func(args)
 
     return run
