@@ -1467,7 +1467,7 @@ def test_jobs_above_the_cpus_are_lowered_with_a_note(work, capsys, monkeypatch, 
     monkeypatch.setattr("mcdm.cli.available_cpus", lambda: 2)
     started: list[int] = []
     name = {"optimise": "_cmd_optimise", "run": "_cmd_run", "sweep": "_cmd_sweep"}[command]
-    monkeypatch.setattr(f"mcdm.cli.{name}", lambda args: started.append(args.jobs) or 0)
+    monkeypatch.setattr(f"mcdm.cli.commands.{name}", lambda args: started.append(args.jobs) or 0)
     code, out, err = cli(capsys, command, MONITORING, "--out", "o", "--jobs", "64")
     assert (code, out, started) == (0, [], [2])
     assert err == [

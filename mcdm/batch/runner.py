@@ -213,7 +213,9 @@ def _stop_batch(
     and failures.csv for what finished (the combined tables are left as they were: they would
     look complete), then raise with one line that says what is kept and how to go on."""
     out = result.out
-    complete = len(result.skipped) + len(result.done)
+    # on disk, not as reported: a worker may have renamed a variant into place just before the
+    # stop, with its report never read (a resume skips it all the same: is_complete)
+    complete = sum(is_complete(out, v) for v in result.variants)
     failed = len(result.failed)
     n = len(result.variants)
     reason = "interrupted" if isinstance(why, KeyboardInterrupt) else str(why)
