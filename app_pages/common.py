@@ -19,6 +19,7 @@ Markdown and server paths are replaced; the full error goes to the log.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import os
 import re
@@ -218,14 +219,23 @@ def kept_solves_note(ctx: Context) -> None:
         st.rerun()
 
 
-@st.cache_resource(
-    show_spinner=False, max_entries=4 * MAX_SOLVES, hash_funcs={Instance: _by_digest}
-)
-def _priced(instance: Instance, archetype: str | None, _pset: PackageSet) -> PackageSet:
-    """``_pset`` (the packages of ``instance``, not part of the key) with the constraints of
-    one archetype priced, or of every one (None)."""
+def _packages_key(pset: PackageSet) -> str:
+    """A package set's cache key: its packages' ids and mixes. An instance's digest alone does
+    not determine them: a budget change answered from kept solves and the fresh solve of the
+    same instance may give different packages (within the solver's gap)."""
+    blob = repr([(p.package_id, p.allocation) for p in pset.packages]).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+_KEYS = {Instance: _by_digest, PackageSet: _packages_key}
+
+
+@st.cache_resource(show_spinner=False, max_entries=4 * MAX_SOLVES, hash_funcs=_KEYS)
+def _priced(instance: Instance, archetype: str | None, pset: PackageSet) -> PackageSet:
+    """``pset`` (the packages of ``instance``) with the constraints of one archetype priced,
+    or of every one (None)."""
     kinds = None if archetype is None else (archetype,)
-    return price_packages(instance, _pset, kinds, jobs=min(2, available_cpus()))
+    return price_packages(instance, pset, kinds, jobs=min(2, available_cpus()))
 
 
 def priced(ctx: Context, archetype: str | None = None) -> PackageSet:
@@ -236,15 +246,12 @@ def priced(ctx: Context, archetype: str | None = None) -> PackageSet:
         return _priced(solved, archetype, ctx.pset)
 
 
-@st.cache_resource(show_spinner=False, max_entries=MAX_ANALYSES, hash_funcs={Instance: _by_digest})
-def _analyses(instance: Instance, reversal: bool, backstop: bool, _pset: PackageSet) -> Analysis:
+@st.cache_resource(show_spinner=False, max_entries=MAX_ANALYSES, hash_funcs=_KEYS)
+def _analyses(instance: Instance, reversal: bool, backstop: bool, pset: PackageSet) -> Analysis:
     """Rankings and robustness as ``mcdm run`` computes them from the instance's scenario,
     with or without the rank-reversal check and the US backstop's range (the pages that show
-    them ask for them: a weight change re-ranks without).
-
-    ``_pset`` is not part of the key: the instance's digest determines the packages.
-    """
-    return analyse_packages(instance, _pset, reversal=reversal, backstop=backstop)
+    them ask for them: a weight change re-ranks without), for these very packages."""
+    return analyse_packages(instance, pset, reversal=reversal, backstop=backstop)
 
 
 def criterion_values(scenario: Scenario, data: Dataset) -> dict[str, tuple[float, ...]]:
@@ -267,7 +274,7 @@ def with_reversal(ctx: Context) -> Analysis:
 
 def with_backstop(ctx: Context) -> Analysis:
     """The context's analysis with the recommendation ranked again at each end of the US
-    backstop's range (two more rankings), for the pages and the briefing that say it."""
+    backstop's range (a second analysis, kept), for the pages and the briefing that say it."""
     return _analyses(ctx.instance, False, True, ctx.pset)
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.common import context, kept_solves_note
+from app_pages.common import context, kept_solves_note, priced
 from mcdm.briefing import describe_top
 from mcdm.cells import escape_markdown
 from mcdm.resilience_price import price_of_resilience
@@ -39,7 +39,8 @@ else:
 
 st.subheader("Kinds of package")
 st.dataframe(archetype_table(ctx.pset), hide_index=True, width="stretch")
-for price in price_of_resilience(ctx.instance, ctx.pset):  # with [resilience] withdrawals
+resilient = ctx.instance.scenario.resilience.withdrawals > 0  # its price: a constraint price
+for price in price_of_resilience(ctx.instance, priced(ctx) if resilient else ctx.pset):
     st.markdown(f"**Resilience.** {escape_markdown(price.sentence)}")
 for o in ctx.pset.infeasible:
     st.error(escape_markdown(o.message))

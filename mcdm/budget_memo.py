@@ -8,7 +8,10 @@ answer is one a fresh solve at ``L'`` could have given (a fresh solve may return
 within that gap). The same holds for each of a sequence of near-optimal alternatives, and the
 cheapest mix that meets an archetype's requirements does not depend on the budget at all once
 the budget covers it. The budget row's own "binding" flag is part of a result: a result is
-reused only where that flag would read the same at ``L'``.
+reused only where that flag would read the same at ``L'``; and a sequence of alternatives cut
+short (no more fit) proves that only at its budget or a lower one. The argument is made for an
+annual budget (a member's share of a mix's annual cost never exceeds the whole), which is the
+only one :func:`mcdm.packages.generate_packages` uses a memo for.
 
 Everything is keyed on the digest of the scenario with its budget left out and of the data
 (:func:`budget_free_key`): any other change to the scenario or the data is another key, so a
@@ -27,10 +30,10 @@ from dataclasses import dataclass
 
 from .instance import scenario_digest
 from .milp import SolveResult
-from .model import Instance
+from .model import Instance, SolverSettings
 from .results import SolveStatus
 
-__all__ = ["BudgetMemo", "MemoView", "budget_free_key", "covers"]
+__all__ = ["KEPT_PER_QUESTION", "BudgetMemo", "MemoView", "budget_free_key", "covers"]
 
 
 def budget_free_key(instance: Instance) -> str:
@@ -44,9 +47,11 @@ def covers(level_eur_m: float, result: SolveResult, budget_eur_m: float) -> bool
 
     Only results proven within the gap (``OPTIMAL``) are reused; the budget row is binding
     where its slack is below ``result.budget_room_eur_m`` (:func:`mcdm.milp.binding_rows`)."""
+    if result.status is not SolveStatus.OPTIMAL:
+        return False
     if budget_eur_m == level_eur_m:
         return True
-    if result.status is not SolveStatus.OPTIMAL or not result.cost_eur_m <= budget_eur_m:
+    if not result.cost_eur_m <= budget_eur_m:
         return False
     if budget_eur_m > level_eur_m:
         return False
@@ -62,6 +67,18 @@ def covers(level_eur_m: float, result: SolveResult, budget_eur_m: float) -> bool
 class _Kept:
     level_eur_m: float
     results: tuple[SolveResult, ...]
+    short: bool = False  # fewer answers than asked: no more fit at this level, nor below it
+
+    def answers(self, budget_eur_m: float) -> bool:
+        """Whether these results are the answers at ``budget_eur_m``: a sequence cut short
+        proves only that nothing more fits at this budget or a lower one."""
+        if self.short and budget_eur_m > self.level_eur_m:
+            return False
+        return all(covers(self.level_eur_m, r, budget_eur_m) for r in self.results)
+
+
+#: Kept solves per question (archetype, kind, troop cap...): the oldest go first.
+KEPT_PER_QUESTION = 32
 
 
 class BudgetMemo:
@@ -89,15 +106,19 @@ class BudgetMemo:
         with self._lock:
             slot = self._slot(instance).get(what, ())
             for kept in sorted(slot, key=lambda k: k.level_eur_m != budget_eur_m):
-                if all(covers(kept.level_eur_m, r, budget_eur_m) for r in kept.results):
+                if kept.answers(budget_eur_m):
                     self.hits += 1
                     return kept.results, kept.level_eur_m == budget_eur_m
             self.misses += 1
             return None, False
 
-    def _keep(self, instance: Instance, what: tuple, level: float, results: Sequence) -> None:
+    def _keep(
+        self, instance: Instance, what: tuple, level: float, results: Sequence, short: bool = False
+    ) -> None:
         with self._lock:
-            self._slot(instance).setdefault(what, []).append(_Kept(level, tuple(results)))
+            kept = self._slot(instance).setdefault(what, [])
+            kept.append(_Kept(level, tuple(results), short))
+            del kept[:-KEPT_PER_QUESTION]
 
     def best(
         self, instance: Instance, archetype: str, budget_eur_m: float, troop_cap: int | None = None
@@ -144,8 +165,11 @@ class BudgetMemo:
         task_key: tuple,
         level_eur_m: float,
         results: Sequence[SolveResult],
+        asked: int,
     ) -> None:
-        self._keep(instance, ("alternatives", archetype, task_key), level_eur_m, results)
+        """Keep the alternatives found (``asked`` were asked for: fewer means no more fit)."""
+        what = ("alternatives", archetype, task_key)
+        self._keep(instance, what, level_eur_m, results, short=len(results) < asked)
 
     def cheapest(self, instance: Instance, archetype: str, budget_eur_m: float) -> float | None:
         """The archetype's least cost (EUR m), if kept and within ``budget_eur_m``."""
@@ -159,6 +183,12 @@ class BudgetMemo:
         if math.isfinite(cost_eur_m):
             with self._lock:
                 self._slot(instance)[("cheapest", archetype)] = [_Kept(cost_eur_m, ())]
+
+    @staticmethod
+    def answers_for(instance: Instance, settings: SolverSettings) -> bool:
+        """Whether a memo may answer this run's solves: solved with the scenario's own solver
+        settings (the key's) and against an annual budget (the argument's)."""
+        return settings == instance.scenario.solver and instance.scenario.budget_basis == "annual"
 
     def view(self) -> MemoView:
         """This memo, counting what one run takes from it."""

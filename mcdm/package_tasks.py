@@ -214,7 +214,7 @@ def solve_alternatives(
 
     def keep(t: AlternativesTask, answer: list[SolveResult]) -> None:
         if memo is not None:
-            memo.keep_alternatives(instance, t.archetype, key(t), budget, answer)
+            memo.keep_alternatives(instance, t.archetype, key(t), budget, answer, t.count)
 
     return [list(k) for k in _kept_or_solved(tasks, kept, keep, pool)]
 

@@ -129,13 +129,13 @@ def generate_packages(
     progress
         Called with (fraction done, message) as phases complete.
     memo
-        Solves of this scenario at other budgets (:mod:`mcdm.budget_memo`): each solve whose
-        answer one of them provably gives is taken from it, and every new solve is kept in it.
-        Without one (``mcdm run``, the batch) everything is solved afresh."""
+        Solves at other budgets (:mod:`mcdm.budget_memo`; ``BudgetMemo.answers_for`` says when
+        it may serve): those that provably give an answer are used, new ones kept. Without one
+        (``mcdm run``, the batch) everything is solved afresh."""
     settings = settings or instance.scenario.solver
     aids = list(instance.data.archetypes)
     timings: dict[str, float] = {}
-    view = memo.view() if memo is not None else None
+    view = memo.view() if memo is not None and memo.answers_for(instance, settings) else None
     t0 = time.perf_counter()
     phases = 5 if prices else 3
 

@@ -39,6 +39,7 @@ from mcdm.model import Zone
 from mcdm.packages import PackageSet, generate_packages
 from mcdm.pipeline import analyse_packages
 from mcdm.ranking import weights_ahp
+from mcdm.resilience_price import price_of_resilience
 from mcdm.session import (
     METHOD_HELP,
     OFFERED_METHODS,
@@ -978,6 +979,10 @@ def test_the_withdrawal_choice_reaches_the_solve_and_the_overview_gives_its_pric
     assert len(said) == len(kinds) and all(
         "surviving the loss of any one member" in s for s in said
     )
+    # the price itself, from the constraint prices the page asks for (the solve has none)
+    assert not any("computed with the constraint prices" in s for s in said), said
+    expected = price_of_resilience(ctx.instance, generate_packages(ctx.solved, prices=True))
+    assert said == [f"**Resilience.** {escape_markdown(p.sentence)}" for p in expected]
     at.switch_page("app_pages/packages.py").run()
     assert not at.exception, at.exception
     assert any(m.value.startswith("**If a member withdraws:**") for m in at.markdown)
@@ -1022,4 +1027,8 @@ def test_a_budget_change_answered_from_kept_solves_says_so_and_can_be_solved_afr
     assert ctx.pset.kept_solves == 0
     fresh = generate_packages(ctx.solved, prices=False)
     assert packages_frame(ctx.instance, ctx.pset).equals(packages_frame(ctx.instance, fresh))
+    # the ranking is of these packages, not of the kept ones (cached on the package set too)
+    ranked = analyse_packages(ctx.instance, fresh, reversal=False, backstop=False)
+    assert ctx.analysis.matrix.alternatives == ranked.matrix.alternatives
+    assert ctx.analysis.top == ranked.top
     assert not any("answered from solves at other budgets" in i.value for i in at.info)

@@ -11,12 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mcdm.budget_memo import BudgetMemo, budget_free_key
+from mcdm.budget_memo import KEPT_PER_QUESTION, BudgetMemo, budget_free_key
 from mcdm.instance import instantiate
 from mcdm.io.data import load_dataset
 from mcdm.io.load import load_scenario
+from mcdm.milp import SolveResult
 from mcdm.milp import solve as solve_module
 from mcdm.packages import PackageKind, generate_packages
+from mcdm.results import SolveStatus
 from tests.checker import check_allocation
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -120,3 +122,31 @@ def test_any_change_but_the_budget_reaches_no_kept_solve(scenario, dataset, data
     hits = memo.hits
     generate_packages(other, prices=False, memo=memo)
     assert memo.hits == hits
+
+
+def _result(cost_eur_m: float, status: SolveStatus = SolveStatus.OPTIMAL) -> SolveResult:
+    return SolveResult(status, 1.0, (), cost_eur_m, budget_room_eur_m=10.0)
+
+
+def test_what_a_kept_answer_proves_and_what_it_does_not(scenario, dataset):
+    """A best mix kept at EUR 500 m costing 300 m answers 300-500 m (budget slack there) and
+    nothing above; a mix stopped by a limit answers nowhere; alternatives cut short (no more
+    fit) answer only at their budget or below; each question keeps its newest answers."""
+    memo, instance = BudgetMemo(), at(scenario, dataset, 0.5)
+    memo.keep_best(instance, "tripwire", 500.0, _result(300.0))
+    assert memo.best(instance, "tripwire", 400.0) is not None
+    assert memo.best(instance, "tripwire", 600.0) is None
+    assert memo.best(instance, "tripwire", 305.0) is None  # the budget row would bind there
+    memo.keep_best(instance, "observer", 500.0, _result(300.0, SolveStatus.FEASIBLE))
+    assert memo.best(instance, "observer", 500.0) is None
+    assert memo.best(instance, "observer", 400.0) is None
+    memo.keep_alternatives(instance, "tripwire", ("k",), 500.0, [], 2)
+    assert memo.alternatives(instance, "tripwire", ("k",), 400.0) == ()
+    assert memo.alternatives(instance, "tripwire", ("k",), 600.0) is None
+    memo.keep_alternatives(instance, "observer", ("k",), 500.0, [_result(200.0)] * 2, 2)
+    assert memo.alternatives(instance, "observer", ("k",), 450.0) is not None
+    assert memo.alternatives(instance, "observer", ("k",), 650.0) is None
+    for level in range(1000, 1000 + 2 * KEPT_PER_QUESTION):
+        memo.keep_best(instance, "technical_monitoring", float(level), _result(float(level)))
+    assert memo.best(instance, "technical_monitoring", 1000.0) is None  # dropped, the oldest
+    assert memo.best(instance, "technical_monitoring", 1000.0 + 2 * KEPT_PER_QUESTION - 1.0)

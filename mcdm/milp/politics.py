@@ -165,9 +165,12 @@ class BurdenSharing(Family):
             cost_cap = {
                 mid: min(c, data.members[mid].max_contribution_eur_m) for mid, c in cost_cap.items()
             }
-        # (an elastic model may exceed the budget, so only the member's own ceiling counts)
+        # (an elastic model may exceed the budget, so only the member's own ceiling counts; and
+        # a horizon's budget is a present value, which a year's cost may exceed: one year
+        # discounted is less than the year's cost)
+        by_budget = not ctx.elastic and ctx.instance.scenario.budget_basis == "annual"
         ceiling = {
-            mid: cost_cap[mid] if ctx.elastic else min(ctx.budget_eur_m, cost_cap[mid])
+            mid: min(ctx.budget_eur_m, cost_cap[mid]) if by_budget else cost_cap[mid]
             for mid in base
         }
         cap_r = {mid: ceiling[mid] / ((1 - band) * gdp[mid]) for mid in base}
