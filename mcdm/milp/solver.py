@@ -101,14 +101,41 @@ class _HiGHS(pulp.HiGHS):
         super().__init__(**kwargs)
         self.warm = warm
         self.model_status = ""
+        self._variables: list[pulp.LpVariable] | None = None
+
+    def actualSolve(self, lp: pulp.LpProblem) -> int:  # noqa: N802 (PuLP's name)
+        """PuLP's ``HiGHS.actualSolve`` with the problem's variables listed once, not five times.
+
+        PuLP lists them (a pass over every row) to build the model, to read the solution and to
+        clear flags; here the list is made once and the model goes to HiGHS in three bulk calls.
+        HiGHS receives the very same model (columns in PuLP's order, rows in the problem's;
+        ``tests/test_solver_adapter.py`` compares the two), so it finds the very same solution.
+        """
+        self.createAndConfigureSolver(lp)
+        variables = lp.variables()
+        rows = list(lp._constraints.values())
+        _pass_model(lp, variables, rows, mip=self.mip)
+        self._variables = variables
+        try:
+            self.callSolver(lp)
+            status, sol_status = self.findSolutionValues(lp)
+        finally:
+            self._variables = None
+        for var in variables:
+            var.modified = False
+        for row in rows:
+            row.modifier = False  # (sic: PuLP's own attribute)
+        lp.assignStatus(status, sol_status)
+        return status
 
     def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's name)
         import highspy
 
         if self.warm:
-            values = [0.0] * len(lp.variables())
+            variables = self._listed(lp)
+            values = [0.0] * len(variables)
             known = False
-            for var in lp.variables():
+            for var in variables:
                 if var.varValue is not None:
                     values[var.index] = float(var.varValue)
                     known = True
@@ -124,19 +151,14 @@ class _HiGHS(pulp.HiGHS):
             lp.solverModel.clearSolver()
             lp.solverModel.run()
 
-    def findSolutionValues(self, lp: pulp.LpProblem):  # noqa: N802 (PuLP's name)
-        import highspy
+    def _listed(self, lp: pulp.LpProblem) -> list[pulp.LpVariable]:
+        return lp.variables() if self._variables is None else self._variables
 
+    def findSolutionValues(self, lp: pulp.LpProblem):  # noqa: N802 (PuLP's name)
+        """PuLP's reading of the solution, on the listed variables, and the node limit's status."""
         status = lp.solverModel.getModelStatus()
         self.model_status = status.name
-        if status != highspy.HighsModelStatus.kSolutionLimit:
-            return super().findSolutionValues(lp)
-        highs = lp.solverModel
-        lp.solverModel = _StatusAs(highs, highspy.HighsModelStatus.kIterationLimit)
-        try:
-            return super().findSolutionValues(lp)
-        finally:
-            lp.solverModel = highs
+        return _read_solution(lp, self._listed(lp), status)
 
 
 def _start_returned(highs: Any) -> bool:
@@ -151,18 +173,127 @@ def _start_returned(highs: Any) -> bool:
     return abs(value - reported) > 1e-6 * max(1.0, abs(reported))
 
 
-class _StatusAs:
-    """A HiGHS object that reports another model status (see :class:`_HiGHS`)."""
+def _pass_model(lp: pulp.LpProblem, variables: list, rows: list, mip: bool = True) -> None:
+    """Give HiGHS the problem as PuLP's ``HiGHS.buildSolverModel`` does, in bulk calls.
 
-    def __init__(self, highs: Any, status: Any) -> None:
-        self._highs = highs
-        self._status = status
+    Column j is ``variables[j]`` (PuLP's order, by name) with PuLP's sign for a maximisation
+    and its bounds; row i is the problem's i-th constraint with its zero coefficients left out.
+    """
+    import highspy
+    import numpy as np
 
-    def getModelStatus(self) -> Any:  # noqa: N802 (highspy's name)
-        return self._status
+    inf = highspy.kHighsInf
+    highs = lp.solverModel
+    mult = -1 if lp.sense == pulp.LpMaximize else 1
+    objective = lp.objective
+    n = len(variables)
+    cost = np.empty(n)
+    lower = np.empty(n)
+    upper = np.empty(n)
+    integer = []
+    for j, var in enumerate(variables):
+        var.index = j
+        cost[j] = mult * objective.get(var, 0.0)
+        lower[j] = -inf if var.lowBound is None else var.lowBound
+        upper[j] = inf if var.upBound is None else var.upBound
+        if var.cat == pulp.LpInteger and mip:
+            integer.append(j)
+    none_i = np.empty(0, dtype=np.int32)
+    highs.addCols(n, cost, lower, upper, 0, none_i, none_i, np.empty(0))
+    if integer:
+        kind = np.full(len(integer), int(highspy.HighsVarType.kInteger), dtype=np.uint8)
+        highs.changeColsIntegrality(len(integer), np.array(integer, dtype=np.int32), kind)
+    m = len(rows)
+    starts = np.empty(m, dtype=np.int32)
+    row_lower = np.empty(m)
+    row_upper = np.empty(m)
+    index: list[int] = []
+    value: list[float] = []
+    for i, row in enumerate(rows):
+        starts[i] = len(index)
+        for var, coef in row.items():
+            if coef != 0:
+                index.append(var.index)
+                value.append(coef)
+        row.index = i
+        lb, ub = row.getLb(), row.getUb()
+        row_lower[i] = -inf if lb is None else lb
+        row_upper[i] = inf if ub is None else ub
+    if m:
+        highs.addRows(
+            m,
+            row_lower,
+            row_upper,
+            len(index),
+            starts,
+            np.array(index, dtype=np.int32),
+            np.array(value, dtype=np.float64),
+        )
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._highs, name)
+
+@functools.cache
+def _status_map() -> dict[Any, tuple[int, int]]:
+    """HiGHS's model status -> PuLP's (status, solution status), as PuLP 3.3 maps them, with
+    the statuses absent from PuLP's map (the node limit's ``kSolutionLimit``, the memory limit,
+    an interrupt) read as the iteration limit: stopped, with whatever solution was found."""
+    import highspy
+
+    s = highspy.HighsModelStatus
+    none = (pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound)
+    stopped = (pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible)
+    return {
+        s.kNotset: none,
+        s.kLoadError: none,
+        s.kModelError: none,
+        s.kPresolveError: none,
+        s.kSolveError: none,
+        s.kPostsolveError: none,
+        s.kModelEmpty: none,
+        s.kOptimal: (pulp.LpStatusOptimal, pulp.LpSolutionOptimal),
+        s.kInfeasible: (pulp.LpStatusInfeasible, pulp.LpSolutionInfeasible),
+        s.kUnboundedOrInfeasible: (pulp.LpStatusInfeasible, pulp.LpSolutionInfeasible),
+        s.kUnbounded: (pulp.LpStatusUnbounded, pulp.LpSolutionUnbounded),
+        s.kObjectiveBound: stopped,
+        s.kObjectiveTarget: stopped,
+        s.kInterrupt: stopped,
+        s.kTimeLimit: stopped,
+        s.kIterationLimit: stopped,
+        s.kSolutionLimit: stopped,
+        s.kMemoryLimit: stopped,
+        s.kHighsInterrupt: stopped,
+        s.kUnknown: none,
+    }
+
+
+def _read_solution(lp: pulp.LpProblem, variables: list, status: Any) -> tuple[int, int]:
+    """PuLP's ``HiGHS.findSolutionValues``: values and reduced costs onto the variables, slacks
+    and duals onto the rows, and the statuses."""
+    import highspy
+
+    highs = lp.solverModel
+    solution = highs.getSolution()
+    col_values = list(solution.col_value)
+    col_duals = list(solution.col_dual)
+    for var in variables:
+        var.varValue = col_values[var.index]
+        var.dj = col_duals[var.index]
+    row_values = list(solution.row_value)
+    row_duals = list(solution.row_dual)
+    for row in lp._constraints.values():
+        # PuLP keeps a row's constant on the left-hand side: the slack's sign flips for <= rows
+        row.slack = row.constant + row_values[row.index]
+        if row.sense == pulp.LpConstraintLE:
+            row.slack *= -1.0
+        row.pi = row_duals[row.index]
+    s = highspy.HighsModelStatus
+    if highs.getObjectiveValue() == float("inf") and status in (
+        s.kTimeLimit,
+        s.kIterationLimit,
+        s.kSolutionLimit,
+        s.kMemoryLimit,
+    ):
+        return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
+    return _status_map()[status]
 
 
 def _solver(settings: SolverSettings, warm: bool, node_limit: int | None) -> pulp.LpSolver:
