@@ -4,7 +4,8 @@ For each archetype's best package at the scenario budget, every price option tha
 families declare (:meth:`mcdm.milp.families.Family.price_options`) is re-solved twice: the best
 primary measure without the constraint, and the least cost of reaching the base package's
 measure without it. An option with a parent (one member's refusal within "all refusals") is
-solved only if its parent is not free.
+solved only if its parent is not free, and options that leave the very same model (lifting the
+refusal of a member whose units no other limit lets in) are solved once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, replace
 from .errors import SolveError
 from .formats import format_eur_bn
 from .horizon import budget_cost_eur_bn, budget_phrase
-from .milp import PriceOption, build_model, families, max_measure, min_cost
+from .milp import PriceOption, build_model, families, max_measure, min_cost, pairs_and_bounds
 from .model import Instance, Measure, SolverSettings
 from .parallel import map_tasks
 from .results import Package, SolveStatus
@@ -149,6 +150,39 @@ def _run(task: PriceTask) -> ConstraintPrice | None:
     return task.run()
 
 
+def _same_model(task: PriceTask) -> tuple:
+    """Equal for tasks that build the very same model: the archetype's, with the same pairs and
+    bounds (a pair bounded at 0 units has no variable) where every family switched off acts only
+    through those
+    (``Family.acts_through_pairs``); otherwise the archetype's with what is switched off."""
+    by_family = {f.family: f for f in families.REGISTRY}  # at call time: a test may add one
+    relax = task.option.relax
+    if all(
+        (f := by_family.get(name)) is not None and f.acts_through_pairs
+        for name, _ in relax.switches
+    ):
+        a = task.instance.data.archetypes[task.archetype]
+        bounds = pairs_and_bounds(task.instance, a, relax)
+        return (task.archetype, tuple((p, n) for p, n in bounds.items() if n > 0))
+    return (task.archetype, relax)
+
+
+def _solve_once(tasks: list[PriceTask], pool: Executor | None) -> list[ConstraintPrice | None]:
+    """Each task's price; tasks that build the same model (same instance, base and settings
+    too: one call prices one scenario) share one solve, which is deterministic."""
+    keys = [_same_model(t) for t in tasks]
+    first: dict[tuple, PriceTask] = {}
+    for key, task in zip(keys, tasks, strict=True):
+        first.setdefault(key, task)
+    solved = dict(zip(first, map_tasks(_run, list(first.values()), pool), strict=True))
+    return [
+        None
+        if (price := solved[key]) is None
+        else replace(price, family=task.option.family, label=task.option.label)
+        for key, task in zip(keys, tasks, strict=True)
+    ]
+
+
 def price_constraints(
     instance: Instance,
     tops: dict[str, Package],
@@ -169,7 +203,7 @@ def price_constraints(
         for o in options[aid]
         if o.parent is None
     ]
-    parents = [p for p in map_tasks(_run, first, pool) if p is not None]
+    parents = [p for p in _solve_once(first, pool) if p is not None]
     if progress is not None:
         progress()
     children = [
@@ -179,7 +213,7 @@ def price_constraints(
         for o in options[p.archetype]
         if o.parent == p.label
     ]
-    solved = [q for q in map_tasks(_run, children, pool) if q is not None]
+    solved = [q for q in _solve_once(children, pool) if q is not None]
     out: list[ConstraintPrice] = []
     for p in parents:
         out.append(p)

@@ -5,7 +5,7 @@ The only package that imports PuLP or highspy.
 """
 
 from . import families
-from .build import ForceMixModel, build_model
+from .build import ForceMixModel, build_model, pairs_and_bounds
 from .families import REGISTRY, family
 from .family import ConstraintFamily, PriceOption, Relax
 from .solve import (
@@ -37,5 +37,6 @@ __all__ = [
     "max_measure",
     "min_cost",
     "optimise",
+    "pairs_and_bounds",
     "solve_lexicographic",
 ]

@@ -23,7 +23,7 @@ from .family import ConstraintFamily, Family, Relax
 from .measures import MEASURES
 from .supply import budgeted_cost
 
-__all__ = ["BuildContext", "ForceMixModel", "Requirement", "Row", "build_model"]
+__all__ = ["BuildContext", "ForceMixModel", "Requirement", "Row", "build_model", "pairs_and_bounds"]
 
 Pair = tuple[str, str]
 #: Every constraint in force.
@@ -291,7 +291,7 @@ class BuildContext:
         return pulp.lpSum(vs)
 
 
-def _pairs_and_bounds(instance: Instance, a: Archetype, relax: Relax) -> dict[Pair, int]:
+def pairs_and_bounds(instance: Instance, a: Archetype, relax: Relax) -> dict[Pair, int]:
     """Member-element pairs every family allows, with the fewest units any family allows.
 
     Tight bounds make the linking constraints (x <= ub * y) and the LP relaxation much
@@ -376,7 +376,7 @@ def _variables(
     a = data.archetypes[archetype_id]
     sense = pulp.LpMinimize if elastic else pulp.LpMaximize
     prob = pulp.LpProblem(f"mix_{list(data.archetypes).index(archetype_id)}", sense)
-    ub = _pairs_and_bounds(instance, a, relax)
+    ub = pairs_and_bounds(instance, a, relax)
     pairs = [p for p, u in ub.items() if u > 0]
     x = {p: prob.add_variable(f"x_{k}", 0, ub[p], cat=pulp.LpInteger) for k, p in enumerate(pairs)}
     by_member = _by_member(pairs)

@@ -41,6 +41,7 @@ __all__ = [
 
 class Scope(Family):
     family = ConstraintFamily.SCOPE
+    acts_through_pairs = True
     label = "what the kind of package may contain"
 
     def allows(self, instance, archetype, relax, mid, e):
@@ -53,6 +54,7 @@ class Scope(Family):
 
 class USBackstopScope(Family):
     family = ConstraintFamily.US_BACKSTOP
+    acts_through_pairs = True
     label = "what the US backstop lets the US send"
 
     def allows(self, instance, archetype, relax, mid, e):
@@ -64,6 +66,7 @@ class USBackstopScope(Family):
 
 class Refusals(Family):
     family = ConstraintFamily.REFUSALS
+    acts_through_pairs = True
     label = "the members' stated refusals"
 
     def allows(self, instance, archetype, relax, mid, e):
@@ -117,6 +120,7 @@ def refusing_members(instance: Instance, archetype_id: str) -> list[str]:
 
 class Availability(Family):
     family = ConstraintFamily.AVAILABILITY
+    acts_through_pairs = True
     label = "the units each member can field"
 
     def bound(self, instance, relax, mid, e):

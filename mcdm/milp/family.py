@@ -95,6 +95,11 @@ class Family:
     unit_room: ClassVar[bool] = False
     #: Rows of the families of one section that say so are added member by member.
     by_member: ClassVar[bool] = False
+    #: The family acts only through which member-element pairs a model has and their bounds
+    #: (``allows`` and ``bound``), never through rows: switching it off changes the model only
+    #: if it changes the pairs (:func:`mcdm.milp.build.pairs_and_bounds`). The prices solve
+    #: options that leave the same pairs once.
+    acts_through_pairs: ClassVar[bool] = False
 
     def allows(self, instance: Instance, archetype: Archetype, relax: Relax, mid: str, e: Element):
         """Whether member ``mid`` may send units of element ``e`` at all (None: no opinion)."""

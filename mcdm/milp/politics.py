@@ -75,6 +75,7 @@ class Restrictions(Family):
     categories it names; each restriction can be switched off alone to price it."""
 
     family = ConstraintFamily.RESTRICTIONS
+    acts_through_pairs = True
     label = "the members' stated restrictions"
 
     def allows(self, instance, archetype, relax, mid, e):
@@ -114,6 +115,7 @@ class Straits(Family):
     only Black Sea states (``black_sea`` in members.csv) send elements to the Black Sea."""
 
     family = ConstraintFamily.STRAITS
+    acts_through_pairs = True
     label = "the closed Turkish Straits (Montreux)"
 
     def allows(self, instance, archetype, relax, mid, e):
