@@ -14,6 +14,13 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
+from mcdm.parallel import warm_workers
+
+# The solvers' worker server starts now and imports the solver's modules while this script
+# imports the app's (about 1.5 s, pymcdm and matplotlib among them): the first solve then starts
+# its workers at once. Later runs of the script find it running.
+warm_workers()
+
 from app_pages import common as ui
 from mcdm.cells import escape_markdown
 from mcdm.cost_basis import CostBasis
