@@ -12,6 +12,10 @@ robust the ranking is; the Streamlit app and the ``mcdm`` command use the same f
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import os
+import sys
+import types
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +104,41 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(__all__)
 
+
+class _PlotsOnDemand(types.ModuleType):
+    """Stands in for ``pymcdm.visuals`` until a name of it is asked for, then imports it."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        real = importlib.import_module(self.__name__)
+        parent = sys.modules.get("pymcdm")
+        if parent is not None:
+            parent.visuals = real  # type: ignore[attr-defined]
+        return getattr(real, name)
+
+
+def _pymcdm_plots_on_demand() -> None:
+    """pymcdm's package imports its plotting module, and with it matplotlib: about 1 s of every
+    start of ``mcdm run`` and of the app, for plots the tool never asks pymcdm to draw (its
+    charts are its own). Until pymcdm is imported, ``pymcdm.visuals`` is a stand-in that
+    imports the real module when one of its names is first used (tests/test_exports.py)."""
+    if "pymcdm" in sys.modules or "pymcdm.visuals" in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec("pymcdm")
+    except (ImportError, ValueError):
+        return
+    if spec is None or not spec.submodule_search_locations:
+        return
+    stub = _PlotsOnDemand("pymcdm.visuals")
+    stub.__path__ = [os.path.join(d, "visuals") for d in spec.submodule_search_locations]
+    sys.modules["pymcdm.visuals"] = stub
+
+
+_pymcdm_plots_on_demand()
 
 try:
     __version__ = version("mcdm-guarantees")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import mcdm
+from tests.conftest import ROOT
 
 EXPECTED = {
     "CRITERIA", "Analysis", "BatchResult", "Dataset", "DecisionMatrix",
@@ -23,3 +27,23 @@ def test_public_api_is_pinned():
 def test_every_exported_name_exists():
     for name in mcdm.__all__:
         assert hasattr(mcdm, name), name
+
+
+def test_ranking_imports_no_plotting_and_pymcdm_plots_on_demand():
+    """pymcdm's plotting (matplotlib) is not imported for a ranking; asked for, it is there."""
+    code = (
+        "import sys\n"
+        "import mcdm.ranking\n"
+        "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n"
+        "import pymcdm\n"
+        "from pymcdm.visuals import polar_plot\n"
+        "assert callable(pymcdm.visuals.ranking_bar) and callable(polar_plot)\n"
+        "assert 'matplotlib' in sys.modules\n"
+        "assert type(sys.modules['pymcdm.visuals']).__name__ == 'module'\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
