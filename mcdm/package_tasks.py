@@ -16,7 +16,7 @@ from .errors import SolveError
 from .explain import why_infeasible
 from .milp import SolveResult, build_model, min_cost, solve_lexicographic
 from .model import Instance, SolverSettings
-from .parallel import map_tasks
+from .parallel import map_tasks, submit_tasks
 from .results import Allocation, PackageKind, Shortfall, SolveStatus
 
 __all__ = [
@@ -29,6 +29,8 @@ __all__ = [
     "run_task",
     "solve_alternatives",
     "solve_levels",
+    "start_alternatives",
+    "start_levels",
     "support_of",
 ]
 
@@ -184,6 +186,13 @@ def solve_levels(
     instance: Instance, tasks: list[LevelTask], pool: Executor | None, memo: MemoView | None
 ) -> list[SolveResult]:
     """The level tasks' answers: kept ones from the memo, the others solved (and kept)."""
+    return start_levels(instance, tasks, pool, memo)()
+
+
+def start_levels(
+    instance: Instance, tasks: list[LevelTask], pool: Executor | None, memo: MemoView | None
+) -> Callable[[], list[SolveResult]]:
+    """:func:`solve_levels` with its solves handed out now: call the result for the answers."""
     kept = [
         memo.best(instance, t.archetype, t.budget_eur_m, t.troop_cap) if memo else None
         for t in tasks
@@ -203,6 +212,17 @@ def solve_alternatives(
     memo: MemoView | None,
 ) -> list[list[SolveResult]]:
     """The alternatives tasks' answers: kept ones from the memo, the others solved (and kept)."""
+    return start_alternatives(instance, tasks, pool, memo)()
+
+
+def start_alternatives(
+    instance: Instance,
+    tasks: list[AlternativesTask],
+    pool: Executor | None,
+    memo: MemoView | None,
+) -> Callable[[], list[list[SolveResult]]]:
+    """:func:`solve_alternatives` with its solves handed out now: call the result for the
+    answers."""
     budget = instance.scenario.budget_eur_bn * 1000.0
 
     def key(t: AlternativesTask) -> tuple:
@@ -216,19 +236,27 @@ def solve_alternatives(
         if memo is not None:
             memo.keep_alternatives(instance, t.archetype, key(t), budget, answer, t.count)
 
-    return [list(k) for k in _kept_or_solved(tasks, kept, keep, pool)]
+    finish = _kept_or_solved(tasks, kept, keep, pool)
+    return lambda: [list(k) for k in finish()]
 
 
-def _kept_or_solved(tasks: list, kept: list, keep: Callable, pool: Executor | None) -> list:
-    """Each task's kept answer, or (one batch of solves for all the others) its answer solved
-    now and handed to ``keep``."""
-    solved = iter(
-        map_tasks(run_task, [t for t, k in zip(tasks, kept, strict=True) if k is None], pool)
+def _kept_or_solved(
+    tasks: list, kept: list, keep: Callable, pool: Executor | None
+) -> Callable[[], list]:
+    """Each task's kept answer, or (one batch of solves for all the others, handed out now) its
+    answer solved and handed to ``keep``: call the result for the answers, in the tasks' order."""
+    pending = submit_tasks(
+        run_task, [t for t, k in zip(tasks, kept, strict=True) if k is None], pool
     )
-    out = []
-    for t, k in zip(tasks, kept, strict=True):
-        if k is None:
-            k = next(solved)
-            keep(t, k)
-        out.append(k)
-    return out
+
+    def finish() -> list:
+        solved = iter(pending.results())
+        out = []
+        for t, k in zip(tasks, kept, strict=True):
+            if k is None:
+                k = next(solved)
+                keep(t, k)
+            out.append(k)
+        return out
+
+    return finish

@@ -36,8 +36,8 @@ from .package_tasks import (
     Ends,
     LevelTask,
     ends_of,
-    solve_alternatives,
-    solve_levels,
+    start_alternatives,
+    start_levels,
     support_of,
 )
 from .parallel import executor
@@ -147,9 +147,13 @@ def generate_packages(
         ends = ends_of(instance, aids, settings, pool, view)
         report(1, "cheapest and best packages found")
         found = _Found(instance, [aid for aid in aids if ends[aid].top is not None])
-        _frontiers(found, ends, settings, pool, view)
+        # both batches are handed out at once (the alternatives need only the best packages),
+        # and their answers are added in this order
+        add_frontiers = _frontiers(found, ends, settings, pool, view)
+        add_alternatives = _alternatives(found, ends, settings, pool, view)
+        add_frontiers()
         report(2, "budget frontiers done")
-        _alternatives(found, ends, settings, pool, view)
+        add_alternatives()
         report(3, "alternatives done")
         timings["packages_s"] = time.perf_counter() - t0
         all_prices: tuple[ConstraintPrice, ...] = ()
@@ -274,8 +278,9 @@ def _frontiers(
     settings: SolverSettings,
     pool: Executor | None,
     memo: MemoView | None = None,
-) -> None:
-    """Budget levels from each archetype's cheapest to its best package, and troop levels."""
+) -> Callable[[], None]:
+    """Budget levels from each archetype's cheapest to its best package, and troop levels:
+    the solves are handed out now; the function returned adds their packages."""
     instance = found.instance
     s = instance.scenario
     budget = s.budget_eur_bn * 1000.0
@@ -296,7 +301,14 @@ def _frontiers(
                 LevelTask(instance, aid, PackageKind.TROOPS, budget, int(t), settings)
                 for t in np.linspace(low, top_troops, s.frontier.troop_levels + 1)[:-1]
             ]
-    sols = solve_levels(instance, tasks, pool, memo)
+    answers = start_levels(instance, tasks, pool, memo)
+    return lambda: _add_levels(found, ends, tasks, answers(), budget)
+
+
+def _add_levels(
+    found: _Found, ends: dict[str, Ends], tasks: list[LevelTask], sols: list, budget: float
+) -> None:
+    """The levels' packages, archetype by archetype, each with its best package at the budget."""
     for aid in found.by_aid:
         # A frontier never falls as the budget grows: a level whose answer (within the MIP
         # gap) is worse than the level below keeps the lower level's package.
@@ -320,11 +332,12 @@ def _alternatives(
     settings: SolverSettings,
     pool: Executor | None,
     memo: MemoView | None = None,
-) -> None:
-    """Near-optimal alternatives to each archetype's best package, at the scenario budget."""
+) -> Callable[[], None]:
+    """Near-optimal alternatives to each archetype's best package, at the scenario budget:
+    the solves are handed out now; the function returned adds their packages."""
     s = found.instance.scenario
     if s.frontier.alternatives <= 0:
-        return
+        return lambda: None
     aids = list(found.by_aid)
     tasks = []
     for aid in aids:
@@ -344,11 +357,16 @@ def _alternatives(
             )
         )
     budget = s.budget_eur_bn * 1000.0
-    for aid, sols in zip(aids, solve_alternatives(found.instance, tasks, pool, memo), strict=True):
-        top_primary = ends[aid].top.objective  # type: ignore[union-attr]
-        for sol in sols:
-            gap = 100.0 * (top_primary - sol.objective) / top_primary if top_primary else 0
-            found.add(aid, PackageKind.ALTERNATIVE, budget, sol, gap=gap)
+    answers = start_alternatives(found.instance, tasks, pool, memo)
+
+    def add() -> None:
+        for aid, sols in zip(aids, answers(), strict=True):
+            top_primary = ends[aid].top.objective  # type: ignore[union-attr]
+            for sol in sols:
+                gap = 100.0 * (top_primary - sol.objective) / top_primary if top_primary else 0
+                found.add(aid, PackageKind.ALTERNATIVE, budget, sol, gap=gap)
+
+    return add
 
 
 def _outcomes(

@@ -34,7 +34,15 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["available_cpus", "executor", "map_tasks", "mp_context", "warm_workers"]
+__all__ = [
+    "Pending",
+    "available_cpus",
+    "executor",
+    "map_tasks",
+    "mp_context",
+    "submit_tasks",
+    "warm_workers",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -206,3 +214,30 @@ def map_tasks(
         if on_done:
             on_done(i, res)
     return results
+
+
+class Pending:
+    """Tasks handed out now, their results collected later, in the tasks' order (without a
+    pool they are run at once): the next batch of tasks can be handed out meanwhile."""
+
+    def __init__(self, func: Callable[[Any], Any], items: Iterable[Any], pool: Executor | None):
+        items = list(items)
+        self._done: list[Any] | None = None
+        self._futures = []
+        if pool is None:
+            self._done = [func(item) for item in items]
+        else:
+            self._futures = [pool.submit(func, item) for item in items]
+
+    def results(self) -> list[Any]:
+        """Every task's result (waiting for those not done), in the tasks' order."""
+        if self._done is None:
+            self._done = [fut.result() for fut in self._futures]
+        return self._done
+
+
+def submit_tasks(
+    func: Callable[[Any], Any], items: Iterable[Any], pool: Executor | None
+) -> Pending:
+    """Apply ``func`` to every item, in ``pool`` if given; :meth:`Pending.results` collects."""
+    return Pending(func, items, pool)
