@@ -25,8 +25,9 @@ import dataclasses
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .instance import scenario_digest
 from .milp import SolveResult
@@ -79,6 +80,8 @@ class _Kept:
 
 #: Kept solves per question (archetype, kind, troop cap...): the oldest go first.
 KEPT_PER_QUESTION = 32
+#: Kept figures of mixes that do not depend on the budget (pledge outlooks): the oldest go first.
+KEPT_FIGURES = 4096
 
 
 class BudgetMemo:
@@ -88,12 +91,21 @@ class BudgetMemo:
     def __init__(self, scenarios: int = 8) -> None:
         self._scenarios = scenarios
         self._store: OrderedDict[str, dict[tuple, list[_Kept]]] = OrderedDict()
+        self._figures: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._last: tuple[Instance, str] | None = None
         self.hits = 0
         self.misses = 0
 
+    def _key(self, instance: Instance) -> str:
+        # (an instance is frozen: the same object has the same key; worked out once a run)
+        last = self._last
+        if last is None or last[0] is not instance:
+            last = self._last = (instance, budget_free_key(instance))
+        return last[1]
+
     def _slot(self, instance: Instance) -> dict[tuple, list[_Kept]]:
-        key = budget_free_key(instance)
+        key = self._key(instance)
         slot = self._store.setdefault(key, {})
         self._store.move_to_end(key)
         while len(self._store) > self._scenarios:
@@ -184,6 +196,22 @@ class BudgetMemo:
             with self._lock:
                 self._slot(instance)[("cheapest", archetype)] = [_Kept(cost_eur_m, ())]
 
+    def budget_free(self, instance: Instance, what: tuple, compute: Callable[[], Any]) -> Any:
+        """A figure of the scenario that does not depend on its budget (a mix's pledge
+        outlook: ``what`` names it), kept from an earlier run at another budget or computed by
+        ``compute`` now and kept. The caller vouches that the figure ignores the budget."""
+        key = (self._key(instance), *what)
+        with self._lock:
+            if key in self._figures:
+                self._figures.move_to_end(key)
+                return self._figures[key]
+        value = compute()
+        with self._lock:
+            self._figures[key] = value
+            while len(self._figures) > KEPT_FIGURES:
+                self._figures.popitem(last=False)
+        return value
+
     @staticmethod
     def answers_for(instance: Instance, settings: SolverSettings) -> bool:
         """Whether a memo may answer this run's solves: solved with the scenario's own solver
@@ -227,3 +255,6 @@ class MemoView:
 
     def keep_cheapest(self, *args, **kwargs) -> None:
         self._memo.keep_cheapest(*args, **kwargs)
+
+    def budget_free(self, *args, **kwargs) -> Any:
+        return self._memo.budget_free(*args, **kwargs)  # a figure, not a solve's answer

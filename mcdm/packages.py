@@ -41,7 +41,7 @@ from .package_tasks import (
     support_of,
 )
 from .parallel import executor
-from .pledges import pledge_outlook
+from .pledges import PledgeOutlook, pledge_outlook
 from .prices import ConstraintPrice, price_constraints
 from .results import Allocation, Package, PackageKind, SolveStatus
 from .survival import withdrawal_fields
@@ -146,15 +146,8 @@ def generate_packages(
     with executor(jobs) as pool:
         ends = ends_of(instance, aids, settings, pool, view)
         report(1, "cheapest and best packages found")
-        found = _Found(instance, [aid for aid in aids if ends[aid].top is not None])
-        # both batches are handed out at once (the alternatives need only the best packages),
-        # and their answers are added in this order
-        add_frontiers = _frontiers(found, ends, settings, pool, view)
-        add_alternatives = _alternatives(found, ends, settings, pool, view)
-        add_frontiers()
-        report(2, "budget frontiers done")
-        add_alternatives()
-        report(3, "alternatives done")
+        found = _Found(instance, [aid for aid in aids if ends[aid].top is not None], view)
+        _levels_and_alternatives(found, ends, settings, pool, view, report)
         timings["packages_s"] = time.perf_counter() - t0
         all_prices: tuple[ConstraintPrice, ...] = ()
         tops = {
@@ -179,6 +172,24 @@ def generate_packages(
         bases=tops,
         kept_solves=view.kept if view is not None else 0,
     )
+
+
+def _levels_and_alternatives(
+    found: _Found,
+    ends: dict[str, Ends],
+    settings: SolverSettings,
+    pool: Executor | None,
+    memo: MemoView | None,
+    report: Callable[[int, str], None],
+) -> None:
+    """Both batches of solves handed out at once (the alternatives need only each archetype's
+    best package); their packages are added levels first, then alternatives."""
+    add_frontiers = _frontiers(found, ends, settings, pool, memo)
+    add_alternatives = _alternatives(found, ends, settings, pool, memo)
+    add_frontiers()
+    report(2, "budget frontiers done")
+    add_alternatives()
+    report(3, "alternatives done")
 
 
 def price_packages(
@@ -212,10 +223,21 @@ def price_packages(
 class _Found:
     """Packages found so far, per archetype; the same mix is kept once, where first found."""
 
-    def __init__(self, instance: Instance, archetypes: list[str]) -> None:
+    def __init__(
+        self, instance: Instance, archetypes: list[str], memo: MemoView | None = None
+    ) -> None:
         self.instance = instance
         self.by_aid: dict[str, list[Package]] = {aid: [] for aid in archetypes}
         self.seen: dict[str, set[tuple[Allocation, ...]]] = {aid: set() for aid in archetypes}
+        self.memo = memo
+
+    def pledges(self, aid: str, alloc: tuple[Allocation, ...]) -> PledgeOutlook:
+        """The mix's pledge outlook; with a memo, kept across budget changes (the outlook
+        weighs the members' chances of coming, never the budget)."""
+        if self.memo is None:
+            return pledge_outlook(self.instance, aid, alloc)
+        compute = lambda: pledge_outlook(self.instance, aid, alloc)  # noqa: E731
+        return self.memo.budget_free(self.instance, ("pledges", aid, alloc), compute)
 
     def add(
         self,
@@ -230,8 +252,9 @@ class _Found:
             return
         self.seen[aid].add(sol.allocation)
         k = 1 + sum(p.kind is kind for p in self.by_aid[aid])
+        pledges = self.pledges(aid, sol.allocation)
         self.by_aid[aid].append(
-            _make_package(self.instance, aid, kind, k, level_eur_m, sol, troop_level, gap)
+            _make_package(self.instance, aid, kind, k, level_eur_m, sol, troop_level, gap, pledges)
         )
 
 
@@ -244,6 +267,7 @@ def _make_package(
     sol: SolveResult,
     troop_level: int | None,
     gap: float,
+    pledges: PledgeOutlook,
 ) -> Package:
     prefix = {"frontier": "f", "troops": "t", "alternative": "a"}[kind.value]
     parts = criteria_parts(instance, sol.allocation)
@@ -258,7 +282,7 @@ def _make_package(
         deterrence_parts=parts["deterrence"],
         warning_parts=parts["warning"],
         ukraine_forces_cost_eur_bn=funding_cost_eur_bn(instance, sol.allocation),
-        pledges=pledge_outlook(instance, aid, sol.allocation),
+        pledges=pledges,
         primary=instance.data.archetypes[aid].primary,
         objective=sol.objective,
         binding=sol.binding,

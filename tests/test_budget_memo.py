@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mcdm import packages as packages_module
 from mcdm.budget_memo import KEPT_PER_QUESTION, BudgetMemo, budget_free_key
 from mcdm.instance import instantiate
 from mcdm.io.data import load_dataset
@@ -18,6 +19,7 @@ from mcdm.io.load import load_scenario
 from mcdm.milp import SolveResult
 from mcdm.milp import solve as solve_module
 from mcdm.packages import PackageKind, generate_packages
+from mcdm.pledges import pledge_outlook
 from mcdm.results import SolveStatus
 from tests.checker import check_allocation
 
@@ -71,6 +73,9 @@ def test_random_budgets_match_a_fresh_solve_within_the_gap(scenario, dataset, st
                 budget,
                 p.package_id,
             )
+            # its pledge outlook (kept from another budget where the mix was seen) is the one
+            # worked out at this budget
+            assert p.pledges == pledge_outlook(instance, p.archetype, p.allocation), p.package_id
         for o in fresh.outcomes:
             if not o.status.has_solution:
                 continue
@@ -90,9 +95,16 @@ def test_a_budget_the_kept_solves_cover_is_answered_without_a_solve(
     calls = []
     real = solve_module.solve_raw
     monkeypatch.setattr(solve_module, "solve_raw", lambda *a, **k: calls.append(1) or real(*a, **k))
+    outlooks = []
+    made = packages_module.pledge_outlook
+    monkeypatch.setattr(
+        packages_module, "pledge_outlook", lambda *a: outlooks.append(1) or made(*a)
+    )
     lower = at(scenario, dataset, round((dearest + START_EUR_BN) / 2 + 0.02, 3))
     again = generate_packages(lower, prices=False, memo=memo)
     assert calls == []
+    assert outlooks == []  # every mix was seen: its outlook is kept too
+    assert [p.pledges for p in again.packages] == [p.pledges for p in first.packages]
     generate_packages(lower, prices=False)  # the same budget without the memo: solved afresh
     assert len(calls) > 10
     assert [p.allocation for p in again.packages] == [p.allocation for p in first.packages]
