@@ -14,12 +14,13 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from mcdm.parallel import warm_workers
+from mcdm.parallel import available_cpus, warm_workers
 
 # The solvers' worker server starts now and imports the solver's modules while this script
-# imports the app's (about 1.5 s, pymcdm and matplotlib among them): the first solve then starts
-# its workers at once. Later runs of the script find it running.
-warm_workers()
+# imports the app's (about 1 s, pandas and pymcdm among them): the first solve then starts its
+# workers at once. Later runs of the script find it running. (One CPU: no workers.)
+if available_cpus() > 1:
+    warm_workers()
 
 from app_pages import common as ui
 from mcdm.cells import escape_markdown

@@ -12,9 +12,10 @@ robust the ranking is; the Streamlit app and the ``mcdm`` command use the same f
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
-import os
 import sys
+import threading
 import types
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
@@ -105,26 +106,54 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
+_PLOTS_LOCK = threading.Lock()
+
+
 class _PlotsOnDemand(types.ModuleType):
-    """Stands in for ``pymcdm.visuals`` until a name of it is asked for, then imports it."""
+    """Stands in for ``pymcdm.visuals`` until it is used, then imports it: any name of it (a
+    plot, ``__all__`` for a star import, ``__file__``, ``dir()``) is the real module's, and the
+    real module replaces the stand-in everywhere it is looked up (``sys.modules``,
+    ``pymcdm.visuals``). A submodule imported through the stand-in's ``__path__`` leaves the
+    names as the real package binds them (``visuals.ranking_bar`` is the function)."""
+
+    _REAL_DUNDERS = frozenset({"__all__", "__file__", "__cached__"})
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
+        if name.startswith("__") and name not in self._REAL_DUNDERS:
             raise AttributeError(name)
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
-        real = importlib.import_module(self.__name__)
-        parent = sys.modules.get("pymcdm")
-        if parent is not None:
-            parent.visuals = real  # type: ignore[attr-defined]
-        return getattr(real, name)
+        return getattr(self._real(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("__"):
+            super().__setattr__(name, value)
+            return
+        real = self._real()
+        if not (
+            isinstance(value, types.ModuleType)
+            and value.__name__ == f"{self.__name__}.{name}"
+            and hasattr(real, name)
+        ):  # (the import system binding a submodule the package has bound a name over)
+            setattr(real, name, value)
+
+    def __dir__(self) -> list[str]:
+        return dir(self._real())
+
+    def _real(self) -> types.ModuleType:
+        with _PLOTS_LOCK:  # one thread imports it; the others find it imported
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+            parent = sys.modules.get("pymcdm")
+            if parent is not None:
+                parent.visuals = real  # type: ignore[attr-defined]
+        return real
 
 
 def _pymcdm_plots_on_demand() -> None:
     """pymcdm's package imports its plotting module, and with it matplotlib: about 1 s of every
     start of ``mcdm run`` and of the app, for plots the tool never asks pymcdm to draw (its
     charts are its own). Until pymcdm is imported, ``pymcdm.visuals`` is a stand-in that
-    imports the real module when one of its names is first used (tests/test_exports.py)."""
+    imports the real module when it is first used (tests/test_exports.py)."""
     if "pymcdm" in sys.modules or "pymcdm.visuals" in sys.modules:
         return
     try:
@@ -133,8 +162,13 @@ def _pymcdm_plots_on_demand() -> None:
         return
     if spec is None or not spec.submodule_search_locations:
         return
+    paths = list(spec.submodule_search_locations)
+    real_spec = importlib.machinery.PathFinder.find_spec("pymcdm.visuals", paths)
+    if real_spec is None:
+        return
     stub = _PlotsOnDemand("pymcdm.visuals")
-    stub.__path__ = [os.path.join(d, "visuals") for d in spec.submodule_search_locations]
+    stub.__spec__ = real_spec  # (importlib.util.find_spec reads it)
+    stub.__path__ = list(real_spec.submodule_search_locations or ())
     sys.modules["pymcdm.visuals"] = stub
 
 

@@ -217,22 +217,23 @@ def map_tasks(
 
 
 class Pending:
-    """Tasks handed out now, their results collected later, in the tasks' order (without a
-    pool they are run at once): the next batch of tasks can be handed out meanwhile."""
+    """Tasks handed out now, their results collected later, in the tasks' order: the next
+    batch of tasks can be handed out meanwhile. Without a pool they run when collected, in
+    this process, in the order the batches are collected."""
 
     def __init__(self, func: Callable[[Any], Any], items: Iterable[Any], pool: Executor | None):
-        items = list(items)
+        self._func = func
+        self._items = list(items)
         self._done: list[Any] | None = None
-        self._futures = []
-        if pool is None:
-            self._done = [func(item) for item in items]
-        else:
-            self._futures = [pool.submit(func, item) for item in items]
+        self._futures = [] if pool is None else [pool.submit(func, i) for i in self._items]
 
     def results(self) -> list[Any]:
         """Every task's result (waiting for those not done), in the tasks' order."""
         if self._done is None:
-            self._done = [fut.result() for fut in self._futures]
+            if self._futures:
+                self._done = [fut.result() for fut in self._futures]
+            else:
+                self._done = [self._func(item) for item in self._items]
         return self._done
 
 

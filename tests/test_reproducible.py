@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from mcdm.instance import instantiate
 from mcdm.io.load import load_scenario
+from mcdm.parallel import executor, submit_tasks
 from mcdm.pipeline import optimise_scenario
 from tests.conftest import DATA
 
@@ -78,3 +79,18 @@ def test_every_solver_call_has_a_node_limit_below_its_safety_net(dataset, monkey
     assert all(nodes is not None and 1 <= nodes <= scenario.solver.node_limit for _, nodes in calls)
     assert {seconds for seconds, _ in calls} == {scenario.solver.time_limit_s}
     assert scenario.solver.time_limit_s >= 600
+
+
+def test_a_batch_without_a_pool_runs_when_collected_and_keeps_its_order():
+    """Batches handed out together (levels and alternatives) run, without workers, in the
+    order they are collected, so progress messages follow the solves; with workers, results
+    keep the tasks' order whatever order they finish in."""
+    ran: list[int] = []
+    first = submit_tasks(lambda x: ran.append(x) or x * x, [3, 1, 2], None)
+    second = submit_tasks(lambda x: ran.append(x) or -x, [5], None)
+    assert ran == []
+    assert first.results() == [9, 1, 4] and ran == [3, 1, 2]
+    assert second.results() == [-5] and ran == [3, 1, 2, 5]
+    assert first.results() == [9, 1, 4] and ran == [3, 1, 2, 5]  # (collected once)
+    with executor(2) as pool:
+        assert submit_tasks(abs, [-3, 1, -2], pool).results() == [3, 1, 2]

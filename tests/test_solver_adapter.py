@@ -83,14 +83,16 @@ def test_a_solve_gives_pulps_answer(instance):
     model = build_model(instance, "hybrid", relax=Relax())
     ours = _HiGHS(msg=False, gapRel=0.005, threads=1)
     model.prob.solve(ours)
-    ours_values = {v.name: v.varValue for v in model.prob.variables()}
+    ours_values = {v.name: (v.varValue, v.dj) for v in model.prob.variables()}
+    ours_rows = {n: (c.slack, c.pi) for n, c in model.prob._constraints.items()}
     ours_status = (model.prob.status, model.prob.sol_status, pulp.value(model.prob.objective))
     again = build_model(instance, "hybrid")
     plain = pulp.HiGHS(msg=False, gapRel=0.005, threads=1)
     again.prob.solve(plain)
     plain_status = (again.prob.status, again.prob.sol_status, pulp.value(again.prob.objective))
     assert ours_status == plain_status
-    assert ours_values == {v.name: v.varValue for v in again.prob.variables()}
+    assert ours_values == {v.name: (v.varValue, v.dj) for v in again.prob.variables()}
+    assert ours_rows == {n: (c.slack, c.pi) for n, c in again.prob._constraints.items()}
     assert ours_status[0] == pulp.LpStatusOptimal
 
 

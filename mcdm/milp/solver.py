@@ -291,7 +291,9 @@ def _read_solution(lp: pulp.LpProblem, variables: list, status: Any) -> tuple[in
         s.kIterationLimit,
         s.kSolutionLimit,
         s.kMemoryLimit,
-    ):
+        s.kInterrupt,
+        s.kHighsInterrupt,
+    ):  # stopped before any mix was found
         return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
     return _status_map()[status]
 
