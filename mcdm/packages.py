@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 
@@ -236,7 +237,7 @@ class _Found:
         weighs the members' chances of coming, never the budget)."""
         if self.memo is None:
             return pledge_outlook(self.instance, aid, alloc)
-        compute = lambda: pledge_outlook(self.instance, aid, alloc)  # noqa: E731
+        compute = partial(pledge_outlook, self.instance, aid, alloc)
         return self.memo.budget_free(self.instance, ("pledges", aid, alloc), compute)
 
     def add(

@@ -151,10 +151,9 @@ def _run(task: PriceTask) -> ConstraintPrice | None:
 
 
 def _same_model(task: PriceTask) -> tuple:
-    """Equal for tasks that build the very same model: the archetype's, with the same pairs and
-    bounds (a pair bounded at 0 units has no variable) where every family switched off acts only
-    through those
-    (``Family.acts_through_pairs``); otherwise the archetype's with what is switched off."""
+    """Equal for tasks that build the very same model: the archetype with its pairs and their
+    bounds (a pair bounded at 0 units has no variable) where every family switched off acts
+    only through those (``Family.acts_through_pairs``); else the archetype with what is off."""
     by_family = {f.family: f for f in families.REGISTRY}  # at call time: a test may add one
     relax = task.option.relax
     if all(

@@ -16,6 +16,7 @@ from .errors import RankingError
 from .kernels import KERNELS, Prepared, best_first, scores
 from .limits import smaa_problem
 from .method_inputs import POSITIVE_ONLY
+from .model import Method
 from .ranking import prepare_values, rank_matrix
 from .results import ColumnDraws, DecisionMatrix
 
@@ -174,7 +175,7 @@ def _values(
     n, m = matrix.shape
     if value_draws.shape != (draws, n, m):
         raise RankingError(f"value draws must be {draws} x {n} x {m}")
-    if isinstance(value_draws, ColumnDraws) and method == "TOPSIS":
+    if isinstance(value_draws, ColumnDraws) and method == Method.TOPSIS:
         return X, value_draws
     full = value_draws.full() if isinstance(value_draws, ColumnDraws) else value_draws
     if method in POSITIVE_ONLY:  # the others see the values as they are

@@ -101,7 +101,6 @@ class _HiGHS(pulp.HiGHS):
         super().__init__(**kwargs)
         self.warm = warm
         self.model_status = ""
-        self._variables: list[pulp.LpVariable] | None = None
 
     def actualSolve(self, lp: pulp.LpProblem) -> int:  # noqa: N802 (PuLP's name)
         """PuLP's ``HiGHS.actualSolve`` with the problem's variables listed once, not five times.
@@ -115,12 +114,18 @@ class _HiGHS(pulp.HiGHS):
         variables = lp.variables()
         rows = list(lp._constraints.values())
         _pass_model(lp, variables, rows, mip=self.mip)
-        self._variables = variables
-        try:
-            self.callSolver(lp)
-            status, sol_status = self.findSolutionValues(lp)
-        finally:
-            self._variables = None
+        highs = lp.solverModel
+        if self.warm:
+            _start_from_values(highs, variables)
+        highs.run()
+        if self.warm and _start_returned(highs):
+            # highspy 1.16 can report the optimum's objective yet hand back the start as its
+            # solution (seen when presolve settles the model): solve again without the start.
+            highs.clearSolver()
+            highs.run()
+        model_status = highs.getModelStatus()
+        self.model_status = model_status.name
+        status, sol_status = _read_solution(lp, variables, model_status)
         for var in variables:
             var.modified = False
         for row in rows:
@@ -128,37 +133,22 @@ class _HiGHS(pulp.HiGHS):
         lp.assignStatus(status, sol_status)
         return status
 
-    def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's name)
-        import highspy
 
-        if self.warm:
-            variables = self._listed(lp)
-            values = [0.0] * len(variables)
-            known = False
-            for var in variables:
-                if var.varValue is not None:
-                    values[var.index] = float(var.varValue)
-                    known = True
-            if known:
-                sol = highspy.HighsSolution()
-                sol.col_value = values
-                sol.value_valid = True
-                lp.solverModel.setSolution(sol)
-        lp.solverModel.run()
-        if self.warm and _start_returned(lp.solverModel):
-            # highspy 1.16 can report the optimum's objective yet hand back the start as its
-            # solution (seen when presolve settles the model): solve again without the start.
-            lp.solverModel.clearSolver()
-            lp.solverModel.run()
+def _start_from_values(highs: Any, variables: list) -> None:
+    """The variables' current values (a previous solution), complete, as HiGHS's start."""
+    import highspy
 
-    def _listed(self, lp: pulp.LpProblem) -> list[pulp.LpVariable]:
-        return lp.variables() if self._variables is None else self._variables
-
-    def findSolutionValues(self, lp: pulp.LpProblem):  # noqa: N802 (PuLP's name)
-        """PuLP's reading of the solution, on the listed variables, and the node limit's status."""
-        status = lp.solverModel.getModelStatus()
-        self.model_status = status.name
-        return _read_solution(lp, self._listed(lp), status)
+    values = [0.0] * len(variables)
+    known = False
+    for var in variables:
+        if var.varValue is not None:
+            values[var.index] = float(var.varValue)
+            known = True
+    if known:
+        sol = highspy.HighsSolution()
+        sol.col_value = values
+        sol.value_valid = True
+        highs.setSolution(sol)
 
 
 def _start_returned(highs: Any) -> bool:
