@@ -34,6 +34,8 @@ BLOCKED_DOMAINS = (
     "tass.com", "tass.ru", "ria.ru", "rt.com", "sputniknews.com", "sputnikglobe.com",
     "noticiabrasil.net.br", "lenta.ru", "news.mail.ru", "news-pravda.com", "pravda-en.com",
     "news-front.info", "news-front.su", "tvzvezda.ru", "ridus.ru", "news.by",
+    # other state-run or government-aligned outlets (cite the government's own text instead)
+    "aa.com.tr", "trt.net.tr", "trtworld.com", "ahaber.com.tr", "dailysabah.com", "bssnews.net",
     # aggregators and mirrors
     "wikimili.com", "news.az", "menafn.com", "caliber.az", "benborges.xyz", "volknews.com",
     "allplaynews.com", "downthenews.com", "axy.media", "kinstranews.com", "interbellumnews.com",
