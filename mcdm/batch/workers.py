@@ -4,9 +4,11 @@ the pools that run them, local processes or a Dask cluster."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import resource
 import shutil
+import tempfile
 import time
 import tomllib
 import traceback
@@ -17,6 +19,7 @@ from typing import Any
 from ..errors import ClusterError, McdmError, OutputError
 from ..folders import marker_kind
 from ..instance import instantiate
+from ..milp.kept_solves import KeptSolves, keeping
 from ..parallel import executor
 from ..pipeline import run_scenario, write_run
 from .records import VariantDone, VariantFailed, VariantOutcome, VariantTask
@@ -27,6 +30,12 @@ __all__ = ["DASK_CONNECT_TIMEOUT_S", "dask_client", "run_locally", "run_on_dask"
 DASK_CONNECT_TIMEOUT_S = 5  # an unreachable scheduler is reported after this, not waited for
 
 Report = Callable[[VariantOutcome], None]
+
+#: This process's solves, kept across the variants it runs (a pool's worker lives for one batch,
+#: and its workers share their solves through the batch's temporary folder; run here, the batch
+#: clears them when it ends): variants that build the very same model get the very same answer
+#: without solving it again (:mod:`mcdm.milp.kept_solves`).
+KEPT = KeptSolves()
 
 
 def run_variant(task: VariantTask) -> VariantOutcome:
@@ -44,7 +53,9 @@ def run_variant(task: VariantTask) -> VariantOutcome:
         doc = tomllib.loads(variant.scenario_toml)
         data = data_for(doc)
         scenario = checked_scenario(doc, data, variant.variant_id)
-        result = run_scenario(instantiate(scenario, data), jobs=1, prices=task.prices)
+        KEPT.use_folder(Path(task.kept) if task.kept else None)
+        with keeping(KEPT):
+            result = run_scenario(instantiate(scenario, data), jobs=1, prices=task.prices)
         errors = [o.message for o in result.packages.outcomes if o.status.value == "error"]
         if errors:  # a solver failure or a time limit without any solution: retry on re-run
             raise McdmError("; ".join(errors))
@@ -97,15 +108,23 @@ def _lost(task: VariantTask, exc: BaseException) -> VariantFailed:
 
 def run_locally(tasks: list[VariantTask], jobs: int, done: Report) -> None:
     """Run the variants here (one job) or in a pool; an exception out of ``done`` (or Ctrl-C)
-    leaves the pool, which cancels what has not started and terminates the workers."""
+    leaves the pool, which cancels what has not started and terminates the workers. A pool's
+    workers share their solves through a temporary folder, removed once they have stopped."""
     from concurrent.futures import as_completed
 
-    with executor(min(jobs, max(1, len(tasks)))) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="mcdm-solves-", ignore_cleanup_errors=True) as kept,
+        executor(min(jobs, max(1, len(tasks)))) as pool,
+    ):
         if pool is None:
-            for task in tasks:
-                done(run_variant(task))
+            try:
+                for task in tasks:
+                    done(run_variant(task))
+            finally:
+                KEPT.clear()
             return
-        futures = {pool.submit(run_variant, task): task for task in tasks}
+        shared = [dataclasses.replace(task, kept=kept) for task in tasks]
+        futures = {pool.submit(run_variant, task): task for task in shared}
         for fut in as_completed(futures):
             try:
                 outcome = fut.result()

@@ -16,11 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pulp
 
 from ..errors import SolveError
 from ..model import SolverSettings
 from ..results import SolveStatus
+from .kept_solves import HighsInput, Outcome, active
 
 __all__ = ["RawResult", "map_status", "solve_raw"]
 
@@ -101,6 +103,7 @@ class _HiGHS(pulp.HiGHS):
         super().__init__(**kwargs)
         self.warm = warm
         self.model_status = ""
+        self.outcome: Outcome | None = None
 
     def actualSolve(self, lp: pulp.LpProblem) -> int:  # noqa: N802 (PuLP's name)
         """PuLP's ``HiGHS.actualSolve`` with the problem's variables listed once, not five times.
@@ -109,23 +112,23 @@ class _HiGHS(pulp.HiGHS):
         clear flags; here the list is made once and the model goes to HiGHS in three bulk calls.
         HiGHS receives the very same model (columns in PuLP's order, rows in the problem's;
         ``tests/test_solver_adapter.py`` compares the two), so it finds the very same solution.
+        Where solves are kept (:mod:`mcdm.milp.kept_solves`), a model HiGHS has already
+        solved with the same options and start is answered with that solve's outcome.
         """
-        self.createAndConfigureSolver(lp)
         variables = lp.variables()
         rows = list(lp._constraints.values())
-        _pass_model(lp, variables, rows, mip=self.mip)
-        highs = lp.solverModel
-        if self.warm:
-            _start_from_values(highs, variables)
-        highs.run()
-        if self.warm and _start_returned(highs):
-            # highspy 1.16 can report the optimum's objective yet hand back the start as its
-            # solution (seen when presolve settles the model): solve again without the start.
-            highs.clearSolver()
-            highs.run()
-        model_status = highs.getModelStatus()
-        self.model_status = model_status.name
-        status, sol_status = _read_solution(lp, variables, model_status)
+        given = _highs_input(lp, variables, rows, mip=self.mip)
+        start = _start_vector(variables) if self.warm else None
+        kept = active() if not (self.callbackTuple or self.callbacksToActivate) else None
+        key = given.digest(self._options(), start) if kept is not None else b""
+        outcome = kept.get(key) if kept is not None else None
+        if outcome is None:
+            outcome = self._run(lp, given, start)
+            if kept is not None:
+                kept.put(key, outcome)
+        self.outcome = outcome
+        self.model_status = outcome.model_status.name
+        status, sol_status = _read_solution(lp, variables, rows, outcome)
         for var in variables:
             var.modified = False
         for row in rows:
@@ -133,22 +136,59 @@ class _HiGHS(pulp.HiGHS):
         lp.assignStatus(status, sol_status)
         return status
 
+    def _options(self) -> tuple:
+        """Everything :meth:`createAndConfigureSolver` sets, and the HiGHS that reads it."""
+        return (
+            _highs_version(),
+            self.mip,
+            self.msg,
+            self.gapRel,
+            self.gapAbs,
+            self.threads,
+            self.timeLimit,
+            tuple(sorted((k, repr(v)) for k, v in self.optionsDict.items())),
+        )
 
-def _start_from_values(highs: Any, variables: list) -> None:
-    """The variables' current values (a previous solution), complete, as HiGHS's start."""
-    import highspy
+    def _run(self, lp: pulp.LpProblem, given: HighsInput, start: np.ndarray | None) -> Outcome:
+        self.createAndConfigureSolver(lp)
+        highs = lp.solverModel
+        _load(highs, given)
+        if start is not None:
+            _set_start(highs, start)
+        highs.run()
+        if start is not None and _start_returned(highs):
+            # highspy 1.16 can report the optimum's objective yet hand back the start as its
+            # solution (seen when presolve settles the model): solve again without the start.
+            highs.clearSolver()
+            highs.run()
+        return _outcome(highs)
 
-    values = [0.0] * len(variables)
+
+@functools.cache
+def _highs_version() -> str:
+    from importlib.metadata import version
+
+    return version("highspy")
+
+
+def _start_vector(variables: list) -> np.ndarray | None:
+    """The variables' current values (a previous solution), complete, or None if none is set."""
+    values = np.zeros(len(variables))
     known = False
     for var in variables:
         if var.varValue is not None:
             values[var.index] = float(var.varValue)
             known = True
-    if known:
-        sol = highspy.HighsSolution()
-        sol.col_value = values
-        sol.value_valid = True
-        highs.setSolution(sol)
+    return values if known else None
+
+
+def _set_start(highs: Any, values: np.ndarray) -> None:
+    import highspy
+
+    sol = highspy.HighsSolution()
+    sol.col_value = values.tolist()
+    sol.value_valid = True
+    highs.setSolution(sol)
 
 
 def _start_returned(highs: Any) -> bool:
@@ -163,17 +203,36 @@ def _start_returned(highs: Any) -> bool:
     return abs(value - reported) > 1e-6 * max(1.0, abs(reported))
 
 
+def _outcome(highs: Any) -> Outcome:
+    solution = highs.getSolution()
+    info = highs.getInfo()
+    return Outcome(
+        model_status=highs.getModelStatus(),
+        objective=float(highs.getObjectiveValue()),
+        col_value=np.array(solution.col_value, dtype=np.float64),
+        col_dual=np.array(solution.col_dual, dtype=np.float64),
+        row_value=np.array(solution.row_value, dtype=np.float64),
+        row_dual=np.array(solution.row_dual, dtype=np.float64),
+        mip_dual_bound=float(info.mip_dual_bound),
+        mip_gap=float(info.mip_gap),
+    )
+
+
 def _pass_model(lp: pulp.LpProblem, variables: list, rows: list, mip: bool = True) -> None:
-    """Give HiGHS the problem as PuLP's ``HiGHS.buildSolverModel`` does, in bulk calls.
+    """Give HiGHS (``lp.solverModel``) the problem as PuLP's ``HiGHS.buildSolverModel`` does."""
+    _load(lp.solverModel, _highs_input(lp, variables, rows, mip))
+
+
+def _highs_input(lp: pulp.LpProblem, variables: list, rows: list, mip: bool) -> HighsInput:
+    """The problem as PuLP's ``HiGHS.buildSolverModel`` would give it to HiGHS.
 
     Column j is ``variables[j]`` (PuLP's order, by name) with PuLP's sign for a maximisation
     and its bounds; row i is the problem's i-th constraint with its zero coefficients left out.
+    Sets each variable's and row's ``index``, as PuLP does.
     """
     import highspy
-    import numpy as np
 
     inf = highspy.kHighsInf
-    highs = lp.solverModel
     mult = -1 if lp.sense == pulp.LpMaximize else 1
     objective = lp.objective
     n = len(variables)
@@ -188,11 +247,6 @@ def _pass_model(lp: pulp.LpProblem, variables: list, rows: list, mip: bool = Tru
         upper[j] = inf if var.upBound is None else var.upBound
         if var.cat == pulp.LpInteger and mip:
             integer.append(j)
-    none_i = np.empty(0, dtype=np.int32)
-    highs.addCols(n, cost, lower, upper, 0, none_i, none_i, np.empty(0))
-    if integer:
-        kind = np.full(len(integer), int(highspy.HighsVarType.kInteger), dtype=np.uint8)
-        highs.changeColsIntegrality(len(integer), np.array(integer, dtype=np.int32), kind)
     m = len(rows)
     starts = np.empty(m, dtype=np.int32)
     row_lower = np.empty(m)
@@ -209,15 +263,40 @@ def _pass_model(lp: pulp.LpProblem, variables: list, rows: list, mip: bool = Tru
         lb, ub = row.getLb(), row.getUb()
         row_lower[i] = -inf if lb is None else lb
         row_upper[i] = inf if ub is None else ub
+    return HighsInput(
+        cost=cost,
+        lower=lower,
+        upper=upper,
+        integer=np.array(integer, dtype=np.int32),
+        row_lower=row_lower,
+        row_upper=row_upper,
+        starts=starts,
+        index=np.array(index, dtype=np.int32),
+        value=np.array(value, dtype=np.float64),
+    )
+
+
+def _load(highs: Any, given: HighsInput) -> None:
+    """Hand HiGHS the model in three bulk calls."""
+    import highspy
+
+    n = len(given.cost)
+    none_i = np.empty(0, dtype=np.int32)
+    highs.addCols(n, given.cost, given.lower, given.upper, 0, none_i, none_i, np.empty(0))
+    if len(given.integer):
+        k = len(given.integer)
+        kind = np.full(k, int(highspy.HighsVarType.kInteger), dtype=np.uint8)
+        highs.changeColsIntegrality(k, given.integer, kind)
+    m = len(given.starts)
     if m:
         highs.addRows(
             m,
-            row_lower,
-            row_upper,
-            len(index),
-            starts,
-            np.array(index, dtype=np.int32),
-            np.array(value, dtype=np.float64),
+            given.row_lower,
+            given.row_upper,
+            len(given.index),
+            given.starts,
+            given.index,
+            given.value,
         )
 
 
@@ -255,28 +334,29 @@ def _status_map() -> dict[Any, tuple[int, int]]:
     }
 
 
-def _read_solution(lp: pulp.LpProblem, variables: list, status: Any) -> tuple[int, int]:
+def _read_solution(
+    lp: pulp.LpProblem, variables: list, rows: list, outcome: Outcome
+) -> tuple[int, int]:
     """PuLP's ``HiGHS.findSolutionValues``: values and reduced costs onto the variables, slacks
     and duals onto the rows, and the statuses."""
     import highspy
 
-    highs = lp.solverModel
-    solution = highs.getSolution()
-    col_values = list(solution.col_value)
-    col_duals = list(solution.col_dual)
+    col_values = outcome.col_value.tolist()
+    col_duals = outcome.col_dual.tolist()
     for var in variables:
         var.varValue = col_values[var.index]
         var.dj = col_duals[var.index]
-    row_values = list(solution.row_value)
-    row_duals = list(solution.row_dual)
-    for row in lp._constraints.values():
+    row_values = outcome.row_value.tolist()
+    row_duals = outcome.row_dual.tolist()
+    for row in rows:
         # PuLP keeps a row's constant on the left-hand side: the slack's sign flips for <= rows
         row.slack = row.constant + row_values[row.index]
         if row.sense == pulp.LpConstraintLE:
             row.slack *= -1.0
         row.pi = row_duals[row.index]
     s = highspy.HighsModelStatus
-    if highs.getObjectiveValue() == float("inf") and status in (
+    status = outcome.model_status
+    if outcome.objective == float("inf") and status in (
         s.kTimeLimit,
         s.kIterationLimit,
         s.kSolutionLimit,
@@ -332,10 +412,9 @@ def solve_raw(
     if isinstance(solver, _HiGHS):
         limit = {"kTimeLimit": "time", "kSolutionLimit": "nodes"}.get(solver.model_status, "")
         if status.has_solution:
-            info = prob.solverModel.getInfo()
-            bound = float(info.mip_dual_bound)
+            bound = solver.outcome.mip_dual_bound
             if status is SolveStatus.FEASIBLE:
-                gap = float(info.mip_gap)
+                gap = solver.outcome.mip_gap
     elif status is SolveStatus.FEASIBLE:
         limit = "limit"
     return RawResult(

@@ -1,0 +1,209 @@
+"""Solves kept for the length of a batch: a model HiGHS has solved once is not solved again.
+
+HiGHS answers the same input with the same output: one thread, and limits that count nodes, not
+seconds (the time limit is a safety net that the bundled scenarios never reach). A sweep's
+variants often build the very same model: a frontier level or a tie-break that does not read
+the swept budget is the same for every budget at one rotation factor. The key is a digest of
+everything HiGHS receives (the columns with their costs, bounds and integrality, the rows, the
+options and the start solution), so a kept answer is the answer a fresh solve would give, to
+the last bit: never "close enough", never stale.
+
+Kept only while :func:`keeping` is in force (a batch's variants); elsewhere every solve is run.
+With a folder, the answers are also written there, one file a solve, for the batch's other worker
+processes to read (a batch's own temporary folder, removed when the batch ends).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import zipfile
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["HighsInput", "KeptSolves", "Outcome", "active", "keeping"]
+
+#: The kept answers' memory, at most (the least recently used go first).
+MAX_BYTES = 96 * 2**20
+#: What one process writes to a shared folder, at most (beyond it, answers are kept in memory).
+MAX_FOLDER_BYTES = 512 * 2**20
+
+
+@dataclass(frozen=True, eq=False)
+class HighsInput:
+    """A model as HiGHS receives it: columns, then rows in compressed (CSR) form."""
+
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    integer: np.ndarray  # indices of the integer columns
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    starts: np.ndarray
+    index: np.ndarray
+    value: np.ndarray
+
+    def digest(self, options: tuple, start: np.ndarray | None) -> bytes:
+        """What identifies a solve: this model, the solver's options and the start solution."""
+        h = hashlib.blake2b(digest_size=32)
+        h.update(repr(options).encode())
+        for part in (
+            self.cost,
+            self.lower,
+            self.upper,
+            self.integer,
+            self.row_lower,
+            self.row_upper,
+            self.starts,
+            self.index,
+            self.value,
+        ):
+            h.update(f"|{part.dtype.str}{part.shape}|".encode())
+            h.update(np.ascontiguousarray(part).tobytes())
+        h.update(b"|start|" if start is not None else b"|no start|")
+        if start is not None:
+            h.update(np.ascontiguousarray(start, dtype=np.float64).tobytes())
+        return h.digest()
+
+
+@dataclass(frozen=True, eq=False)
+class Outcome:
+    """All that is read back from one HiGHS solve."""
+
+    model_status: Any  # highspy.HighsModelStatus
+    objective: float  # HiGHS's objective value (inf if no solution was found)
+    col_value: np.ndarray
+    col_dual: np.ndarray
+    row_value: np.ndarray
+    row_dual: np.ndarray
+    mip_dual_bound: float
+    mip_gap: float
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.col_value, self.col_dual, self.row_value, self.row_dual)
+        return sum(a.nbytes for a in arrays) + 256
+
+
+class KeptSolves:
+    """Answers by digest, least recently used first out, within ``max_bytes``; with a
+    ``folder``, shared through it with other processes."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES, folder: Path | None = None) -> None:
+        self.max_bytes = max_bytes
+        self.folder = folder
+        self._kept: OrderedDict[bytes, Outcome] = OrderedDict()
+        self._bytes = 0
+        self._written = 0
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key: bytes) -> Outcome | None:
+        outcome = self._kept.get(key)
+        if outcome is not None:
+            self._kept.move_to_end(key)
+        elif self.folder is not None:
+            outcome = _read(self.folder / f"{key.hex()}.npz")
+            if outcome is not None:
+                self._keep(key, outcome)
+        if outcome is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return outcome
+
+    def put(self, key: bytes, outcome: Outcome) -> None:
+        self._keep(key, outcome)
+        room = self._written + outcome.nbytes <= MAX_FOLDER_BYTES
+        if self.folder is not None and room and _write(self.folder, f"{key.hex()}.npz", outcome):
+            self._written += outcome.nbytes
+
+    def use_folder(self, folder: Path | None) -> None:
+        """Share through ``folder`` from now on (None: keep in this process only)."""
+        if folder != self.folder:
+            self.folder = folder
+            self._written = 0
+
+    def clear(self) -> None:
+        self._kept.clear()
+        self._bytes = 0
+
+    def _keep(self, key: bytes, outcome: Outcome) -> None:
+        if outcome.nbytes > self.max_bytes or key in self._kept:
+            return
+        self._kept[key] = outcome
+        self._bytes += outcome.nbytes
+        while self._bytes > self.max_bytes:
+            _, old = self._kept.popitem(last=False)
+            self._bytes -= old.nbytes
+
+
+_ARRAYS = ("col_value", "col_dual", "row_value", "row_dual")
+
+
+def _write(folder: Path, name: str, outcome: Outcome) -> bool:
+    """Write one answer whole or not at all (a reader never sees half a file); a failed write
+    only means the answer is not shared."""
+    scalars = np.array(
+        [int(outcome.model_status), outcome.objective, outcome.mip_dual_bound, outcome.mip_gap]
+    )
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".part-", suffix=".npz")
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, scalars=scalars, **{k: getattr(outcome, k) for k in _ARRAYS})
+        os.replace(tmp, folder / name)
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False
+    return True
+
+
+def _read(path: Path) -> Outcome | None:
+    """One answer another process wrote, or None if there is none (or it cannot be read)."""
+    import highspy
+
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            status, objective, bound, gap = f["scalars"].tolist()
+            arrays = {k: f[k] for k in _ARRAYS}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None
+    return Outcome(
+        model_status=highspy.HighsModelStatus(int(status)),
+        objective=objective,
+        mip_dual_bound=bound,
+        mip_gap=gap,
+        **arrays,
+    )
+
+
+_ACTIVE: ContextVar[KeptSolves | None] = ContextVar("kept_solves", default=None)
+
+
+def active() -> KeptSolves | None:
+    """The kept solves in force here, if any."""
+    return _ACTIVE.get()
+
+
+@contextlib.contextmanager
+def keeping(kept: KeptSolves) -> Iterator[KeptSolves]:
+    """Solves within the block are answered from ``kept`` where it has them, and kept there."""
+    token = _ACTIVE.set(kept)
+    try:
+        yield kept
+    finally:
+        _ACTIVE.reset(token)
