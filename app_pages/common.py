@@ -8,7 +8,9 @@ the Export page writes; the state transitions are in :mod:`mcdm.session`.
 Solves and analyses are cached with ``st.cache_resource``, keyed on the instance (by its digest:
 the scenario, the ranking choices and the data) and shared by every session; Streamlit computes
 a missing entry once, with a lock per key, so two sessions that ask for the same instance at the
-same time wait for one solve.
+same time wait for one solve. Below those caches, every solve reuses the models already solved
+by this server (:mod:`mcdm.solved_models`, the very answer a fresh solve gives): a change that
+leaves some kinds of package untouched solves only the kinds it changes.
 
 Uploaded data files live in the user's session (as text, validated), never on the server's disk:
 nothing is left behind to clean up, and no server path can reach a page or an exported file.
@@ -18,12 +20,14 @@ Markdown and server paths are replaced; the full error goes to the log.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import hashlib
 import logging
 import os
 import re
 import secrets
+import shutil
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -55,6 +59,7 @@ from mcdm.session import (
     summarise,
     track_changes,
 )
+from mcdm.solved_models import SolvedModels, reusing
 from mcdm.views import archetype_names, column_formats
 
 log = logging.getLogger("mcdm.app")
@@ -167,6 +172,25 @@ def parse_preset(text: str) -> Scenario:
 # --- solves and analyses: the pipeline, cached -------------------------------------------------
 
 
+#: The most the server's folder of solved models holds (about 8 KB a solve) before its oldest go.
+SOLVED_FOLDER_BYTES = 256 * 2**20
+
+
+@st.cache_resource(show_spinner=False)
+def _solved_models() -> SolvedModels:
+    """The models every session has solved, in a folder the solving workers share; removed when
+    the server stops."""
+    folder = Path(tempfile.mkdtemp(prefix="mcdm-solves-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return SolvedModels(folder=folder)
+
+
+def _reusing_solved_models():
+    solved = _solved_models()
+    solved.trim_folder(SOLVED_FOLDER_BYTES)
+    return reusing(solved)
+
+
 @st.cache_resource(show_spinner=False)
 def _memo() -> BudgetMemo:
     """The solves of every session, kept to answer budget changes (:mod:`mcdm.budget_memo`)."""
@@ -180,13 +204,14 @@ def _solves(instance: Instance) -> PackageSet:
     meanwhile), and from solves at other budgets where those provably give the answer."""
     bar = st.progress(0.0, text="Solving the force-mix programs...")
     try:
-        return generate_packages(
-            instance,
-            prices=False,
-            jobs=min(2, available_cpus()),
-            progress=lambda f, m: bar.progress(min(1.0, f), text=escape_markdown(m)),
-            memo=_memo(),
-        )
+        with _reusing_solved_models():
+            return generate_packages(
+                instance,
+                prices=False,
+                jobs=min(2, available_cpus()),
+                progress=lambda f, m: bar.progress(min(1.0, f), text=escape_markdown(m)),
+                memo=_memo(),
+            )
     finally:
         bar.empty()
 
@@ -235,7 +260,8 @@ def _priced(instance: Instance, archetype: str | None, pset: PackageSet) -> Pack
     """``pset`` (the packages of ``instance``) with the constraints of one archetype priced,
     or of every one (None)."""
     kinds = None if archetype is None else (archetype,)
-    return price_packages(instance, pset, kinds, jobs=min(2, available_cpus()))
+    with _reusing_solved_models():
+        return price_packages(instance, pset, kinds, jobs=min(2, available_cpus()))
 
 
 def priced(ctx: Context, archetype: str | None = None) -> PackageSet:

@@ -34,6 +34,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from .solved_models import active, reuse_in_this_process
+
 __all__ = [
     "Pending",
     "available_cpus",
@@ -132,8 +134,9 @@ def _watch(parent: int, owner: int) -> None:
             os._exit(1)
 
 
-def _init_worker(owner: int) -> None:
-    """Run in every worker as it starts: ignore Ctrl-C, die with the parent (see module doc).
+def _init_worker(owner: int, solved: str = "") -> None:
+    """Run in every worker as it starts: ignore Ctrl-C, die with the parent (see module doc),
+    and reuse the solved models of the folder ``solved`` (if any).
 
     ``owner`` is the process that opened the pool; the parent is the forkserver, which exits
     when the owner does."""
@@ -150,6 +153,8 @@ def _init_worker(owner: int) -> None:
     threading.Thread(
         target=_watch, args=(parent, owner), name="parent-watchdog", daemon=True
     ).start()
+    if solved:
+        reuse_in_this_process(solved)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -171,17 +176,20 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 def executor(jobs: int) -> Iterator[Executor | None]:
     """A process pool for ``jobs`` > 1 (see :func:`mp_context`), else None (this process).
 
-    Leaving the block normally waits for every task; leaving it by an exception (Ctrl-C
-    included) cancels the tasks not started and terminates the workers."""
+    Opened where solved models are reused through a folder (:mod:`mcdm.solved_models`), its
+    workers reuse them too. Leaving the block normally waits for every task; leaving it by an
+    exception (Ctrl-C included) cancels the tasks not started and terminates the workers."""
     if jobs <= 1:
         yield None
         return
+    solved = active()
+    folder = str(solved.folder) if solved is not None and solved.folder is not None else ""
     with _workers_skip_the_main_script():
         pool = ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=mp_context(),
             initializer=_init_worker,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), folder),
         )
         try:
             yield pool

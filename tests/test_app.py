@@ -637,6 +637,10 @@ def test_no_member_taking_part_is_named():
 
 
 def test_kinds_of_package_are_checkboxes_with_their_full_names(dataset):
+    """Ticking a kind off solves nothing again: the other kinds' models are the ones already
+    solved (mcdm.solved_models), and their packages are those of a fresh solve."""
+    import app_pages.common as common
+
     at = monitoring_app()
     k = key_of("monitoring_only")
     data = dataset
@@ -644,11 +648,21 @@ def test_kinds_of_package_are_checkboxes_with_their_full_names(dataset):
     assert [b.label for b in boxes.values()] == [a.name for a in data.archetypes.values()]
     chosen = [aid for aid in data.archetypes if boxes[f"kind:{aid}:{k}"].value]
     assert len(chosen) >= 2
+    folder = common._solved_models().folder
+    solved = set(folder.iterdir())
+    assert solved
     boxes[f"kind:{chosen[0]}:{k}"].uncheck()
     next(b for b in at.button if b.label == "Solve").click().run()
     ctx = at.session_state["ctx"]
     assert chosen[0] not in {p.archetype for p in ctx.pset.packages}
     assert chosen[0] not in ctx.export_scenario.archetypes
+    assert set(folder.iterdir()) == solved  # no model solved again
+    fresh = generate_packages(ctx.solved, prices=False)
+    assert packages_frame(ctx.instance, ctx.pset).equals(packages_frame(ctx.instance, fresh))
+    at.slider(key=f"rotation:{k}").set_value(4.5)  # every model changes: solved anew
+    next(b for b in at.button if b.label == "Solve").click().run()
+    assert not at.exception, at.exception
+    assert len(set(folder.iterdir()) - solved) >= len(chosen) - 1
 
 
 def solve(at: AppTest) -> None:

@@ -54,13 +54,11 @@ class Variant:
 
 @dataclass(frozen=True)
 class VariantTask:
-    """What a worker needs to run one variant: the variant, the batch folder, the options, and
-    the folder through which the batch's processes share their solves ("" for none)."""
+    """What a worker needs to run one variant: the variant, the batch folder, the options."""
 
     variant: Variant
     out: str
     prices: bool = False
-    kept: str = ""
 
 
 @dataclass(frozen=True)

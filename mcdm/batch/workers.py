@@ -4,7 +4,6 @@ the pools that run them, local processes or a Dask cluster."""
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import resource
 import shutil
@@ -19,9 +18,9 @@ from typing import Any
 from ..errors import ClusterError, McdmError, OutputError
 from ..folders import marker_kind
 from ..instance import instantiate
-from ..milp.kept_solves import KeptSolves, keeping
 from ..parallel import executor
 from ..pipeline import run_scenario, write_run
+from ..solved_models import SolvedModels, active, reusing
 from .records import VariantDone, VariantFailed, VariantOutcome, VariantTask
 from .sweep import checked_scenario, data_for
 
@@ -31,11 +30,9 @@ DASK_CONNECT_TIMEOUT_S = 5  # an unreachable scheduler is reported after this, n
 
 Report = Callable[[VariantOutcome], None]
 
-#: This process's solves, kept across the variants it runs (a pool's worker lives for one batch,
-#: and its workers share their solves through the batch's temporary folder; run here, the batch
-#: clears them when it ends): variants that build the very same model get the very same answer
-#: without solving it again (:mod:`mcdm.milp.kept_solves`).
-KEPT = KeptSolves()
+#: A Dask worker's solved models, kept across the variants it runs (a local batch brings its own):
+#: variants that build the very same model get the very same answer without solving it again.
+SOLVED = SolvedModels()
 
 
 def run_variant(task: VariantTask) -> VariantOutcome:
@@ -53,8 +50,7 @@ def run_variant(task: VariantTask) -> VariantOutcome:
         doc = tomllib.loads(variant.scenario_toml)
         data = data_for(doc)
         scenario = checked_scenario(doc, data, variant.variant_id)
-        KEPT.use_folder(Path(task.kept) if task.kept else None)
-        with keeping(KEPT):
+        with reusing(active() or SOLVED):
             result = run_scenario(instantiate(scenario, data), jobs=1, prices=task.prices)
         errors = [o.message for o in result.packages.outcomes if o.status.value == "error"]
         if errors:  # a solver failure or a time limit without any solution: retry on re-run
@@ -108,23 +104,23 @@ def _lost(task: VariantTask, exc: BaseException) -> VariantFailed:
 
 def run_locally(tasks: list[VariantTask], jobs: int, done: Report) -> None:
     """Run the variants here (one job) or in a pool; an exception out of ``done`` (or Ctrl-C)
-    leaves the pool, which cancels what has not started and terminates the workers. A pool's
-    workers share their solves through a temporary folder, removed once they have stopped."""
+    leaves the pool, which cancels what has not started and terminates the workers.
+
+    The variants reuse each other's solved models (:mod:`mcdm.solved_models`): a pool's workers
+    through a temporary folder, removed once they have stopped."""
     from concurrent.futures import as_completed
 
+    jobs = min(jobs, max(1, len(tasks)))
     with (
-        tempfile.TemporaryDirectory(prefix="mcdm-solves-", ignore_cleanup_errors=True) as kept,
-        executor(min(jobs, max(1, len(tasks)))) as pool,
+        tempfile.TemporaryDirectory(prefix="mcdm-solves-", ignore_cleanup_errors=True) as folder,
+        reusing(SolvedModels(folder=Path(folder) if jobs > 1 else None)),
+        executor(jobs) as pool,
     ):
         if pool is None:
-            try:
-                for task in tasks:
-                    done(run_variant(task))
-            finally:
-                KEPT.clear()
+            for task in tasks:
+                done(run_variant(task))
             return
-        shared = [dataclasses.replace(task, kept=kept) for task in tasks]
-        futures = {pool.submit(run_variant, task): task for task in shared}
+        futures = {pool.submit(run_variant, task): task for task in tasks}
         for fut in as_completed(futures):
             try:
                 outcome = fut.result()

@@ -22,7 +22,7 @@ import pulp
 from ..errors import SolveError
 from ..model import SolverSettings
 from ..results import SolveStatus
-from .kept_solves import HighsInput, Outcome, active
+from ..solved_models import HighsInput, Outcome, active
 
 __all__ = ["RawResult", "map_status", "solve_raw"]
 
@@ -112,7 +112,7 @@ class _HiGHS(pulp.HiGHS):
         clear flags; here the list is made once and the model goes to HiGHS in three bulk calls.
         HiGHS receives the very same model (columns in PuLP's order, rows in the problem's;
         ``tests/test_solver_adapter.py`` compares the two), so it finds the very same solution.
-        Where solves are kept (:mod:`mcdm.milp.kept_solves`), a model HiGHS has already
+        Where solves are kept (:mod:`mcdm.milp.solved_models`), a model HiGHS has already
         solved with the same options and start is answered with that solve's outcome.
         """
         variables = lp.variables()
@@ -127,8 +127,9 @@ class _HiGHS(pulp.HiGHS):
             if kept is not None:
                 kept.put(key, outcome)
         self.outcome = outcome
-        self.model_status = outcome.model_status.name
-        status, sol_status = _read_solution(lp, variables, rows, outcome)
+        model_status = _model_status(outcome)
+        self.model_status = model_status.name
+        status, sol_status = _read_solution(lp, variables, rows, outcome, model_status)
         for var in variables:
             var.modified = False
         for row in rows:
@@ -207,7 +208,7 @@ def _outcome(highs: Any) -> Outcome:
     solution = highs.getSolution()
     info = highs.getInfo()
     return Outcome(
-        model_status=highs.getModelStatus(),
+        model_status=int(highs.getModelStatus()),
         objective=float(highs.getObjectiveValue()),
         col_value=np.array(solution.col_value, dtype=np.float64),
         col_dual=np.array(solution.col_dual, dtype=np.float64),
@@ -334,8 +335,14 @@ def _status_map() -> dict[Any, tuple[int, int]]:
     }
 
 
+def _model_status(outcome: Outcome) -> Any:
+    import highspy
+
+    return highspy.HighsModelStatus(outcome.model_status)
+
+
 def _read_solution(
-    lp: pulp.LpProblem, variables: list, rows: list, outcome: Outcome
+    lp: pulp.LpProblem, variables: list, rows: list, outcome: Outcome, status: Any
 ) -> tuple[int, int]:
     """PuLP's ``HiGHS.findSolutionValues``: values and reduced costs onto the variables, slacks
     and duals onto the rows, and the statuses."""
@@ -355,7 +362,6 @@ def _read_solution(
             row.slack *= -1.0
         row.pi = row_duals[row.index]
     s = highspy.HighsModelStatus
-    status = outcome.model_status
     if outcome.objective == float("inf") and status in (
         s.kTimeLimit,
         s.kIterationLimit,

@@ -13,13 +13,13 @@ import tempfile
 import numpy as np
 import pytest
 
+from mcdm import solved_models as ks
 from mcdm.batch import expand_sweep, run_batch, workers
 from mcdm.instance import instantiate
 from mcdm.io.load import load_scenario
 from mcdm.milp import build_model, solve_lexicographic
-from mcdm.milp import kept_solves as ks
-from mcdm.milp.kept_solves import KeptSolves, keeping
 from mcdm.milp.solver import _HiGHS, _highs_input
+from mcdm.solved_models import SolvedModels, reusing
 from tests.conftest import DATA
 
 MONITORING = DATA / "scenarios" / "monitoring_only.toml"
@@ -63,7 +63,7 @@ def _highs_runs(monkeypatch) -> list[int]:
 def test_a_kept_answer_is_the_fresh_solve_to_the_last_bit(instance, tmp_path, monkeypatch):
     fresh = _solved(instance)
     runs = _highs_runs(monkeypatch)
-    with keeping(KeptSolves(folder=tmp_path)) as kept:
+    with reusing(SolvedModels(folder=tmp_path)) as kept:
         first = _solved(instance)
         assert runs[0] == 2 and kept.misses == 2 and kept.hits == 0
         again = _solved(instance)  # a model built anew, the same as HiGHS receives it
@@ -71,7 +71,7 @@ def test_a_kept_answer_is_the_fresh_solve_to_the_last_bit(instance, tmp_path, mo
     assert first == fresh
     assert again == fresh
     assert len(list(tmp_path.glob("*.npz"))) == 2
-    with keeping(KeptSolves(folder=tmp_path)) as other:  # another process reads the folder
+    with reusing(SolvedModels(folder=tmp_path)) as other:  # another process reads the folder
         shared = _solved(instance)
     assert runs[0] == 2 and other.hits == 2 and other.misses == 0
     assert shared == fresh
@@ -118,14 +118,12 @@ def test_anything_highs_receives_changes_the_digest(instance):
 
 
 def _outcome(n: int) -> ks.Outcome:
-    import highspy
-
     values = np.arange(n, dtype=np.float64)
-    return ks.Outcome(highspy.HighsModelStatus.kOptimal, 1.0, values, values, values, values, 1, 0)
+    return ks.Outcome(7, 1.0, values, values, values, values, 1.0, 0.0)
 
 
 def test_kept_answers_stay_within_their_memory():
-    kept = KeptSolves(max_bytes=3 * _outcome(100).nbytes)
+    kept = SolvedModels(max_bytes=3 * _outcome(100).nbytes)
     for i in range(5):
         kept.put(bytes([i]), _outcome(100))
     assert len(kept) == 3
@@ -137,14 +135,14 @@ def test_kept_answers_stay_within_their_memory():
 
 def test_a_folder_that_fails_only_loses_the_sharing(instance, tmp_path):
     fresh = _solved(instance)
-    with keeping(KeptSolves(folder=tmp_path / "gone")) as kept:  # every write fails
+    with reusing(SolvedModels(folder=tmp_path / "gone")) as kept:  # every write fails
         assert _solved(instance) == fresh
     assert kept.misses == 2 and not (tmp_path / "gone").exists()
-    with keeping(KeptSolves(folder=tmp_path)) as kept:
+    with reusing(SolvedModels(folder=tmp_path)) as kept:
         _solved(instance)
     for path in tmp_path.glob("*.npz"):  # broken answers: read as none, and solved again
         path.write_bytes(b"PK\x03\x04 not an answer")
-    with keeping(KeptSolves(folder=tmp_path)) as kept:
+    with reusing(SolvedModels(folder=tmp_path)) as kept:
         assert _solved(instance) == fresh
     assert kept.hits == 0 and kept.misses == 2
 
@@ -157,21 +155,21 @@ def _variant_files(folder) -> dict:
     }
 
 
-def test_a_sweep_shares_solves_and_each_variant_is_as_if_run_alone(tmp_path, monkeypatch):
+def test_a_sweep_reuses_solves_and_each_variant_is_as_if_run_alone(tmp_path, monkeypatch):
     variants = expand_sweep(MONITORING, ["budget_eur_bn=0.2,0.4,0.6"], LIGHT)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    hits = workers.KEPT.hits
-    assert run_batch(variants, tmp_path / "kept", jobs=1).ok
-    assert workers.KEPT.hits > hits  # the variants built some of the very same models
-    assert len(workers.KEPT) == 0  # cleared when the batch ended
-    assert run_batch(variants, tmp_path / "shared", jobs=2).ok
+    runs = _highs_runs(monkeypatch)
+    assert run_batch(variants, tmp_path / "reused", jobs=1).ok
+    reused = runs[0]
+    assert run_batch(variants, tmp_path / "shared", jobs=2).ok  # (HiGHS runs in the workers)
     assert not list((tmp_path / "tmp").glob("mcdm-solves-*"))  # gone with the batch
-    monkeypatch.setattr(workers, "keeping", lambda kept: contextlib.nullcontext())
+    monkeypatch.setattr(workers, "reusing", lambda solved: contextlib.nullcontext())
     assert run_batch(variants, tmp_path / "alone", jobs=1).ok
+    assert reused < runs[0] - reused  # the variants built some of the very same models
     alone = _variant_files(tmp_path / "alone")
     assert len([p for p in alone if p.suffix == ".csv"]) >= 3 * 5
-    for run in ("kept", "shared"):
+    for run in ("reused", "shared"):
         files = _variant_files(tmp_path / run)
         assert files.keys() == alone.keys()
         for name, path in alone.items():

@@ -1,16 +1,21 @@
-"""Solves kept for the length of a batch: a model HiGHS has solved once is not solved again.
+"""Models already solved, answered again without solving: the same input, the same answer.
 
 HiGHS answers the same input with the same output: one thread, and limits that count nodes, not
-seconds (the time limit is a safety net that the bundled scenarios never reach). A sweep's
-variants often build the very same model: a frontier level or a tie-break that does not read
-the swept budget is the same for every budget at one rotation factor. The key is a digest of
-everything HiGHS receives (the columns with their costs, bounds and integrality, the rows, the
-options and the start solution), so a kept answer is the answer a fresh solve would give, to
-the last bit: never "close enough", never stale.
+seconds (the time limit is a safety net that the bundled scenarios never reach). The key is a
+digest of everything HiGHS receives (the columns with their costs, bounds and integrality, the
+rows, the options and the start solution), so a reused answer is the answer a fresh solve would
+give, to the last bit: never "close enough", never stale.
 
-Kept only while :func:`keeping` is in force (a batch's variants); elsewhere every solve is run.
-With a folder, the answers are also written there, one file a solve, for the batch's other worker
-processes to read (a batch's own temporary folder, removed when the batch ends).
+Where it pays:
+- a sweep's variants often build the very same model (a frontier level or a tie-break that does
+  not read the swept budget is the same for every budget at one rotation factor);
+- in the app, a change that leaves some kinds of package untouched (a kind ticked off or on
+  again, a restriction on elements only some kinds use) solves only the kinds it changes.
+
+Used only while :func:`reusing` is in force (a batch, the app's solves); elsewhere (``mcdm run``,
+the tests) every solve is run. With a folder, answers are also written there, one file a solve,
+for other processes to read: a pool opened while it is in force (:func:`mcdm.parallel.executor`)
+gives its workers the same folder.
 """
 
 from __future__ import annotations
@@ -19,21 +24,28 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import threading
 import zipfile
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-__all__ = ["HighsInput", "KeptSolves", "Outcome", "active", "keeping"]
+__all__ = [
+    "HighsInput",
+    "Outcome",
+    "SolvedModels",
+    "active",
+    "reuse_in_this_process",
+    "reusing",
+]
 
-#: The kept answers' memory, at most (the least recently used go first).
+#: Answers kept in one process's memory, at most (the least recently used go first).
 MAX_BYTES = 96 * 2**20
-#: What one process writes to a shared folder, at most (beyond it, answers are kept in memory).
+#: What one process writes to a shared folder, at most (beyond it, answers stay in memory).
 MAX_FOLDER_BYTES = 512 * 2**20
 
 
@@ -78,7 +90,7 @@ class HighsInput:
 class Outcome:
     """All that is read back from one HiGHS solve."""
 
-    model_status: Any  # highspy.HighsModelStatus
+    model_status: int  # HiGHS's model status (``highspy.HighsModelStatus``), as a number
     objective: float  # HiGHS's objective value (inf if no solution was found)
     col_value: np.ndarray
     col_dual: np.ndarray
@@ -93,14 +105,15 @@ class Outcome:
         return sum(a.nbytes for a in arrays) + 256
 
 
-class KeptSolves:
+class SolvedModels:
     """Answers by digest, least recently used first out, within ``max_bytes``; with a
-    ``folder``, shared through it with other processes."""
+    ``folder``, shared through it with other processes. Safe to use from several threads."""
 
     def __init__(self, max_bytes: int = MAX_BYTES, folder: Path | None = None) -> None:
         self.max_bytes = max_bytes
         self.folder = folder
         self._kept: OrderedDict[bytes, Outcome] = OrderedDict()
+        self._lock = threading.Lock()
         self._bytes = 0
         self._written = 0
         self.hits = 0
@@ -110,43 +123,58 @@ class KeptSolves:
         return len(self._kept)
 
     def get(self, key: bytes) -> Outcome | None:
-        outcome = self._kept.get(key)
-        if outcome is not None:
-            self._kept.move_to_end(key)
-        elif self.folder is not None:
+        with self._lock:
+            outcome = self._kept.get(key)
+            if outcome is not None:
+                self._kept.move_to_end(key)
+        if outcome is None and self.folder is not None:
             outcome = _read(self.folder / f"{key.hex()}.npz")
             if outcome is not None:
                 self._keep(key, outcome)
-        if outcome is None:
-            self.misses += 1
-        else:
-            self.hits += 1
+        with self._lock:
+            if outcome is None:
+                self.misses += 1
+            else:
+                self.hits += 1
         return outcome
 
     def put(self, key: bytes, outcome: Outcome) -> None:
         self._keep(key, outcome)
-        room = self._written + outcome.nbytes <= MAX_FOLDER_BYTES
-        if self.folder is not None and room and _write(self.folder, f"{key.hex()}.npz", outcome):
-            self._written += outcome.nbytes
-
-    def use_folder(self, folder: Path | None) -> None:
-        """Share through ``folder`` from now on (None: keep in this process only)."""
-        if folder != self.folder:
-            self.folder = folder
-            self._written = 0
+        with self._lock:
+            room = self._written + outcome.nbytes <= MAX_FOLDER_BYTES
+            if room:
+                self._written += outcome.nbytes
+        if self.folder is not None and room:
+            _write(self.folder, f"{key.hex()}.npz", outcome)
 
     def clear(self) -> None:
-        self._kept.clear()
-        self._bytes = 0
+        with self._lock:
+            self._kept.clear()
+            self._bytes = 0
+
+    def trim_folder(self, max_bytes: int) -> None:
+        """Remove the folder's oldest answers beyond ``max_bytes`` (a long-lived folder's)."""
+        if self.folder is None:
+            return
+        with contextlib.suppress(OSError):
+            files = [(e.stat().st_mtime, e.stat().st_size, e.path) for e in os.scandir(self.folder)]
+            total = sum(size for _, size, _ in files)
+            for _, size, path in sorted(files):
+                if total <= max_bytes:
+                    break
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                total -= size
 
     def _keep(self, key: bytes, outcome: Outcome) -> None:
-        if outcome.nbytes > self.max_bytes or key in self._kept:
-            return
-        self._kept[key] = outcome
-        self._bytes += outcome.nbytes
-        while self._bytes > self.max_bytes:
-            _, old = self._kept.popitem(last=False)
-            self._bytes -= old.nbytes
+        with self._lock:
+            if outcome.nbytes > self.max_bytes or key in self._kept:
+                return
+            self._kept[key] = outcome
+            self._bytes += outcome.nbytes
+            while self._bytes > self.max_bytes:
+                _, old = self._kept.popitem(last=False)
+                self._bytes -= old.nbytes
 
 
 _ARRAYS = ("col_value", "col_dual", "row_value", "row_dual")
@@ -174,8 +202,6 @@ def _write(folder: Path, name: str, outcome: Outcome) -> bool:
 
 def _read(path: Path) -> Outcome | None:
     """One answer another process wrote, or None if there is none (or it cannot be read)."""
-    import highspy
-
     try:
         with np.load(path, allow_pickle=False) as f:
             status, objective, bound, gap = f["scalars"].tolist()
@@ -183,7 +209,7 @@ def _read(path: Path) -> Outcome | None:
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
         return None
     return Outcome(
-        model_status=highspy.HighsModelStatus(int(status)),
+        model_status=int(status),
         objective=objective,
         mip_dual_bound=bound,
         mip_gap=gap,
@@ -191,19 +217,25 @@ def _read(path: Path) -> Outcome | None:
     )
 
 
-_ACTIVE: ContextVar[KeptSolves | None] = ContextVar("kept_solves", default=None)
+_ACTIVE: ContextVar[SolvedModels | None] = ContextVar("solved_models", default=None)
 
 
-def active() -> KeptSolves | None:
-    """The kept solves in force here, if any."""
+def active() -> SolvedModels | None:
+    """The solved models in force here, if any."""
     return _ACTIVE.get()
 
 
 @contextlib.contextmanager
-def keeping(kept: KeptSolves) -> Iterator[KeptSolves]:
-    """Solves within the block are answered from ``kept`` where it has them, and kept there."""
-    token = _ACTIVE.set(kept)
+def reusing(solved: SolvedModels) -> Iterator[SolvedModels]:
+    """Solves within the block are answered from ``solved`` where it has them, and kept there."""
+    token = _ACTIVE.set(solved)
     try:
-        yield kept
+        yield solved
     finally:
         _ACTIVE.reset(token)
+
+
+def reuse_in_this_process(folder: str) -> None:
+    """A worker's start: share the opener's answers through ``folder`` for the worker's life
+    (its tasks run in the thread that starts it)."""
+    _ACTIVE.set(SolvedModels(folder=Path(folder)))
