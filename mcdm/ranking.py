@@ -210,10 +210,22 @@ def method_preferences(
         notes.append(f"{method}: {text}")
     if not np.all(np.isfinite(prefs)):
         raise RankingError(f"{method} returned undefined preference values (NaN) for this matrix")
-    ranks = rankdata(prefs, reverse=spec.higher_is_better)
+    ranks = rankdata(_tie_key(prefs), reverse=spec.higher_is_better)
     return MethodResult(
         method, prefs, np.asarray(ranks, dtype=float), spec.higher_is_better, tuple(notes)
     )
+
+
+def _tie_key(prefs: np.ndarray) -> np.ndarray:
+    """Preferences to rank by: equal to 10 significant digits of the largest, equal.
+
+    Alternatives that tie in exact arithmetic (a cost and a benefit criterion that cancel, say)
+    can come out of a method a rounding error apart, one way or the other depending on their
+    order in the matrix; ranked as ties, the ranking no longer depends on that order."""
+    scale = float(np.max(np.abs(prefs))) if prefs.size else 0.0
+    if scale == 0.0:
+        return prefs
+    return np.round(prefs / scale, 10)
 
 
 # --- weights ------------------------------------------------------------------------------------

@@ -179,6 +179,22 @@ def test_scaling_all_weights_leaves_every_ranking_unchanged(case, factor):
         np.testing.assert_array_equal(a.results[name].ranks, b.results[name].ranks)
 
 
+def test_alternatives_a_rounding_error_apart_rank_alike_in_any_order():
+    """A cost and a benefit criterion with the same values and weights cancel: the methods'
+    preferences then differ by rounding errors that depend on the rows' order (Hypothesis found
+    COPRAS ranking rows 1 and 5 as 3 and 4 in one order, tied at 3.5 in another)."""
+    values = 41.0 + np.arange(7)[:, None] * 1e-3 * np.ones((1, 2))
+    m = dm(values, [-1, 1])
+    base = rank_matrix(m, [1.0, 1.0], SEVEN)
+    for perm in ([6, 5, 4, 3, 2, 1, 0], [3, 0, 6, 1, 5, 2, 4], [1, 2, 3, 4, 5, 6, 0]):
+        moved = rank_matrix(m.take(perm), [1.0, 1.0], SEVEN)
+        for name in base.results:
+            np.testing.assert_array_equal(
+                base.results[name].ranks[perm], moved.results[name].ranks, err_msg=name
+            )
+    assert np.all(base.results["TOPSIS"].ranks == 4.0)  # an exact tie: everyone shares 4th
+
+
 @settings(max_examples=40, deadline=None)
 @given(matrices(), st.randoms(use_true_random=False))
 def test_permuting_alternatives_permutes_the_ranking(case, rnd):
