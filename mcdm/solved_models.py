@@ -122,6 +122,9 @@ class SolvedModels:
     def __len__(self) -> int:
         return len(self._kept)
 
+    def __bool__(self) -> bool:  # a store is a store, empty or not
+        return True
+
     def get(self, key: bytes) -> Outcome | None:
         with self._lock:
             outcome = self._kept.get(key)
@@ -153,18 +156,25 @@ class SolvedModels:
             self._bytes = 0
 
     def trim_folder(self, max_bytes: int) -> None:
-        """Remove the folder's oldest answers beyond ``max_bytes`` (a long-lived folder's)."""
+        """Remove the folder's oldest answers beyond ``max_bytes`` (a long-lived folder's); what
+        is left counts as this process's writing."""
         if self.folder is None:
             return
+        files = []
         with contextlib.suppress(OSError):
-            files = [(e.stat().st_mtime, e.stat().st_size, e.path) for e in os.scandir(self.folder)]
-            total = sum(size for _, size, _ in files)
-            for _, size, path in sorted(files):
-                if total <= max_bytes:
-                    break
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
-                total -= size
+            for entry in os.scandir(self.folder):
+                with contextlib.suppress(OSError):  # (a file renamed or removed meanwhile)
+                    info = entry.stat()
+                    files.append((info.st_mtime_ns, info.st_size, entry.path))
+        total = sum(size for _, size, _ in files)
+        for _, size, path in sorted(files):
+            if total <= max_bytes:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            total -= size
+        with self._lock:
+            self._written = total
 
     def _keep(self, key: bytes, outcome: Outcome) -> None:
         with self._lock:
@@ -206,7 +216,7 @@ def _read(path: Path) -> Outcome | None:
         with np.load(path, allow_pickle=False) as f:
             status, objective, bound, gap = f["scalars"].tolist()
             arrays = {k: f[k] for k in _ARRAYS}
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile):
         return None
     return Outcome(
         model_status=int(status),

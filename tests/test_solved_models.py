@@ -9,6 +9,8 @@ import contextlib
 import dataclasses
 import filecmp
 import tempfile
+from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -155,6 +157,22 @@ def _variant_files(folder) -> dict:
     }
 
 
+class _KeptFolder:
+    """``tempfile.TemporaryDirectory`` that leaves its folder for the test to look into."""
+
+    made: ClassVar[list[Path]] = []
+
+    def __init__(self, prefix: str = "", ignore_cleanup_errors: bool = False):
+        self.path = Path(tempfile.mkdtemp(prefix=prefix))
+        _KeptFolder.made.append(self.path)
+
+    def __enter__(self) -> str:
+        return str(self.path)
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
 def test_a_sweep_reuses_solves_and_each_variant_is_as_if_run_alone(tmp_path, monkeypatch):
     variants = expand_sweep(MONITORING, ["budget_eur_bn=0.2,0.4,0.6"], LIGHT)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
@@ -162,15 +180,36 @@ def test_a_sweep_reuses_solves_and_each_variant_is_as_if_run_alone(tmp_path, mon
     runs = _highs_runs(monkeypatch)
     assert run_batch(variants, tmp_path / "reused", jobs=1).ok
     reused = runs[0]
+    assert len(workers.SOLVED) == 0  # the batch's own answers, gone with it
     assert run_batch(variants, tmp_path / "shared", jobs=2).ok  # (HiGHS runs in the workers)
     assert not list((tmp_path / "tmp").glob("mcdm-solves-*"))  # gone with the batch
+    with monkeypatch.context() as m:  # the workers share their answers through the folder
+        m.setattr(workers.tempfile, "TemporaryDirectory", _KeptFolder)
+        assert run_batch(variants, tmp_path / "shared_kept", jobs=2).ok
+    assert len(list(_KeptFolder.made[-1].glob("*.npz"))) >= 10
     monkeypatch.setattr(workers, "reusing", lambda solved: contextlib.nullcontext())
     assert run_batch(variants, tmp_path / "alone", jobs=1).ok
     assert reused < runs[0] - reused  # the variants built some of the very same models
     alone = _variant_files(tmp_path / "alone")
     assert len([p for p in alone if p.suffix == ".csv"]) >= 3 * 5
-    for run in ("reused", "shared"):
+    for run in ("reused", "shared", "shared_kept"):
         files = _variant_files(tmp_path / run)
         assert files.keys() == alone.keys()
         for name, path in alone.items():
             assert filecmp.cmp(path, files[name], shallow=False), (run, name)
+
+
+def test_a_solve_the_time_limit_stopped_is_not_kept(instance, monkeypatch):
+    """A time limit depends on the machine's load: such an answer is never reused."""
+    import highspy
+
+    real = _HiGHS._run
+
+    def stopped(self, *args):
+        outcome = real(self, *args)
+        return dataclasses.replace(outcome, model_status=int(highspy.HighsModelStatus.kTimeLimit))
+
+    monkeypatch.setattr(_HiGHS, "_run", stopped)
+    with reusing(SolvedModels()) as solved:
+        _solved(instance)
+    assert solved.misses == 2 and len(solved) == 0

@@ -50,7 +50,8 @@ def run_variant(task: VariantTask) -> VariantOutcome:
         doc = tomllib.loads(variant.scenario_toml)
         data = data_for(doc)
         scenario = checked_scenario(doc, data, variant.variant_id)
-        with reusing(active() or SOLVED):
+        solved = active()  # the batch's (its pool's), or this Dask worker's own
+        with reusing(solved if solved is not None else SOLVED):
             result = run_scenario(instantiate(scenario, data), jobs=1, prices=task.prices)
         errors = [o.message for o in result.packages.outcomes if o.status.value == "error"]
         if errors:  # a solver failure or a time limit without any solution: retry on re-run

@@ -112,20 +112,24 @@ class _HiGHS(pulp.HiGHS):
         clear flags; here the list is made once and the model goes to HiGHS in three bulk calls.
         HiGHS receives the very same model (columns in PuLP's order, rows in the problem's;
         ``tests/test_solver_adapter.py`` compares the two), so it finds the very same solution.
-        Where solves are kept (:mod:`mcdm.milp.solved_models`), a model HiGHS has already
-        solved with the same options and start is answered with that solve's outcome.
+        Where solved models are reused (:mod:`mcdm.solved_models`), a model HiGHS has already
+        solved with the same options and start is answered with that solve's outcome (then
+        ``lp.solverModel`` is None: no HiGHS object holds this model). Only outcomes that do
+        not depend on the machine's load are kept: not a solve stopped by the time limit.
         """
         variables = lp.variables()
         rows = list(lp._constraints.values())
         given = _highs_input(lp, variables, rows, mip=self.mip)
         start = _start_vector(variables) if self.warm else None
-        kept = active() if not (self.callbackTuple or self.callbacksToActivate) else None
-        key = given.digest(self._options(), start) if kept is not None else b""
-        outcome = kept.get(key) if kept is not None else None
-        if outcome is None:
+        solved = active() if not (self.callbackTuple or self.callbacksToActivate) else None
+        key = given.digest(self._options(), start) if solved is not None else b""
+        outcome = solved.get(key) if solved is not None else None
+        if outcome is not None:
+            lp.solverModel = None
+        else:
             outcome = self._run(lp, given, start)
-            if kept is not None:
-                kept.put(key, outcome)
+            if solved is not None and outcome.model_status in _reproducible():
+                solved.put(key, outcome)
         self.outcome = outcome
         model_status = _model_status(outcome)
         self.model_status = model_status.name
@@ -333,6 +337,17 @@ def _status_map() -> dict[Any, tuple[int, int]]:
         s.kHighsInterrupt: stopped,
         s.kUnknown: none,
     }
+
+
+@functools.cache
+def _reproducible() -> frozenset[int]:
+    """HiGHS's statuses that the same input always gives: settled, or stopped by the node limit
+    (the time limit, an interrupt or a memory limit depend on the machine)."""
+    import highspy
+
+    s = highspy.HighsModelStatus
+    kept = (s.kOptimal, s.kInfeasible, s.kUnboundedOrInfeasible, s.kUnbounded, s.kSolutionLimit)
+    return frozenset(int(status) for status in kept)
 
 
 def _model_status(outcome: Outcome) -> Any:
