@@ -216,16 +216,31 @@ def method_preferences(
     )
 
 
+#: Preferences this close rank as ties: apart by at most this share of the larger of the two...
+TIE_RELATIVE = 1e-9
+#: ... or by at most this share of the largest preference (for values near zero).
+TIE_ABSOLUTE = 1e-12
+
+
 def _tie_key(prefs: np.ndarray) -> np.ndarray:
-    """Preferences to rank by: equal to 10 significant digits of the largest, equal.
+    """Preferences to rank by: runs of values each within a rounding error of the next share
+    the run's lowest value.
 
     Alternatives that tie in exact arithmetic (a cost and a benefit criterion that cancel, say)
     can come out of a method a rounding error apart, one way or the other depending on their
-    order in the matrix; ranked as ties, the ranking no longer depends on that order."""
+    order in the matrix; ranked as ties, the ranking no longer depends on that order. The runs
+    depend only on the values, not on their order."""
     scale = float(np.max(np.abs(prefs))) if prefs.size else 0.0
-    if scale == 0.0:
+    if prefs.size < 2 or scale == 0.0:
         return prefs
-    return np.round(prefs / scale, 10)
+    order = np.argsort(prefs, kind="stable")
+    v = prefs[order]
+    near = np.maximum(np.abs(v[:-1]), np.abs(v[1:])) * TIE_RELATIVE + scale * TIE_ABSOLUTE
+    starts = np.concatenate([[True], np.diff(v) > near])
+    run = np.cumsum(starts) - 1
+    key = np.empty_like(prefs)
+    key[order] = v[starts][run]
+    return key
 
 
 # --- weights ------------------------------------------------------------------------------------
