@@ -73,9 +73,9 @@ try:  # the new path; a reference checkout from before has neither
 except ImportError:
     BudgetMemo = price_packages = None  # type: ignore[assignment,misc]
 try:  # the app's reuse of solved models; newer still
-    from mcdm.solved_models import SolvedModels, reusing
+    from mcdm.solved_models import SolvedModels, active, reusing
 except ImportError:
-    SolvedModels = reusing = None  # type: ignore[assignment,misc]
+    SolvedModels = active = reusing = None  # type: ignore[assignment,misc]
 
 SCENARIO = default_data_dir() / "scenarios" / "default.toml"
 PRESET = default_data_dir() / "scenarios" / "paris_2026.toml"
@@ -147,12 +147,25 @@ def with_budget(instance: Instance, budget_eur_bn: float) -> Instance:
     return instantiate(replace(instance.scenario, budget_eur_bn=budget_eur_bn), instance.data)
 
 
+#: Where the app's solved models go (a folder each, as a fresh server's); removed at exit.
+STORES = tempfile.TemporaryDirectory(prefix="bench-solved-")
+
+
+def fresh_store():
+    """The solved models of a server that has solved nothing yet (the writing is timed)."""
+    return SolvedModels(folder=Path(tempfile.mkdtemp(dir=STORES.name)))
+
+
 def app_solve(instance: Instance, memo=None):
     """The app's solve (app_pages/common.py): without prices on the new path, with them on
-    the reference's."""
+    the reference's; reusing solved models where the code has them (a fresh store, unless a
+    figure's set-up gave one)."""
     if price_packages is None:
         return generate_packages(instance, jobs=JOBS)
-    return generate_packages(instance, prices=False, jobs=JOBS, memo=memo)
+    if SolvedModels is None or active() is not None:
+        return generate_packages(instance, prices=False, jobs=JOBS, memo=memo)
+    with reusing(fresh_store()):
+        return generate_packages(instance, prices=False, jobs=JOBS, memo=memo)
 
 
 def app_rank(instance: Instance, pset):
@@ -175,12 +188,12 @@ def without_kind(instance: Instance, aid: str) -> Instance:
     return instantiate(replace(instance.scenario, archetypes=kinds), instance.data)
 
 
-def app_solved(instance: Instance, folder: Path):
-    """The app's solved models after its first solve (``instance``, untimed), in ``folder``;
-    None on a reference from before (it solves everything again)."""
+def app_solved(instance: Instance):
+    """The app's solved models after its first solve (``instance``, untimed); None on a
+    reference from before (it solves everything again)."""
     if SolvedModels is None:
         return None
-    solved = SolvedModels(folder=Path(tempfile.mkdtemp(dir=folder)))
+    solved = fresh_store()
     with reusing(solved):
         app_solve(instance)
     return solved
@@ -292,12 +305,11 @@ def measure(args: argparse.Namespace) -> dict[str, tuple[float, ...]]:
         lambda memo: app_page(lower, memo),
         kept_at_8,
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        timed(
-            f"app: kind ticked off ({DROPPED}), solve + ranking",
-            lambda solved: app_page_reusing(without_kind(default, DROPPED), solved),
-            lambda: app_solved(default, Path(tmp)),
-        )
+    timed(
+        f"app: kind ticked off ({DROPPED}), solve + ranking",
+        lambda solved: app_page_reusing(without_kind(default, DROPPED), solved),
+        lambda: app_solved(default),
+    )
     preset = load_instance(PRESET)
     # the hardest preset (burden-sharing band, lead nations, rules): 2 runs at most
     timed("app: preset change (paris_2026), solve + ranking", lambda: app_page(preset), most=2)
