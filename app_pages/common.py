@@ -59,7 +59,7 @@ from mcdm.session import (
     summarise,
     track_changes,
 )
-from mcdm.solved_models import SolvedModels, reusing
+from mcdm.solved_models import SolvedModels, new_folder, reusing
 from mcdm.views import archetype_names, column_formats
 
 log = logging.getLogger("mcdm.app")
@@ -179,8 +179,8 @@ SOLVED_FOLDER_BYTES = 256 * 2**20
 @st.cache_resource(show_spinner=False)
 def _solved_models() -> SolvedModels:
     """The models every session has solved, in a folder the solving workers share; removed when
-    the server stops."""
-    folder = Path(tempfile.mkdtemp(prefix="mcdm-solves-"))
+    the server stops (if it is killed, by the next server or batch that starts)."""
+    folder = new_folder()
     atexit.register(shutil.rmtree, folder, True)
     return SolvedModels(folder=folder)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import tempfile
 import threading
 import zipfile
@@ -39,14 +40,18 @@ __all__ = [
     "Outcome",
     "SolvedModels",
     "active",
+    "new_folder",
     "reuse_in_this_process",
     "reusing",
+    "shared_folder",
 ]
 
 #: Answers kept in one process's memory, at most (the least recently used go first).
 MAX_BYTES = 96 * 2**20
 #: What one process writes to a shared folder, at most (beyond it, answers stay in memory).
 MAX_FOLDER_BYTES = 512 * 2**20
+#: A shared folder's name in the system's temporary folder: this prefix, then the owner's pid.
+PREFIX = "mcdm-solves-"
 
 
 @dataclass(frozen=True, eq=False)
@@ -249,3 +254,34 @@ def reuse_in_this_process(folder: str) -> None:
     """A worker's start: share the opener's answers through ``folder`` for the worker's life
     (its tasks run in the thread that starts it)."""
     _ACTIVE.set(SolvedModels(folder=Path(folder)))
+
+
+def new_folder() -> Path:
+    """A new folder for answers shared between processes, named after this process. Folders
+    left by processes that are gone (killed before they could remove theirs) are removed
+    first; nothing else is touched."""
+    for stale in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*"):
+        owner = stale.name[len(PREFIX) :].split("-", 1)[0]
+        if owner.isdigit() and not _alive(int(owner)) and stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+
+
+@contextlib.contextmanager
+def shared_folder() -> Iterator[Path]:
+    """:func:`new_folder`, removed when the block ends."""
+    folder = new_folder()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True

@@ -8,9 +8,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import filecmp
+import os
 import tempfile
-from pathlib import Path
-from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -157,22 +156,6 @@ def _variant_files(folder) -> dict:
     }
 
 
-class _KeptFolder:
-    """``tempfile.TemporaryDirectory`` that leaves its folder for the test to look into."""
-
-    made: ClassVar[list[Path]] = []
-
-    def __init__(self, prefix: str = "", ignore_cleanup_errors: bool = False):
-        self.path = Path(tempfile.mkdtemp(prefix=prefix))
-        _KeptFolder.made.append(self.path)
-
-    def __enter__(self) -> str:
-        return str(self.path)
-
-    def __exit__(self, *exc) -> None:
-        return None
-
-
 def test_a_sweep_reuses_solves_and_each_variant_is_as_if_run_alone(tmp_path, monkeypatch):
     variants = expand_sweep(MONITORING, ["budget_eur_bn=0.2,0.4,0.6"], LIGHT)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
@@ -183,10 +166,17 @@ def test_a_sweep_reuses_solves_and_each_variant_is_as_if_run_alone(tmp_path, mon
     assert len(workers.SOLVED) == 0  # the batch's own answers, gone with it
     assert run_batch(variants, tmp_path / "shared", jobs=2).ok  # (HiGHS runs in the workers)
     assert not list((tmp_path / "tmp").glob("mcdm-solves-*"))  # gone with the batch
+    made = []
+
+    @contextlib.contextmanager
+    def left_to_look_into():
+        made.append(ks.new_folder())
+        yield made[-1]
+
     with monkeypatch.context() as m:  # the workers share their answers through the folder
-        m.setattr(workers.tempfile, "TemporaryDirectory", _KeptFolder)
+        m.setattr(workers, "shared_folder", left_to_look_into)
         assert run_batch(variants, tmp_path / "shared_kept", jobs=2).ok
-    assert len(list(_KeptFolder.made[-1].glob("*.npz"))) >= 10
+    assert len(list(made[0].glob("*.npz"))) >= 10
     monkeypatch.setattr(workers, "reusing", lambda solved: contextlib.nullcontext())
     assert run_batch(variants, tmp_path / "alone", jobs=1).ok
     assert reused < runs[0] - reused  # the variants built some of the very same models
@@ -213,3 +203,28 @@ def test_a_solve_the_time_limit_stopped_is_not_kept(instance, monkeypatch):
     with reusing(SolvedModels()) as solved:
         _solved(instance)
     assert solved.misses == 2 and len(solved) == 0
+
+
+def test_folders_left_by_killed_processes_are_removed_and_nothing_else(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    stale = tmp_path / f"{ks.PREFIX}{gone.stdout.strip()}-abc"
+    stale.mkdir()
+    (stale / "x.npz").write_bytes(b"old")
+    mine = ks.new_folder()
+    others = [tmp_path / f"{ks.PREFIX}notapid-x", tmp_path / "mcdm-solves", tmp_path / "users"]
+    for folder in others:
+        folder.mkdir()
+    with ks.shared_folder() as shared:
+        assert shared.is_dir() and mine.is_dir() and shared != mine
+        assert str(os.getpid()) in shared.name
+    assert not stale.exists() and not shared.exists()
+    assert mine.is_dir() and all(folder.is_dir() for folder in others)

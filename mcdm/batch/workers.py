@@ -7,7 +7,6 @@ import contextlib
 import os
 import resource
 import shutil
-import tempfile
 import time
 import tomllib
 import traceback
@@ -20,7 +19,7 @@ from ..folders import marker_kind
 from ..instance import instantiate
 from ..parallel import executor
 from ..pipeline import run_scenario, write_run
-from ..solved_models import SolvedModels, active, reusing
+from ..solved_models import SolvedModels, active, reusing, shared_folder
 from .records import VariantDone, VariantFailed, VariantOutcome, VariantTask
 from .sweep import checked_scenario, data_for
 
@@ -113,8 +112,8 @@ def run_locally(tasks: list[VariantTask], jobs: int, done: Report) -> None:
 
     jobs = min(jobs, max(1, len(tasks)))
     with (
-        tempfile.TemporaryDirectory(prefix="mcdm-solves-", ignore_cleanup_errors=True) as folder,
-        reusing(SolvedModels(folder=Path(folder) if jobs > 1 else None)),
+        shared_folder() as folder,
+        reusing(SolvedModels(folder=folder if jobs > 1 else None)),
         executor(jobs) as pool,
     ):
         if pool is None:
