@@ -36,9 +36,11 @@ BLOCKED_DOMAINS = (
     "news-front.info", "news-front.su", "tvzvezda.ru", "ridus.ru", "news.by",
     # other state-run or government-aligned outlets (cite the government's own text instead)
     "aa.com.tr", "trt.net.tr", "trtworld.com", "ahaber.com.tr", "dailysabah.com", "bssnews.net",
+    "anews.com.tr", "ukrinform.net", "ukrinform.ua", "apa.az",
     # aggregators and mirrors
     "wikimili.com", "news.az", "menafn.com", "caliber.az", "benborges.xyz", "volknews.com",
-    "allplaynews.com", "downthenews.com", "axy.media", "kinstranews.com", "interbellumnews.com",
+    "beyazgazete.com", "allplaynews.com", "downthenews.com", "axy.media", "kinstranews.com",
+    "interbellumnews.com",
     "fortunefwd.com", "lnginnorthernbc.ca", "eriinfo.com", "europesays.com", "devdiscourse.com",
     "strategicstudyindia.com", "geostrategicmedia.com", "sharek.se", "politicallore.com",
     "urdupoint.com", "getquin.com", "magyarnemzet.hu",
