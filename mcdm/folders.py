@@ -9,6 +9,10 @@ batch runs in it (``flock``, which the system releases when the process dies, so
 sweep never blocks its resume). The OSError of a failed write becomes one
 :class:`~mcdm.errors.OutputError` line here, through :func:`writing_to`. The writing itself
 (the marker included) is done, all or nothing, by :mod:`mcdm.io.write`.
+
+Temporary folders the tool shares between its processes are named after the process that made
+them (:func:`owned_temp_folder`); one left by a process that was killed is removed by the next
+that makes one.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import errno
 import json
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +37,9 @@ __all__ = [
     "lock_folder",
     "marker_kind",
     "new_folder_beside",
+    "new_owned_temp_folder",
+    "owned_temp_folder",
+    "process_alive",
     "writing_to",
 ]
 
@@ -182,3 +191,42 @@ def lock_folder(folder: Path, shown: str | None = None) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs; a zombie (dead, not yet reaped by its parent) does not."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):  # no /proc here: ask the kernel
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def new_owned_temp_folder(prefix: str) -> Path:
+    """A new folder in the system's temporary folder named ``<prefix><this pid>-...``. Folders of
+    that prefix whose process is gone (killed before it could remove its own) are removed first;
+    nothing else is touched."""
+    for stale in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
+        owner = stale.name[len(prefix) :].split("-", 1)[0]
+        if owner.isdigit() and not process_alive(int(owner)) and stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+
+
+@contextmanager
+def owned_temp_folder(prefix: str) -> Iterator[Path]:
+    """:func:`new_owned_temp_folder`, removed when the block ends."""
+    folder = new_owned_temp_folder(prefix)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from .folders import process_alive
 from .solved_models import active, reuse_in_this_process
 
 __all__ = [
@@ -94,24 +95,6 @@ def _workers_skip_the_main_script() -> Iterator[None]:
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` runs; a zombie (dead, not yet reaped by its parent) does not."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except FileNotFoundError:
-        return False
-    except (OSError, IndexError):  # no /proc here: ask the kernel
-        pass
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
-
-
 def _let_the_forkserver_go() -> None:
     """A forkserver child inherits the write end of the pipe by which the forkserver learns
     that the pool's owner is gone (it exits at EOF). Closing it here lets the forkserver exit
@@ -130,7 +113,7 @@ def _let_the_forkserver_go() -> None:
 def _watch(parent: int, owner: int) -> None:
     while True:
         time.sleep(0.5)
-        if os.getppid() != parent or not _alive(owner):
+        if os.getppid() != parent or not process_alive(owner):
             os._exit(1)
 
 
@@ -146,7 +129,7 @@ def _init_worker(owner: int, solved: str = "") -> None:
         # without prctl (an unusual libc) the watchdog alone has to do
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-    if parent == 1 or not _alive(owner):  # the parent died before prctl took effect
+    if parent == 1 or not process_alive(owner):  # the parent died before prctl took effect
         os._exit(1)
     if parent != owner:  # forked by the forkserver (spawned workers are the owner's children)
         _let_the_forkserver_go()

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import tempfile
 import threading
 import zipfile
@@ -34,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .folders import new_owned_temp_folder, owned_temp_folder
 
 __all__ = [
     "HighsInput",
@@ -148,11 +149,13 @@ class SolvedModels:
 
     def put(self, key: bytes, outcome: Outcome) -> None:
         self._keep(key, outcome)
+        if self.folder is None:
+            return
         with self._lock:
             room = self._written + outcome.nbytes <= MAX_FOLDER_BYTES
             if room:
                 self._written += outcome.nbytes
-        if self.folder is not None and room:
+        if room:
             _write(self.folder, f"{key.hex()}.npz", outcome)
 
     def clear(self) -> None:
@@ -257,31 +260,10 @@ def reuse_in_this_process(folder: str) -> None:
 
 
 def new_folder() -> Path:
-    """A new folder for answers shared between processes, named after this process. Folders
-    left by processes that are gone (killed before they could remove theirs) are removed
-    first; nothing else is touched."""
-    for stale in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*"):
-        owner = stale.name[len(PREFIX) :].split("-", 1)[0]
-        if owner.isdigit() and not _alive(int(owner)) and stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+    """A new folder for answers shared between processes (see :mod:`mcdm.folders`)."""
+    return new_owned_temp_folder(PREFIX)
 
 
-@contextlib.contextmanager
-def shared_folder() -> Iterator[Path]:
+def shared_folder() -> contextlib.AbstractContextManager[Path]:
     """:func:`new_folder`, removed when the block ends."""
-    folder = new_folder()
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: alive
-        return True
-    return True
+    return owned_temp_folder(PREFIX)
