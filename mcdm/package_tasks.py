@@ -27,8 +27,6 @@ __all__ = [
     "LevelTask",
     "ends_of",
     "run_task",
-    "solve_alternatives",
-    "solve_levels",
     "start_alternatives",
     "start_levels",
     "support_of",
@@ -182,17 +180,11 @@ def ends_of(
     return {aid: ends[aid] for aid in aids}
 
 
-def solve_levels(
-    instance: Instance, tasks: list[LevelTask], pool: Executor | None, memo: MemoView | None
-) -> list[SolveResult]:
-    """The level tasks' answers: kept ones from the memo, the others solved (and kept)."""
-    return start_levels(instance, tasks, pool, memo)()
-
-
 def start_levels(
     instance: Instance, tasks: list[LevelTask], pool: Executor | None, memo: MemoView | None
 ) -> Callable[[], list[SolveResult]]:
-    """:func:`solve_levels` with its solves handed out now: call the result for the answers."""
+    """The level tasks' answers: kept ones from the memo, the others solved (and kept), their
+    solves handed out now: call the result for the answers."""
     kept = [
         memo.best(instance, t.archetype, t.budget_eur_m, t.troop_cap) if memo else None
         for t in tasks
@@ -205,24 +197,14 @@ def start_levels(
     return _kept_or_solved(tasks, kept, keep, pool)
 
 
-def solve_alternatives(
-    instance: Instance,
-    tasks: list[AlternativesTask],
-    pool: Executor | None,
-    memo: MemoView | None,
-) -> list[list[SolveResult]]:
-    """The alternatives tasks' answers: kept ones from the memo, the others solved (and kept)."""
-    return start_alternatives(instance, tasks, pool, memo)()
-
-
 def start_alternatives(
     instance: Instance,
     tasks: list[AlternativesTask],
     pool: Executor | None,
     memo: MemoView | None,
 ) -> Callable[[], list[list[SolveResult]]]:
-    """:func:`solve_alternatives` with its solves handed out now: call the result for the
-    answers."""
+    """The alternatives tasks' answers: kept ones from the memo, the others solved (and kept),
+    their solves handed out now: call the result for the answers."""
     budget = instance.scenario.budget_eur_bn * 1000.0
 
     def key(t: AlternativesTask) -> tuple:
